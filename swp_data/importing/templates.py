@@ -1,0 +1,234 @@
+"""The project's own CSV and XLSX templates for every source: staging and loading."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from swp_data import sql
+from swp_data.importing import placement, rules
+from swp_data.importing.errors import ImportFailure, from_duckdb_csv_error
+from swp_data.importing.validate import Check, clean_expr, column_checks, quote, raise_first_problem, text_of
+from swp_data.importing.write import LoadOutcome, raise_on_duplicate_keys, replace_rows
+from swp_data.sources import SOURCES, Source
+
+STAGED = "staged"
+README_SHEET = "README"
+
+
+def match_template(path: Path, header: list[str]) -> Source:
+    """The source whose template this header belongs to, or a clear error."""
+    names = [h.strip().lower() for h in header]
+    best: tuple[int, Source] | None = None
+    for source in SOURCES.values():
+        columns = {c.name for c in source.columns}
+        unknown = [n for n in names if n not in columns]
+        missing = [n for n in source.required_columns if n not in names]
+        if not unknown and not missing:
+            return source
+        overlap = len(set(names) & columns)
+        if best is None or overlap > best[0]:
+            best = (overlap, source)
+    if best and best[0] >= max(2, len(best[1].required_columns) // 2):
+        source = best[1]
+        columns = [c.name for c in source.columns]
+        missing = [n for n in source.required_columns if n not in names]
+        if missing:
+            raise ImportFailure(
+                path,
+                f"is missing from the header: the {source.title} template needs {', '.join(missing)}",
+                line=1,
+                field=missing[0],
+            )
+        unknown = [h for h, n in zip(header, names, strict=True) if n not in columns]
+        raise ImportFailure(
+            path,
+            f"is not a column of the {source.title} template (its columns: {', '.join(columns)})",
+            line=1,
+            field=unknown[0],
+        )
+    raise ImportFailure(
+        path,
+        "matches no known format: expected a data.police.uk street file, a data.police.uk API "
+        "response, or one of the templates written by `python -m swp_data templates DIR`",
+        line=1,
+        value=",".join(header)[:200],
+    )
+
+
+def _staged_select(source: Source, present: list[str]) -> str:
+    """Every template column (absent optional ones as NULL), plus the line number."""
+    parts = [f"{quote(name)}" if name in present else f"null::varchar as {quote(name)}" for name in (c.name for c in source.columns)]
+    return ", ".join(parts)
+
+
+def stage_csv(connection: duckdb.DuckDBPyConnection, path: Path, source: Source, header: list[str]) -> None:
+    """Stage a template CSV as text columns with line numbers."""
+    names = [h.strip().lower() for h in header]
+    columns = "{" + ", ".join(f"'{n}': 'varchar'" for n in names) + "}"  # names already matched to our own
+    try:
+        connection.execute(
+            f"""
+            create or replace temp table raw_csv as
+            select * from read_csv(?, header = true, auto_detect = false, columns = {columns},
+                                   delim = ',', quote = '"', escape = '"', strict_mode = true)
+            """,
+            [str(path)],
+        )
+    except duckdb.InvalidInputException as error:
+        raise from_duckdb_csv_error(path, error) from error
+    # The table keeps the file's order, so rowid + 2 is the line (after the header).
+    connection.execute(
+        f"create or replace temp table {STAGED} as select rowid + 2 as line, {_staged_select(source, names)} from raw_csv"
+    )
+    connection.execute("drop table raw_csv")
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(path: Path) -> tuple[Source, list[str], pd.DataFrame]:
+    """The template sheet of a workbook: its source, header and rows (as text, with Excel row numbers)."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises several types for damaged files
+        raise ImportFailure(path, f"could not be opened as an Excel workbook ({error})") from error
+    try:
+        sheets = {name.lower(): name for name in workbook.sheetnames}
+        matches = [SOURCES[name] for name in sheets if name in SOURCES]
+        if not matches:
+            expected = README_SHEET in workbook.sheetnames and _readme_source(workbook[README_SHEET])
+            if expected:
+                raise ImportFailure(
+                    path,
+                    f"has no sheet named '{expected}': the template's data sheet is missing "
+                    f"(sheets found: {', '.join(workbook.sheetnames)})",
+                )
+            raise ImportFailure(
+                path,
+                "has no sheet named after a source (expected one of: " + ", ".join(SOURCES) + ")",
+            )
+        if len(matches) > 1:
+            raise ImportFailure(path, "has more than one source sheet: put one source in each workbook")
+        source = matches[0]
+        rows = workbook[sheets[source.table]].iter_rows(values_only=True)
+        header_row = next(rows, None)
+        if header_row is None:
+            raise ImportFailure(path, f"sheet '{source.table}' is empty (no header row)")
+        header = [str(h).strip() for h in header_row if h is not None]
+        records = []
+        for offset, row in enumerate(rows, start=2):
+            cells = [_cell_text(v) for v in row[: len(header)]]
+            if any(c not in (None, "") for c in cells):
+                records.append([offset, *cells, *([None] * (len(header) - len(cells)))])
+    finally:
+        workbook.close()
+    frame = pd.DataFrame(records, columns=["line", *[h.lower() for h in header]], dtype=object)
+    frame["line"] = frame["line"].astype("int64")
+    return source, header, frame
+
+
+def _readme_source(sheet: object) -> str | None:
+    for row in sheet.iter_rows(min_row=1, max_row=3, values_only=True):  # type: ignore[attr-defined]
+        for value in row:
+            if isinstance(value, str) and value.startswith("source: "):
+                return value.removeprefix("source: ").strip()
+    return None
+
+
+def stage_frame(connection: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source: Source) -> None:
+    """Stage rows read from a workbook, as text columns with line numbers."""
+    present = [c for c in frame.columns if c != "line"]
+    text = frame.astype({c: "string" for c in present}) if present else frame
+    connection.register("xlsx_rows", text)
+    connection.execute(
+        f"create or replace temp table {STAGED} as select line, {_staged_select(source, present)} from xlsx_rows"
+    )
+    connection.unregister("xlsx_rows")
+
+
+def load_staged(connection: duckdb.DuckDBPyConnection, path: Path, source: Source, load_id: int) -> LoadOutcome:
+    """Validate, place and write the staged rows of one template file."""
+    if not sql.scalar(connection, f"select count(*) from {STAGED}"):
+        raise ImportFailure(path, "has a header but no data rows: nothing to load")
+
+    place_column = {"lsoa": "lsoa_code", "ward": "ward", "ward_or_city": "ward"}.get(source.placement)
+    join = ""
+    if source.placement == "lsoa":
+        join = placement.lsoa_join("lsoa_code", "ls")
+        placed_ward = "ls.ward_code"
+    elif place_column:
+        join = placement.ward_join("ward", "wa")
+        placed_ward = "wa.ward_code"
+    else:
+        placed_ward = "null::varchar"
+    connection.execute(
+        f"create or replace temp table placed as select s.*, {placed_ward} as _placed_ward from {STAGED} s {join}"
+    )
+
+    checks: list[Check] = []
+    for column in source.columns:
+        if column.name == place_column:
+            continue  # a blank place is skipped and counted, not an error
+        checks += column_checks(column, required=column.required or column.name == source.month_from)
+    if source.placement == "lsoa":
+        checks.append(
+            Check(
+                "lsoa_code",
+                f"{text_of('lsoa_code')} is not null and _placed_ward is null",
+                "is not a Wolverhampton LSOA code (2011 or 2021, E01...)",
+            )
+        )
+    elif place_column:
+        checks += placement.ward_checks("ward", city_allowed=source.placement == "ward_or_city")
+    checks += rules.RULES.get(source.table, [])
+    raise_first_problem(connection, "placed", checks, path)
+
+    skip_reason = f"case when {text_of(place_column)} is null then 'no {'LSOA' if place_column == 'lsoa_code' else 'ward'} given' end" if place_column else "null"
+    selects = ["line", f"{skip_reason} as _skip"]
+    for name in source.store_columns:
+        selects.append(f"{_store_expression(source, name, load_id)} as {quote(name)}")
+    connection.execute(f"create or replace temp table typed_all as select {', '.join(selects)} from placed")
+    skipped = dict(
+        connection.execute("select _skip, count(*) from typed_all where _skip is not null group by _skip").fetchall()
+    )
+    connection.execute("create or replace temp table typed as select * from typed_all where _skip is null")
+    raise_on_duplicate_keys(connection, source, "typed", path)
+    outcome = replace_rows(connection, source, "typed")
+    outcome.skipped = {str(k): int(v) for k, v in skipped.items()}
+    for table in ("typed", "typed_all", "placed", STAGED):
+        connection.execute(f"drop table if exists {table}")
+    return outcome
+
+
+def _store_expression(source: Source, name: str, load_id: int) -> str:
+    """SQL for one store column, from the placed, staged text."""
+    if name == "ward_code":
+        return "_placed_ward"
+    if name == "month":
+        return f"date_trunc('month', {clean_expr(source.column(source.month_from or ''))})::date"
+    if name == "load_id":
+        return str(int(load_id))
+    if name == "source_format":
+        return "'template'"
+    if name == "discharge_month":
+        return f"date_trunc('month', {clean_expr(source.column('discharge_date'))})::date"
+    if source.table == "crime" and name in ("offence_group", "police_crime_type"):
+        return rules.crime_derived(name)
+    return clean_expr(source.column(name))

@@ -1,0 +1,46 @@
+"""Configuration, read from environment variables (prefix ``SWP_``) or defaults."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+
+
+class Settings(BaseSettings):
+    """Where the store lives and the partnership's tunable rules.
+
+    Every field can be set by an environment variable named ``SWP_<FIELD>``,
+    for example ``SWP_DB_PATH=/srv/swp/swp.duckdb``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="SWP_", extra="ignore")
+
+    db_path: Path = Field(
+        default=PROJECT_ROOT / "data" / "swp.duckdb",
+        description="The DuckDB file holding every source.",
+    )
+    ward_groups_path: Path = Field(
+        default=PROJECT_ROOT / "data" / "ward_groups.toml",
+        description="Named ward groups offered by the filters.",
+    )
+    disclosure_threshold: int = Field(
+        default=4,
+        ge=1,
+        le=50,
+        description="Sensitive counts from 1 to this value are suppressed for partners.",
+    )
+    duckdb_threads: int | None = Field(
+        default=None, ge=1, description="Threads DuckDB may use (default: all cores)."
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings for this process (read once)."""
+    return Settings()

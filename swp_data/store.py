@@ -1,0 +1,120 @@
+"""Opening, creating and checking the DuckDB store."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from swp_data import geography, sql
+from swp_data.schema import SCHEMA_VERSION, full_ddl
+from swp_data.settings import get_settings
+
+
+class StoreError(RuntimeError):
+    """The store is missing, locked or of another schema version."""
+
+
+def default_path() -> Path:
+    """The configured store file (``SWP_DB_PATH`` or ``data/swp.duckdb``)."""
+    return Path(get_settings().db_path)
+
+
+def _configure(connection: duckdb.DuckDBPyConnection) -> None:
+    threads = get_settings().duckdb_threads
+    if threads:
+        connection.execute(f"set threads = {int(threads)}")
+
+
+def create_store(path: Path | str | None = None) -> Path:
+    """Create an empty store with the schema and reference geography.
+
+    The file is built under a temporary name and moved into place, so a store
+    is either complete or absent, never half-made.
+    """
+    target = Path(path or default_path())
+    if target.exists():
+        raise StoreError(f"{target} already exists")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(target.name + ".building")
+    building.unlink(missing_ok=True)
+    connection = duckdb.connect(str(building))
+    try:
+        _configure(connection)
+        connection.execute(full_ddl())
+        reference = geography.reference_tables()
+        for table, frame in (
+            ("ward", reference.ward),
+            ("ward_2004", reference.ward_2004),
+            ("lsoa", reference.lsoa),
+            ("ward_alias", reference.ward_alias),
+        ):
+            connection.register("frame", frame)
+            columns = ", ".join(frame.columns)
+            connection.execute(f"insert into {table} ({columns}) select {columns} from frame")
+            connection.unregister("frame")
+        connection.execute(
+            "insert into meta values ('schema_version', ?), ('created_by', 'swp_data')", [str(SCHEMA_VERSION)]
+        )
+        connection.execute(
+            """
+            insert into ward_population (ward_code, age_band, year, population, source_note, load_id)
+            select ward_code, 'all ages', 2021, population, 'Census 2021 TS001, sum of LSOAs', 0 from ward
+            """
+        )
+        connection.execute("checkpoint")
+    finally:
+        connection.close()
+    os.replace(building, target)
+    return target
+
+
+def check_version(connection: duckdb.DuckDBPyConnection, path: Path | str) -> None:
+    """Raise a clear error if the store was built for another schema version."""
+    try:
+        row = sql.one(connection, "select value from meta where key = 'schema_version'")
+    except duckdb.CatalogException:
+        row = None
+    if row is None:
+        raise StoreError(f"{path} is not a swp_data store (no schema version recorded)")
+    if int(row[0]) != SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was built with schema version {row[0]}, but this version of swp_data needs "
+            f"version {SCHEMA_VERSION}. Move the old file aside and rebuild it: "
+            "`python -m swp_data demo` for the demo, or re-import your files."
+        )
+
+
+def connect(path: Path | str | None = None, *, read_only: bool = False, create: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store, checking its schema version.
+
+    With ``create=True`` a missing store is created (empty, with geography).
+    """
+    target = Path(path or default_path())
+    if not target.exists():
+        if not create:
+            raise StoreError(
+                f"no store at {target}: build the demo with `python -m swp_data demo` "
+                "or load files with `python -m swp_data import PATH`"
+            )
+        create_store(target)
+    try:
+        connection = duckdb.connect(str(target), read_only=read_only)
+    except duckdb.IOException as error:
+        raise StoreError(f"cannot open {target}: {error}") from error
+    _configure(connection)
+    check_version(connection, target)
+    return connection
+
+
+@contextmanager
+def opened(path: Path | str | None = None, *, read_only: bool = False, create: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``connect`` as a context manager that closes the connection."""
+    connection = connect(path, read_only=read_only, create=create)
+    try:
+        yield connection
+    finally:
+        connection.close()
