@@ -29,8 +29,40 @@ def _configure(connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute(f"set threads = {int(threads)}")
 
 
+def initialise(connection: duckdb.DuckDBPyConnection) -> None:
+    """Create the schema and load the reference geography on an empty connection (file or in-memory)."""
+    connection.execute(full_ddl())
+    reference = geography.reference_tables()
+    for table, frame in (
+        ("ward", reference.ward),
+        ("ward_2004", reference.ward_2004),
+        ("lsoa", reference.lsoa),
+        ("ward_alias", reference.ward_alias),
+    ):
+        connection.register("frame", frame)
+        columns = ", ".join(frame.columns)
+        connection.execute(f"insert into {table} ({columns}) select {columns} from frame")
+        connection.unregister("frame")
+    connection.execute(
+        "insert into meta values ('schema_version', ?), ('created_by', 'swp_data')", [str(SCHEMA_VERSION)]
+    )
+    connection.execute(
+        """
+        insert into ward_population (ward_code, age_band, year, population, source_note, load_id)
+        select ward_code, 'all ages', 2021, population, 'Census 2021 TS001, sum of LSOAs', 0 from ward
+        """
+    )
+
+
+def memory_store() -> duckdb.DuckDBPyConnection:
+    """A new in-memory store with the schema and geography (for tests and notebooks)."""
+    connection = duckdb.connect()
+    initialise(connection)
+    return connection
+
+
 def create_store(path: Path | str | None = None) -> Path:
-    """Create an empty store with the schema and reference geography.
+    """Create an empty store file with the schema and reference geography.
 
     The file is built under a temporary name and moved into place, so a store
     is either complete or absent, never half-made.
@@ -44,27 +76,7 @@ def create_store(path: Path | str | None = None) -> Path:
     connection = duckdb.connect(str(building))
     try:
         _configure(connection)
-        connection.execute(full_ddl())
-        reference = geography.reference_tables()
-        for table, frame in (
-            ("ward", reference.ward),
-            ("ward_2004", reference.ward_2004),
-            ("lsoa", reference.lsoa),
-            ("ward_alias", reference.ward_alias),
-        ):
-            connection.register("frame", frame)
-            columns = ", ".join(frame.columns)
-            connection.execute(f"insert into {table} ({columns}) select {columns} from frame")
-            connection.unregister("frame")
-        connection.execute(
-            "insert into meta values ('schema_version', ?), ('created_by', 'swp_data')", [str(SCHEMA_VERSION)]
-        )
-        connection.execute(
-            """
-            insert into ward_population (ward_code, age_band, year, population, source_note, load_id)
-            select ward_code, 'all ages', 2021, population, 'Census 2021 TS001, sum of LSOAs', 0 from ward
-            """
-        )
+        initialise(connection)
         connection.execute("checkpoint")
     finally:
         connection.close()

@@ -1,0 +1,55 @@
+"""What the store holds, per source: the period covered, rows, last load, skipped rows."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from swp_data import sql
+from swp_data.sources import SOURCES
+
+
+def source_status(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per source: title, rows, first and last month, last loaded, files, rows skipped."""
+    rows = []
+    for source in SOURCES.values():
+        has_month = "month" in source.store_columns
+        summary = sql.one(
+            connection,
+            f"select count(*), {'min(month), max(month)' if has_month else 'null, null'} from {source.table}",
+        )
+        assert summary is not None
+        loads = sql.one(
+            connection,
+            """
+            select max(started_at), count(*), coalesce(sum(rows_skipped), 0)
+            from load_log where list_contains(string_split(target_table, ', '), ?)
+            """,
+            [source.table],
+        )
+        assert loads is not None
+        rows.append(
+            {
+                "source": source.title,
+                "table": source.table,
+                "rows": int(summary[0]),
+                "first_month": summary[1],
+                "last_month": summary[2],
+                "last_loaded": loads[0],
+                "files_loaded": int(loads[1]),
+                "rows_skipped": int(loads[2]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def skipped_reasons(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Rows skipped by every load, by table and reason."""
+    return connection.execute(
+        """
+        select l.target_table as tables, s.reason, sum(s.rows) as rows
+        from load_skip s join load_log l using (load_id)
+        group by all
+        order by tables, rows desc
+        """
+    ).df()
