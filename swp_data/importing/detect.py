@@ -55,7 +55,10 @@ def detect(path: Path) -> Detected:
         )
     if all(marker in header for marker in police_uk.STOP_SEARCH_MARKERS):
         return Detected("unused", unused_reason="a data.police.uk stop-and-search file, which the dashboard does not report")
-    if {"Crime ID", "Crime type", "LSOA code"} <= set(header):
+    shared = set(header) & set(police_uk.STREET_COLUMNS)
+    if len(shared) >= len(police_uk.STREET_COLUMNS) // 2 and "Outcome type" not in header:
+        # Most of the street columns: a street file whose header was changed (any of its
+        # columns may be the one renamed or dropped), not a template.
         missing = [c for c in police_uk.STREET_COLUMNS if c not in header]
         extra = [c for c in header if c not in police_uk.STREET_COLUMNS]
         problem = (

@@ -11,7 +11,9 @@ def normalised_ward_sql(identifier: str) -> str:
     """SQL twin of ``geography.normalise_ward_text`` (kept in step by a test)."""
     raw = f"lower(trim({quote(identifier)}))"
     stripped = f"replace(replace(replace(replace({raw}, '&', 'and'), '''', ''), '\u2019', ''), '.', '')"
-    return f"trim(regexp_replace({stripped}, '\\s+', ' ', 'g'))"
+    # Python's \s on text: ASCII whitespace, \x0b, \x1c-\x1f, \x85 and the Unicode separators
+    # (no-break space and the like, pasted from web pages); RE2's \s is ASCII only.
+    return f"trim(regexp_replace({stripped}, '[\\s\\x0b\\x1c-\\x1f\\x{{85}}\\p{{Z}}]+', ' ', 'g'))"
 
 
 def ward_join(identifier: str, alias: str = "wa") -> str:
@@ -37,6 +39,7 @@ def ward_checks(identifier: str, *, city_allowed: bool, resolved: str = "_placed
     ]
 
 
-def lsoa_join(identifier: str, alias: str = "ls") -> str:
-    """A left join resolving a staged LSOA code to ``{alias}.ward_code``."""
-    return f"left join lsoa {alias} on {alias}.lsoa_code = upper({text_of(identifier)})"
+def lsoa_join(identifier: str, alias: str = "ls", staged: str = "s") -> str:
+    """A left join resolving a staged LSOA code (of the table aliased ``staged``) to ``{alias}.ward_code``."""
+    # Qualified: the lsoa table has a column of the same name (lsoa_code).
+    return f"left join lsoa {alias} on {alias}.lsoa_code = upper(nullif(trim({staged}.{quote(identifier)}), ''))"

@@ -64,10 +64,12 @@ def stage_street_csv(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
             [str(path)],
         )
     except duckdb.InvalidInputException as error:
-        raise from_duckdb_csv_error(path, error) from error
-    # The table keeps the file's order, so rowid + 2 is the line (after the header).
+        raise from_duckdb_csv_error(path, error, STREET_COLUMNS) from error
+    # The table keeps the file's order, so rowids count the rows after the header. Inside the
+    # import's transaction they start at a large offset, not 0, so number them from the first.
     connection.execute(
-        f"create or replace temp view {STAGED} as select rowid + 2 as line, *, null::varchar as api_key from puk_raw"
+        f"create or replace temp view {STAGED} as select rowid - (select min(rowid) from puk_raw) + 2 as line, *,"
+        " null::varchar as api_key from puk_raw"
     )
 
 
@@ -178,44 +180,46 @@ def load_staged(connection: duckdb.DuckDBPyConnection, path: Path, file_format: 
     rows_read = int(sql.scalar(connection, f"select count(*) from {STAGED}"))
     if rows_read == 0:
         raise ImportFailure(path, "has a header but no data rows: nothing to load")
+    lsoa = text_of("LSOA code")
+    fingerprint = "md5(concat_ws('|', \"Month\", \"Longitude\", \"Latitude\", \"Location\", \"LSOA code\", \"Crime type\"))"
     connection.execute(
         f"""
         create or replace temp table puk_placed as
-        select s.*, ls.ward_code as _placed_ward
-        from {STAGED} s left join lsoa ls on ls.lsoa_code = upper({text_of('LSOA code')})
+        select s.*, ls.ward_code as _placed_ward,
+               case when {lsoa} is null then 'no location (no LSOA)'
+                    when ls.ward_code is null then 'outside Wolverhampton' end as _skip,
+               "Crime type" = {literal(vocab.ASB_CRIME_TYPE)} as _is_asb,
+               case when {text_of('Crime ID')} is not null then {text_of('Crime ID')}
+                    when api_key is not null then api_key
+                    else 'puk-' || {fingerprint} end as _base_key
+        from {STAGED} s left join lsoa ls on ls.lsoa_code = upper({lsoa})
         """
     )
     raise_first_problem(connection, "puk_placed", _checks(), path)
-    fingerprint = (
-        "md5(concat_ws('|', \"Month\", \"Longitude\", \"Latitude\", \"Location\", \"LSOA code\", \"Crime type\"))"
+    skipped = dict(
+        connection.execute("select _skip, count(*) from puk_placed where _skip is not null group by _skip").fetchall()
     )
+    # Number the copies of a repeated key (data.police.uk repeats a Crime ID across
+    # rows; identical ASB rows share a fingerprint). Only repeated keys need it.
     connection.execute(
-        f"""
-        create or replace temp table puk_keyed as
-        with base as (
-            select *,
-                   case when {text_of('LSOA code')} is null then 'no location (no LSOA)'
-                        when _placed_ward is null then 'outside Wolverhampton' end as _skip,
-                   "Crime type" = {literal(vocab.ASB_CRIME_TYPE)} as _is_asb,
-                   coalesce({text_of('Crime ID')}, api_key, 'puk-' || {fingerprint}) as _base_key
-            from puk_placed
+        """
+        create or replace temp table puk_copies as
+        with repeated as (
+            select _is_asb, _base_key from puk_placed where _skip is null
+            group by all having count(*) > 1
         )
-        select *,
-               row_number() over (partition by _is_asb, _base_key order by line) as _copy
-        from base
+        select line, row_number() over (partition by _is_asb, _base_key order by line) as _copy
+        from puk_placed semi join repeated using (_is_asb, _base_key)
         where _skip is null
         """
     )
-    skipped = dict(
-        connection.execute(
-            f"""
-            select reason, count(*) from (
-                select case when {text_of('LSOA code')} is null then 'no location (no LSOA)'
-                            else 'outside Wolverhampton' end as reason
-                from puk_placed where _placed_ward is null
-            ) group by reason
-            """
-        ).fetchall()
+    connection.execute(
+        """
+        create or replace temp view puk_keyed as
+        select p.*, coalesce(c._copy, 1) as _copy
+        from puk_placed p left join puk_copies c using (line)
+        where p._skip is null
+        """
     )
     common = f"""
         nullif(trim("Longitude"), '')::double as longitude,
@@ -256,9 +260,10 @@ def load_staged(connection: duckdb.DuckDBPyConnection, path: Path, file_format: 
     crimes = replace_rows(connection, SOURCES["crime"], "puk_crime")
     asb = replace_rows(connection, SOURCES["asb_incident"], "puk_asb")
     crimes.skipped = {str(k): int(v) for k, v in skipped.items()}
-    kind = sql.scalar(connection, "select table_type from information_schema.tables where table_name = ?", [STAGED])
-    connection.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {STAGED}")
-    for table in ("puk_raw", "puk_placed", "puk_keyed", "puk_crime", "puk_asb"):
+    for view in ("puk_keyed", STAGED):
+        kind = sql.scalar(connection, "select table_type from information_schema.tables where table_name = ?", [view])
+        connection.execute(f"drop {'view' if kind == 'VIEW' else 'table'} if exists {view}")
+    for table in ("puk_raw", "puk_placed", "puk_copies", "puk_crime", "puk_asb"):
         connection.execute(f"drop table if exists {table}")
     return rows_read, [crimes, asb]
 

@@ -33,23 +33,7 @@ def match_template(path: Path, header: list[str]) -> Source:
         if best is None or overlap > best[0]:
             best = (overlap, source)
     if best and best[0] >= max(2, len(best[1].required_columns) // 2):
-        source = best[1]
-        columns = [c.name for c in source.columns]
-        missing = [n for n in source.required_columns if n not in names]
-        if missing:
-            raise ImportFailure(
-                path,
-                f"is missing from the header: the {source.title} template needs {', '.join(missing)}",
-                line=1,
-                field=missing[0],
-            )
-        unknown = [h for h, n in zip(header, names, strict=True) if n not in columns]
-        raise ImportFailure(
-            path,
-            f"is not a column of the {source.title} template (its columns: {', '.join(columns)})",
-            line=1,
-            field=unknown[0],
-        )
+        check_header(path, best[1], header)
     raise ImportFailure(
         path,
         "matches no known format: expected a data.police.uk street file, a data.police.uk API "
@@ -57,6 +41,28 @@ def match_template(path: Path, header: list[str]) -> Source:
         line=1,
         value=",".join(header)[:200],
     )
+
+
+def check_header(path: Path, source: Source, header: list[str]) -> None:
+    """Raise a clear error unless the header has every required column of the template and no other."""
+    names = [h.strip().lower() for h in header]
+    columns = [c.name for c in source.columns]
+    missing = [n for n in source.required_columns if n not in names]
+    if missing:
+        raise ImportFailure(
+            path,
+            f"is missing from the header: the {source.title} template needs {', '.join(missing)}",
+            line=1,
+            field=missing[0],
+        )
+    unknown = [h for h, n in zip(header, names, strict=True) if n not in columns]
+    if unknown:
+        raise ImportFailure(
+            path,
+            f"is not a column of the {source.title} template (its columns: {', '.join(columns)})",
+            line=1,
+            field=unknown[0],
+        )
 
 
 def _staged_select(source: Source, present: list[str]) -> str:
@@ -79,10 +85,12 @@ def stage_csv(connection: duckdb.DuckDBPyConnection, path: Path, source: Source,
             [str(path)],
         )
     except duckdb.InvalidInputException as error:
-        raise from_duckdb_csv_error(path, error) from error
-    # The table keeps the file's order, so rowid + 2 is the line (after the header).
+        raise from_duckdb_csv_error(path, error, names) from error
+    # The table keeps the file's order, so rowids count the rows after the header. Inside the
+    # import's transaction they start at a large offset, not 0, so number them from the first.
     connection.execute(
-        f"create or replace temp table {STAGED} as select rowid + 2 as line, {_staged_select(source, names)} from raw_csv"
+        f"create or replace temp table {STAGED} as select rowid - (select min(rowid) from raw_csv) + 2 as line, "
+        f"{_staged_select(source, names)} from raw_csv"
     )
     connection.execute("drop table raw_csv")
 
@@ -131,7 +139,11 @@ def read_xlsx(path: Path) -> tuple[Source, list[str], pd.DataFrame]:
         header_row = next(rows, None)
         if header_row is None:
             raise ImportFailure(path, f"sheet '{source.table}' is empty (no header row)")
-        header = [str(h).strip() for h in header_row if h is not None]
+        # Blank header cells keep their place, so every heading stays over its own column.
+        header = ["" if h is None else str(h).strip() for h in header_row]
+        while header and not header[-1]:
+            header.pop()
+        check_header(path, source, header)
         records = []
         for offset, row in enumerate(rows, start=2):
             cells = [_cell_text(v) for v in row[: len(header)]]
@@ -221,7 +233,7 @@ def _store_expression(source: Source, name: str, load_id: int) -> str:
     """SQL for one store column, from the placed, staged text."""
     if name == "ward_code":
         return "_placed_ward"
-    if name == "month":
+    if name == "month" and source.month_from:
         return f"date_trunc('month', {clean_expr(source.column(source.month_from or ''))})::date"
     if name == "load_id":
         return str(int(load_id))

@@ -1,0 +1,308 @@
+"""Helpers shared by the data-layer tests: paths, independent readings of the reference files, store snapshots.
+
+Everything "expected" here is read straight from the shipped files with the csv
+and json modules, never through ``swp_data``, so the tests check the import
+pipeline against an independent reading of the same public data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from openpyxl import load_workbook
+
+from swp_data.importing import ImportFailure, import_paths
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures" / "police_uk"
+REFERENCE = REPO / "data" / "reference"
+LOOKUPS = REFERENCE / "lookups"
+BOUNDARIES = REFERENCE / "boundaries"
+API_DIR = REFERENCE / "police_api_2018_06"
+
+STREET_HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+    "Crime type,Last outcome category,Context"
+)
+STREET_FILES = sorted(FIXTURES.glob("*-street.csv"))
+API_FILES = sorted(API_DIR.glob("*.json"))
+ASB = "Anti-social behaviour"
+
+# The data.police.uk API category slugs and the bulk CSV's "Crime type" wording,
+# written out here rather than taken from swp_data.vocab.
+API_CATEGORY_TO_CRIME_TYPE = {
+    "anti-social-behaviour": "Anti-social behaviour",
+    "bicycle-theft": "Bicycle theft",
+    "burglary": "Burglary",
+    "criminal-damage-arson": "Criminal damage and arson",
+    "drugs": "Drugs",
+    "other-crime": "Other crime",
+    "other-theft": "Other theft",
+    "possession-of-weapons": "Possession of weapons",
+    "public-order": "Public order",
+    "robbery": "Robbery",
+    "shoplifting": "Shoplifting",
+    "theft-from-the-person": "Theft from the person",
+    "vehicle-crime": "Vehicle crime",
+    "violent-crime": "Violence and sexual offences",
+}
+
+# The three LSOA 2011 codes split in 2021 and their children (ONS).
+SPLIT_LSOA11 = {
+    "E01010435": ("E01034310", "E01034311"),
+    "E01010521": ("E01034312", "E01034313"),
+    "E01010453": ("E01034314", "E01034315"),
+}
+
+
+# --- independent readings of the reference files -------------------------------------------------
+
+
+def read_csv_dicts(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+@cache
+def current_wards() -> dict[str, str]:
+    """Current ward code -> name, from the ward boundaries."""
+    raw = json.loads((BOUNDARIES / "wolverhampton_wards_2025.geojson").read_text())
+    return {f["properties"]["WD25CD"]: f["properties"]["WD25NM"] for f in raw["features"]}
+
+
+@cache
+def ward_code_by_name() -> dict[str, str]:
+    return {name: code for code, name in current_wards().items()}
+
+
+@cache
+def lsoa21_lookup() -> dict[str, dict[str, str]]:
+    """LSOA 2021 code -> its row of the LSOA 2021 to current ward lookup."""
+    return {row["LSOA21CD"]: row for row in read_csv_dicts(LOOKUPS / "wolverhampton_lsoa21_to_ward25_centroid_bestfit.csv")}
+
+
+@cache
+def lsoa11_lookup() -> dict[str, dict[str, str]]:
+    """LSOA 2011 code -> its row of the official ONS LSOA 2011 to ward 2019 lookup."""
+    return {row["LSOA11CD"]: row for row in read_csv_dicts(LOOKUPS / "wolverhampton_lsoa11_to_ward19.csv")}
+
+
+@cache
+def census_population() -> dict[str, int]:
+    rows = read_csv_dicts(REFERENCE / "population" / "census2021_ts001_usual_residents_lsoa21_wolverhampton.csv")
+    return {row["mnemonic"]: int(row["total"]) for row in rows}
+
+
+@cache
+def expected_lsoa_ward() -> dict[str, str]:
+    """Every LSOA code the city knows (2011 and 2021) -> the current ward it should be placed on."""
+    wards = {code: row["WD25CD"] for code, row in lsoa21_lookup().items()}
+    population = census_population()
+    for parent, children in SPLIT_LSOA11.items():
+        wards[parent] = wards[max(children, key=population.__getitem__)]
+    return wards
+
+
+@cache
+def lsoa_names() -> dict[str, str]:
+    names = {code: row["LSOA21NM"] for code, row in lsoa21_lookup().items()}
+    names.update({code: lsoa11_lookup()[code]["LSOA11NM"] for code in SPLIT_LSOA11})
+    return names
+
+
+@cache
+def lsoa_centroids() -> dict[str, tuple[float, float]]:
+    rows = read_csv_dicts(LOOKUPS / "wolverhampton_lsoa_centroids_2011_2021.csv")
+    return {row["LSOACD"]: (float(row["longitude"]), float(row["latitude"])) for row in rows}
+
+
+@cache
+def api_records() -> list[dict[str, Any]]:
+    """Every record of the 20 API files, in file order (duplicates across files kept)."""
+    records: list[dict[str, Any]] = []
+    for path in API_FILES:
+        records.extend(json.loads(path.read_text(encoding="utf-8")))
+    return records
+
+
+def api_key(record: dict[str, Any]) -> str:
+    """The key a stored API record is expected under: its persistent id, else the API id."""
+    return record["persistent_id"] or f"api-{record['id']}"
+
+
+# --- building files ---------------------------------------------------------------------------------
+
+
+def street_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def build_wolverhampton_street_csv(target: Path, source: Path | None = None) -> Path:
+    """A data.police.uk street file in its published form, moved to Wolverhampton.
+
+    Every row of a real City of London file is kept in order, byte for byte in
+    form (CRLF, no quoting, the same header); rows in City of London LSOAs are
+    given a Wolverhampton LSOA (every 2011 and 2021 code in turn) with its name
+    and centre point. Rows with no location keep it, and rows in the other London
+    boroughs stay as they are: outside Wolverhampton, as a force's file has rows
+    just over the city boundary.
+    """
+    source = source or FIXTURES / "2024-01-city-of-london-street.csv"
+    raw = source.read_bytes()
+    assert raw.count(b"\n") == raw.count(b"\r\n"), "the fixture must keep its CRLF line endings"
+    assert b'"' not in raw, "published street files are unquoted"
+    lines = raw.decode("utf-8").split("\r\n")
+    assert lines[0] == STREET_HEADER and lines[-1] == ""
+    codes = sorted(expected_lsoa_ward())
+    names, centroids = lsoa_names(), lsoa_centroids()
+    out = [lines[0]]
+    moved = 0
+    for line in lines[1:-1]:
+        cells = line.split(",")
+        assert len(cells) == 12, line
+        if cells[8].startswith("City of London"):
+            code = codes[moved % len(codes)]
+            moved += 1
+            longitude, latitude = centroids[code]
+            cells[2] = cells[3] = "West Midlands Police"
+            cells[4], cells[5] = f"{longitude:.6f}", f"{latitude:.6f}"
+            cells[7], cells[8] = code, names[code]
+        elif not cells[7]:
+            cells[2] = cells[3] = "West Midlands Police"
+        out.append(",".join(cells))
+    target.write_bytes(("\r\n".join(out) + "\r\n").encode("utf-8"))
+    return target
+
+
+def replace_line(path: Path, target: Path, number: int, old: str, new: str) -> Path:
+    """Copy a CRLF file, replacing ``old`` by ``new`` once on its line ``number`` (1 = header)."""
+    lines = path.read_bytes().decode("utf-8").split("\r\n")
+    assert old in lines[number - 1], (old, lines[number - 1])
+    lines[number - 1] = lines[number - 1].replace(old, new, 1)
+    target.write_bytes("\r\n".join(lines).encode("utf-8"))
+    return target
+
+
+def write_template_csv(path: Path, header: Sequence[str], rows: Iterable[dict[str, str]], encoding: str = "utf-8") -> Path:
+    """A filled template CSV: the header as written by ``write_templates``, one line per row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        assert set(row) <= set(header), set(row) - set(header)
+        writer.writerow([row.get(column, "") for column in header])
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def template_header(templates: Path, table: str) -> list[str]:
+    with (templates / f"{table}.csv").open(newline="", encoding="utf-8") as handle:
+        return next(csv.reader(handle))
+
+
+def fill_template_xlsx(templates: Path, table: str, target: Path, rows: Iterable[dict[str, Any]]) -> Path:
+    """The template workbook written by ``write_templates`` with rows added under its header."""
+    workbook = load_workbook(templates / f"{table}.xlsx")
+    sheet = workbook[table]
+    header = [cell.value for cell in sheet[1]]
+    for row in rows:
+        assert set(row) <= set(header), set(row) - set(header)
+        sheet.append([row.get(column) for column in header])
+    workbook.save(target)
+    return target
+
+
+# --- reading the store ------------------------------------------------------------------------------
+
+
+def _sort_key(row: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(repr(v) for v in row)
+
+
+def user_tables(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = connection.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' and table_type = 'BASE TABLE'"
+        " order by table_name"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def table_rows(connection: duckdb.DuckDBPyConnection, table: str, exclude: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+    """Every row of a table (minus some columns), sorted: a comparable picture of its content."""
+    columns = [r[0] for r in connection.execute(f"describe {table}").fetchall() if r[0] not in exclude]
+    rows = connection.execute(f"select {', '.join(columns)} from {table}").fetchall()
+    return sorted(rows, key=_sort_key)
+
+
+def snapshot(connection: duckdb.DuckDBPyConnection, exclude: Sequence[str] = ()) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table of the store, row by row (the load log and skip counts included)."""
+    return {table: table_rows(connection, table, exclude) for table in user_tables(connection)}
+
+
+def data_snapshot(connection: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table except the load log, without load ids: what the figures are computed from."""
+    picture = snapshot(connection, exclude=("load_id",))
+    for table in ("load_log", "load_skip"):
+        picture.pop(table)
+    return picture
+
+
+def count(connection: duckdb.DuckDBPyConnection, query: str, params: Sequence[Any] = ()) -> int:
+    rows = connection.execute(query, list(params)).fetchall()
+    return int(rows[0][0])
+
+
+def as_dict(connection: duckdb.DuckDBPyConnection, query: str, params: Sequence[Any] = ()) -> dict[Any, Any]:
+    return dict(connection.execute(query, list(params)).fetchall())
+
+
+# --- bad inputs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What an ImportFailure must say."""
+
+    name: str
+    line: int | None
+    field: str | None
+    value: str | None
+    problem: str  # a fragment of the problem text
+
+
+def assert_import_fails(connection: duckdb.DuckDBPyConnection, paths: Sequence[Path], expected: Expected) -> ImportFailure:
+    """Importing ``paths`` raises the expected ImportFailure and leaves every table exactly as it was."""
+    before = snapshot(connection)
+    with pytest.raises(ImportFailure) as caught:
+        import_paths(paths, connection=connection)
+    failure = caught.value
+    assert (failure.path.name, failure.line, failure.field, failure.value) == (
+        expected.name,
+        expected.line,
+        expected.field,
+        expected.value,
+    ), str(failure)
+    assert expected.problem in failure.problem, failure.problem
+    text = str(failure)
+    assert text.startswith(expected.name), text
+    if expected.line is not None:
+        assert f"line {expected.line}" in text, text
+    if expected.field is not None:
+        assert repr(expected.field) in text, text
+    assert snapshot(connection) == before
+    return failure
+
+
+def day(text: str) -> date:
+    return datetime.strptime(text, "%Y-%m-%d").date()
