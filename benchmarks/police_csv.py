@@ -18,8 +18,13 @@ import numpy as np
 from swp_data import geography, store, vocab
 from swp_data.importing import import_paths
 
-OUTCOMES = ["Investigation complete; no suspect identified", "Unable to prosecute suspect",
-            "Status update unavailable", "Under investigation", "Local resolution"]
+OUTCOMES = [
+    "Investigation complete; no suspect identified",
+    "Unable to prosecute suspect",
+    "Status update unavailable",
+    "Under investigation",
+    "Local resolution",
+]
 
 
 def write_file(path: Path, rows: int, seed: int = 1) -> None:
@@ -49,12 +54,40 @@ def write_file(path: Path, rows: int, seed: int = 1) -> None:
     outcome[asb] = ""
     months = np.array(["2024-01", "2024-02", "2024-03"], dtype=object)[rng.integers(0, 3, rows)]
     lines = (
-        ids + "," + months + ",West Midlands Police,West Midlands Police," + lon + "," + lat + "," + location + ","
-        + lsoa_codes + "," + lsoa_names + "," + types + "," + outcome + ",\r\n"
+        ids
+        + ","
+        + months
+        + ",West Midlands Police,West Midlands Police,"
+        + lon
+        + ","
+        + lat
+        + ","
+        + location
+        + ","
+        + lsoa_codes
+        + ","
+        + lsoa_names
+        + ","
+        + types
+        + ","
+        + outcome
+        + ",\r\n"
     )
     header = ",".join(
-        ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code",
-         "LSOA name", "Crime type", "Last outcome category", "Context"]
+        [
+            "Crime ID",
+            "Month",
+            "Reported by",
+            "Falls within",
+            "Longitude",
+            "Latitude",
+            "Location",
+            "LSOA code",
+            "LSOA name",
+            "Crime type",
+            "Last outcome category",
+            "Context",
+        ]
     )
     with path.open("w", newline="") as handle:
         handle.write(header + "\r\n")
@@ -71,8 +104,10 @@ def main() -> None:
         csv_path = Path(folder) / "2024-01-west-midlands-street.csv"
         started = time.perf_counter()
         write_file(csv_path, args.rows)
-        print(f"generated {args.rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB) in "
-              f"{time.perf_counter() - started:.1f}s")
+        print(
+            f"generated {args.rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB) in "
+            f"{time.perf_counter() - started:.1f}s"
+        )
         timings = []
         for attempt in range(args.repeat):
             db = Path(folder) / f"bench{attempt}.duckdb"
@@ -82,11 +117,15 @@ def main() -> None:
             seconds = time.perf_counter() - started
             timings.append(seconds)
             file_report = report.files[0]
-            print(f"run {attempt + 1}: {seconds:.2f}s = {args.rows / seconds:,.0f} rows/s "
-                  f"(loaded {file_report.rows_loaded:,}, skipped {file_report.rows_skipped:,})")
+            print(
+                f"run {attempt + 1}: {seconds:.2f}s = {args.rows / seconds:,.0f} rows/s "
+                f"(loaded {file_report.rows_loaded:,}, skipped {file_report.rows_skipped:,})"
+            )
         best, median = min(timings), sorted(timings)[len(timings) // 2]
-        print(f"police.uk street CSV import: median {args.rows / median:,.0f} rows/s, best {args.rows / best:,.0f} "
-              f"rows/s (goal >= 300,000 rows/s)")
+        print(
+            f"police.uk street CSV import: median {args.rows / median:,.0f} rows/s, best {args.rows / best:,.0f} "
+            f"rows/s (goal >= 300,000 rows/s)"
+        )
 
 
 if __name__ == "__main__":

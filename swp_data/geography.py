@@ -51,13 +51,18 @@ class ReferenceTables:
 @cache
 def reference_tables() -> ReferenceTables:
     """Build the ward and LSOA tables from the shipped public files."""
-    to_ward25 = {row["LSOA21CD"]: row for row in _read_csv("lookups/wolverhampton_lsoa21_to_ward25_centroid_bestfit.csv")}
+    to_ward25 = {
+        row["LSOA21CD"]: row for row in _read_csv("lookups/wolverhampton_lsoa21_to_ward25_centroid_bestfit.csv")
+    }
     to_ward19 = {row["LSOA11CD"]: row for row in _read_csv("lookups/wolverhampton_lsoa11_to_ward19.csv")}
     population = {
         row["mnemonic"]: int(row["total"])
         for row in _read_csv("population/census2021_ts001_usual_residents_lsoa21_wolverhampton.csv")
     }
-    imd = {row["LSOA code"]: float(row["LSOA IMD Score"]) for row in _read_csv("context/imd2019_score_lsoa11_wolverhampton.csv")}
+    imd = {
+        row["LSOA code"]: float(row["LSOA IMD Score"])
+        for row in _read_csv("context/imd2019_score_lsoa11_wolverhampton.csv")
+    }
     parent_of = {child: parent for parent, children in SPLIT_LSOA11.items() for child in children}
 
     rows: list[dict[str, Any]] = []

@@ -6,9 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_QUARTER_PATTERN = re.compile(
-    r"^\s*(?:FY\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*Q([1-4])\s*$", re.IGNORECASE
-)
+_QUARTER_PATTERN = re.compile(r"^\s*(?:FY\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*Q([1-4])\s*$", re.IGNORECASE)
 
 
 class PeriodError(ValueError):
@@ -27,9 +25,7 @@ class Quarter:
         """Read ``2022/23Q1``, ``2022/23 Q1`` or ``2022-23 Q1``."""
         match = _QUARTER_PATTERN.match(text)
         if not match:
-            raise PeriodError(
-                f"cannot read the quarter {text!r}: write it like 2022/23Q1 (April-June 2022)"
-            )
+            raise PeriodError(f"cannot read the quarter {text!r}: write it like 2022/23Q1 (April-June 2022)")
         start, end, number = int(match[1]), match[2], int(match[3])
         end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
         if end_year % 100 != (start + 1) % 100:

@@ -35,9 +35,7 @@ class Settings(BaseSettings):
         le=50,
         description="Sensitive counts from 1 to this value are suppressed for partners.",
     )
-    duckdb_threads: int | None = Field(
-        default=None, ge=1, description="Threads DuckDB may use (default: all cores)."
-    )
+    duckdb_threads: int | None = Field(default=None, ge=1, description="Threads DuckDB may use (default: all cores).")
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,9 @@ from typing import Any
 import duckdb
 
 
-def one(connection: duckdb.DuckDBPyConnection, query: str, params: Sequence[Any] | None = None) -> tuple[Any, ...] | None:
+def one(
+    connection: duckdb.DuckDBPyConnection, query: str, params: Sequence[Any] | None = None
+) -> tuple[Any, ...] | None:
     """The first row of a query (the rest is read and dropped), or None."""
     rows = connection.execute(query, params or []).fetchall()
     return rows[0] if rows else None

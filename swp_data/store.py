@@ -100,7 +100,9 @@ def check_version(connection: duckdb.DuckDBPyConnection, path: Path | str) -> No
         )
 
 
-def connect(path: Path | str | None = None, *, read_only: bool = False, create: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: Path | str | None = None, *, read_only: bool = False, create: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Open the store, checking its schema version.
 
     With ``create=True`` a missing store is created (empty, with geography).
@@ -123,7 +125,9 @@ def connect(path: Path | str | None = None, *, read_only: bool = False, create: 
 
 
 @contextmanager
-def opened(path: Path | str | None = None, *, read_only: bool = False, create: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def opened(
+    path: Path | str | None = None, *, read_only: bool = False, create: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """``connect`` as a context manager that closes the connection."""
     connection = connect(path, read_only=read_only, create=create)
     try:

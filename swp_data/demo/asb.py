@@ -12,15 +12,38 @@ from swp_data.demo import calibration as cal
 from swp_data.demo.crime import _allocate, _choose, _ward_drift, _year_total
 from swp_data.demo.identities import assign_repeating_ids
 
-ASB_PER_YEAR = {2019: 11_800, 2020: 14_900, 2021: 11_200, 2022: 10_400, 2023: 10_100, 2024: 9_800, 2025: 9_600,
-                2026: 9_500}
+ASB_PER_YEAR = {
+    2019: 11_800,
+    2020: 14_900,
+    2021: 11_200,
+    2022: 10_400,
+    2023: 10_100,
+    2024: 9_800,
+    2025: 9_600,
+    2026: 9_500,
+}
 CATEGORIES = {"personal": 0.20, "nuisance": 0.70, "environmental": 0.10}
-THEMES = {"youth-related": 0.22, "off-road motorbikes": 0.08, "vagrancy/begging": 0.06, "alcohol": 0.09,
-          "drugs": 0.10, "neighbour dispute": 0.15, "vehicle nuisance": 0.10, "other": 0.20}
+THEMES = {
+    "youth-related": 0.22,
+    "off-road motorbikes": 0.08,
+    "vagrancy/begging": 0.06,
+    "alcohol": 0.09,
+    "drugs": 0.10,
+    "neighbour dispute": 0.15,
+    "vehicle nuisance": 0.10,
+    "other": 0.20,
+}
 AGENCIES = {"police": 0.60, "council": 0.30, "housing": 0.10}
-INTERVENTIONS = {"warning letter": 0.08, "acceptable behaviour contract": 0.03, "community protection warning": 0.04,
-                 "community protection notice": 0.02, "injunction": 0.007, "criminal behaviour order": 0.005,
-                 "closure order": 0.003, "restorative justice": 0.015}
+INTERVENTIONS = {
+    "warning letter": 0.08,
+    "acceptable behaviour contract": 0.03,
+    "community protection warning": 0.04,
+    "community protection notice": 0.02,
+    "injunction": 0.007,
+    "criminal behaviour order": 0.005,
+    "closure order": 0.003,
+    "restorative justice": 0.015,
+}
 SUMMER_THEMES = {"off-road motorbikes": 1.9, "youth-related": 1.3, "alcohol": 1.2}
 
 
@@ -31,8 +54,14 @@ def generate_asb(rng: np.random.Generator) -> pd.DataFrame:
     months_parts, lsoa_parts = [], []
     for year_no, fy in enumerate(cal.FINANCIAL_YEARS):
         total = _year_total(ASB_PER_YEAR[fy], fy, "asb")
-        months, lsoas = _allocate(total, cal.months_in_year(fy), cal.month_weights("asb"),
-                                  cal.spatial_weights(vocab.ASB_CRIME_TYPE), drift[year_no], rng)
+        months, lsoas = _allocate(
+            total,
+            cal.months_in_year(fy),
+            cal.month_weights("asb"),
+            cal.spatial_weights(vocab.ASB_CRIME_TYPE),
+            drift[year_no],
+            rng,
+        )
         months_parts.append(months)
         lsoa_parts.append(lsoas)
     month_idx = np.concatenate(months_parts)
@@ -58,17 +87,19 @@ def generate_asb(rng: np.random.Generator) -> pd.DataFrame:
     intervention_rate = 0.16 + 0.012 * year_no
     used = rng.random(n) < intervention_rate
     interventions = np.where(used, _choose(INTERVENTIONS, n, rng), "none")
-    frame = pd.DataFrame({
-        "incident_id": [f"ASB-{i:07d}" for i in rng.permutation(n) + 1],
-        "incident_date": pd.to_datetime(dates).strftime("%Y-%m-%d"),
-        "lsoa_code": places.codes[lsoa_idx],
-        "category": _choose(CATEGORIES, n, rng),
-        "theme": themes,
-        "caller_id": assign_repeating_ids(month_idx, ward_idx, np.full(n, 0.22), "C", rng),
-        "location_id": assign_repeating_ids(month_idx, ward_idx, np.full(n, 0.30), "L", rng),
-        "reporting_agency": _choose(AGENCIES, n, rng),
-        "intervention": interventions,
-    })
+    frame = pd.DataFrame(
+        {
+            "incident_id": [f"ASB-{i:07d}" for i in rng.permutation(n) + 1],
+            "incident_date": pd.to_datetime(dates).strftime("%Y-%m-%d"),
+            "lsoa_code": places.codes[lsoa_idx],
+            "category": _choose(CATEGORIES, n, rng),
+            "theme": themes,
+            "caller_id": assign_repeating_ids(month_idx, ward_idx, np.full(n, 0.22), "C", rng),
+            "location_id": assign_repeating_ids(month_idx, ward_idx, np.full(n, 0.30), "L", rng),
+            "reporting_agency": _choose(AGENCIES, n, rng),
+            "intervention": interventions,
+        }
+    )
     anonymous = rng.random(n) < 0.12  # anonymous reports carry no caller
     frame.loc[anonymous, "caller_id"] = None
     return frame.sort_values("incident_date", kind="stable", ignore_index=True)

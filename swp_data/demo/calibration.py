@@ -30,21 +30,49 @@ SEED = 20190401
 
 # Total recorded crime per financial year (2026/27 is scaled to its six months).
 TOTAL_RECORDED_CRIME: dict[int, int] = {
-    2019: 33_400, 2020: 30_600, 2021: 34_700, 2022: 35_300,
-    2023: 34_600, 2024: 33_900, 2025: 33_200, 2026: 32_800,
+    2019: 33_400,
+    2020: 30_600,
+    2021: 34_700,
+    2022: 35_300,
+    2023: 34_600,
+    2024: 33_900,
+    2025: 33_200,
+    2026: 32_800,
 }
 # Seed 002: violence with injury 3,964 (2021/22) and 3,950 (2022/23); other years follow the trend.
 VIOLENCE_WITH_INJURY: dict[int, int] = {
-    2019: 3_720, 2020: 3_310, 2021: 3_964, 2022: 3_950,
-    2023: 3_890, 2024: 3_810, 2025: 3_700, 2026: 3_640,
+    2019: 3_720,
+    2020: 3_310,
+    2021: 3_964,
+    2022: 3_950,
+    2023: 3_890,
+    2024: 3_810,
+    2025: 3_700,
+    2026: 3_640,
 }
 # Seed 002 victim ages for violence with injury: (under 25, 25+); the rest have no age recorded.
 VWI_VICTIM_AGES: dict[int, tuple[int, int]] = {2021: (1_119, 2_690), 2022: (1_011, 2_882)}
 # Seed 002 keyword shares of total recorded crime, Oct 21 - Sep 22: alcohol 11.6%, drugs 3.3%.
-ALCOHOL_SHARE: dict[int, float] = {2019: 0.121, 2020: 0.104, 2021: 0.117, 2022: 0.117,
-                                   2023: 0.113, 2024: 0.111, 2025: 0.108, 2026: 0.107}
-DRUG_SHARE: dict[int, float] = {2019: 0.031, 2020: 0.036, 2021: 0.033, 2022: 0.033,
-                                2023: 0.034, 2024: 0.035, 2025: 0.034, 2026: 0.034}
+ALCOHOL_SHARE: dict[int, float] = {
+    2019: 0.121,
+    2020: 0.104,
+    2021: 0.117,
+    2022: 0.117,
+    2023: 0.113,
+    2024: 0.111,
+    2025: 0.108,
+    2026: 0.107,
+}
+DRUG_SHARE: dict[int, float] = {
+    2019: 0.031,
+    2020: 0.036,
+    2021: 0.033,
+    2022: 0.033,
+    2023: 0.034,
+    2024: 0.035,
+    2025: 0.034,
+    2026: 0.034,
+}
 
 # Share of total recorded crime by subgroup (violence with injury is set by its own target).
 VIOLENCE_SHARES: dict[str, float] = {  # seed 002: violence against the person ~45% of crime
@@ -69,14 +97,26 @@ SEASONALITY: dict[str, list[float]] = {
     "asb": [0.82, 0.80, 0.92, 1.04, 1.12, 1.18, 1.22, 1.14, 1.00, 0.98, 0.92, 0.86],
     "flat": [1.0] * 12,
 }
-ACQUISITIVE_TYPES = {"Burglary", "Vehicle crime", "Robbery", "Theft from the person", "Bicycle theft", "Shoplifting",
-                     "Other theft"}
+ACQUISITIVE_TYPES = {
+    "Burglary",
+    "Vehicle crime",
+    "Robbery",
+    "Theft from the person",
+    "Bicycle theft",
+    "Shoplifting",
+    "Other theft",
+}
 
 
 def covid_factor(month: date, kind: str) -> float:
     """The spring 2020 lockdown: most crime fell, ASB reports (including breaches) rose."""
-    effects = {date(2020, 4, 1): 0.72, date(2020, 5, 1): 0.80, date(2020, 6, 1): 0.90, date(2021, 1, 1): 0.86,
-               date(2021, 2, 1): 0.88}
+    effects = {
+        date(2020, 4, 1): 0.72,
+        date(2020, 5, 1): 0.80,
+        date(2020, 6, 1): 0.90,
+        date(2021, 1, 1): 0.86,
+        date(2021, 2, 1): 0.88,
+    }
     factor = effects.get(month, 1.0)
     if kind == "asb":
         return 1 + 2.2 * (1 - factor)

@@ -37,39 +37,63 @@ def generate_surveys(rng: np.random.Generator) -> pd.DataFrame:
         ward_effect = -0.12 * (deprivation.reindex(wards).to_numpy() - 1)
         day = rng.random(count) < 0.86 + 0.002 * step + ward_effect / 2
         night = rng.random(count) < 0.53 + 0.004 * step + ward_effect
-        frames.append(pd.DataFrame({
-            "response_id": [f"RS{step:02d}-{i + 1:04d}" for i in range(count)],
-            "survey_name": "Residents survey",
-            "fieldwork_date": _iso(_dates_in(quarter.start, 3, count, rng)),
-            "ward": wards,
-            "sex": np.where(rng.random(count) < 0.51, "female", "male"),
-            "age_band": _choose({"16-24": 0.14, "25-34": 0.17, "35-44": 0.16, "45-54": 0.17, "55-64": 0.15,
-                                 "65+": 0.21}, count, rng),
-            "feels_safe_day": np.where(day, "yes", "no"),
-            "feels_safe_night": _answers(night, rng, neutral_share=0.2),
-            "confident_to_report": np.where(rng.random(count) < 0.68 + 0.002 * step, "yes", "no"),
-            "weight": np.round(rng.lognormal(0, 0.35, size=count) / np.exp(0.35**2 / 2), 3),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "response_id": [f"RS{step:02d}-{i + 1:04d}" for i in range(count)],
+                    "survey_name": "Residents survey",
+                    "fieldwork_date": _iso(_dates_in(quarter.start, 3, count, rng)),
+                    "ward": wards,
+                    "sex": np.where(rng.random(count) < 0.51, "female", "male"),
+                    "age_band": _choose(
+                        {"16-24": 0.14, "25-34": 0.17, "35-44": 0.16, "45-54": 0.17, "55-64": 0.15, "65+": 0.21},
+                        count,
+                        rng,
+                    ),
+                    "feels_safe_day": np.where(day, "yes", "no"),
+                    "feels_safe_night": _answers(night, rng, neutral_share=0.2),
+                    "confident_to_report": np.where(rng.random(count) < 0.68 + 0.002 * step, "yes", "no"),
+                    "weight": np.round(rng.lognormal(0, 0.35, size=count) / np.exp(0.35**2 / 2), 3),
+                }
+            )
+        )
         quarter = quarter.shift(1)
         step += 1
     # Seed 002: 2,216 women and girls answered; 48% do not feel safe out at night.
-    for name, start, count, not_safe in (("SWG 2022", date(2022, 10, 1), 2_216, 1_064),
-                                         ("SWG 2025", date(2025, 10, 1), 1_980, 871)):
+    for name, start, count, not_safe in (
+        ("SWG 2022", date(2022, 10, 1), 2_216, 1_064),
+        ("SWG 2025", date(2025, 10, 1), 1_980, 871),
+    ):
         safe = np.ones(count, dtype=bool)
         safe[rng.choice(count, not_safe, replace=False)] = False
-        frames.append(pd.DataFrame({
-            "response_id": [f"{name.split()[1]}-{i + 1:05d}" for i in range(count)],
-            "survey_name": "Safety of Women and Girls",
-            "fieldwork_date": _iso(_dates_in(start, 2, count, rng)),
-            "ward": _wards(count, rng, power=0.0),
-            "sex": "female",
-            "age_band": _choose({"under 16": 0.06, "16-24": 0.2, "25-34": 0.2, "35-44": 0.18, "45-54": 0.15,
-                                 "55-64": 0.11, "65+": 0.10}, count, rng),
-            "feels_safe_day": np.where(rng.random(count) < 0.84, "yes", "no"),
-            "feels_safe_night": _answers(safe, rng),
-            "confident_to_report": np.where(rng.random(count) < 0.55, "yes", "no"),
-            "weight": None,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "response_id": [f"{name.split()[1]}-{i + 1:05d}" for i in range(count)],
+                    "survey_name": "Safety of Women and Girls",
+                    "fieldwork_date": _iso(_dates_in(start, 2, count, rng)),
+                    "ward": _wards(count, rng, power=0.0),
+                    "sex": "female",
+                    "age_band": _choose(
+                        {
+                            "under 16": 0.06,
+                            "16-24": 0.2,
+                            "25-34": 0.2,
+                            "35-44": 0.18,
+                            "45-54": 0.15,
+                            "55-64": 0.11,
+                            "65+": 0.10,
+                        },
+                        count,
+                        rng,
+                    ),
+                    "feels_safe_day": np.where(rng.random(count) < 0.84, "yes", "no"),
+                    "feels_safe_night": _answers(safe, rng),
+                    "confident_to_report": np.where(rng.random(count) < 0.55, "yes", "no"),
+                    "weight": None,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -84,8 +108,17 @@ def generate_partner_returns(rng: np.random.Generator) -> pd.DataFrame:
         start = quarter.start.isoformat()
 
         def add(key: str, value: float, ward: str = "city", period: str = "quarter", when: str = start) -> None:
-            rows.append({"indicator_key": key, "period_start": when, "period_type": period, "ward": ward,
-                         "value": float(value), "numerator": None, "denominator": None})
+            rows.append(
+                {
+                    "indicator_key": key,
+                    "period_start": when,
+                    "period_type": period,
+                    "ward": ward,
+                    "value": float(value),
+                    "numerator": None,
+                    "denominator": None,
+                }
+            )
 
         cases = rng.poisson(168 * (1 + 0.02 * year))
         add("marac_cases", cases)
@@ -116,10 +149,20 @@ COMPARATOR_RATES: dict[str, dict[str, float]] = {
     "Solihull": {"vehicle crime": 0.85, "robbery": 0.45, "burglary": 0.75, "theft from the person": 0.6},
     "Walsall": {"vehicle crime": 1.3, "robbery": 0.8, "burglary": 0.85, "theft from the person": 0.7},
 }
-POPULATIONS = {"Birmingham": 1_144_900, "Coventry": 345_300, "Dudley": 323_500, "Sandwell": 341_900,
-               "Solihull": 216_200, "Walsall": 284_100}
-GROUP_OF_TYPE = {"Vehicle crime": "vehicle crime", "Robbery": "robbery", "Burglary": "burglary",
-                 "Theft from the person": "theft from the person"}
+POPULATIONS = {
+    "Birmingham": 1_144_900,
+    "Coventry": 345_300,
+    "Dudley": 323_500,
+    "Sandwell": 341_900,
+    "Solihull": 216_200,
+    "Walsall": 284_100,
+}
+GROUP_OF_TYPE = {
+    "Vehicle crime": "vehicle crime",
+    "Robbery": "robbery",
+    "Burglary": "burglary",
+    "Theft from the person": "theft from the person",
+}
 
 
 def generate_comparators(crimes: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -154,8 +197,10 @@ SEED_003_SPEND = [  # PCC end-of-year report 2013/14 (seed 003): actual spend by
 
 def generate_spend(rng: np.random.Generator) -> pd.DataFrame:
     """Seed 003's real 2013/14 lines, then demo lines for each financial year of the demo."""
-    rows = [{"financial_year": "2013/14", "priority": p, "service": s, "allocation": None, "actual_spend": a}
-            for p, s, a in SEED_003_SPEND]
+    rows = [
+        {"financial_year": "2013/14", "priority": p, "service": s, "allocation": None, "actual_spend": a}
+        for p, s, a in SEED_003_SPEND
+    ]
     services = {
         "Reducing Reoffending": ["Integrated Offender Management", "Youth Offending Team"],
         "Violence Prevention": ["Serious Youth Violence outreach", "Night-time economy marshals"],
@@ -169,8 +214,15 @@ def generate_spend(rng: np.random.Generator) -> pd.DataFrame:
         for priority, names in services.items():
             for name in names:
                 allocation = float(round(rng.uniform(20_000, 140_000), -2))
-                rows.append({"financial_year": label, "priority": priority, "service": name,
-                             "allocation": allocation, "actual_spend": round(allocation * rng.uniform(0.85, 1.03))})
+                rows.append(
+                    {
+                        "financial_year": label,
+                        "priority": priority,
+                        "service": name,
+                        "allocation": allocation,
+                        "actual_spend": round(allocation * rng.uniform(0.85, 1.03)),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -179,10 +231,12 @@ def generate_youth_population() -> pd.DataFrame:
     wards = geography.reference_tables().ward
     deprivation = (ward_weights(1.0) / ward_weights(0.0)).reindex(wards["ward_code"]).to_numpy()
     share = 0.104 * (1 + 0.15 * (deprivation - 1))
-    return pd.DataFrame({
-        "ward": wards["ward_code"],
-        "age_band": "10-17",
-        "year": 2021,
-        "population": np.round(wards["population"].to_numpy() * share).astype(int),
-        "source_note": "demo estimate, not an official figure: replace with ONS mid-year estimates",
-    })
+    return pd.DataFrame(
+        {
+            "ward": wards["ward_code"],
+            "age_band": "10-17",
+            "year": 2021,
+            "population": np.round(wards["population"].to_numpy() * share).astype(int),
+            "source_note": "demo estimate, not an official figure: replace with ONS mid-year estimates",
+        }
+    )

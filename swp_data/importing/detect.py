@@ -54,7 +54,9 @@ def detect(path: Path) -> Detected:
             "whose 'Last outcome category' already holds each crime's latest outcome",
         )
     if all(marker in header for marker in police_uk.STOP_SEARCH_MARKERS):
-        return Detected("unused", unused_reason="a data.police.uk stop-and-search file, which the dashboard does not report")
+        return Detected(
+            "unused", unused_reason="a data.police.uk stop-and-search file, which the dashboard does not report"
+        )
     shared = set(header) & set(police_uk.STREET_COLUMNS)
     if len(shared) >= len(police_uk.STREET_COLUMNS) // 2 and "Outcome type" not in header:
         # Most of the street columns: a street file whose header was changed (any of its

@@ -215,7 +215,9 @@ def import_paths(
             files.remove(path)
             ignored[path] = reason
     if not files:
-        raise ImportFailure(Path(", ".join(str(p) for p in paths) or "."), "holds no .csv, .json or .xlsx file to import")
+        raise ImportFailure(
+            Path(", ".join(str(p) for p in paths) or "."), "holds no .csv, .json or .xlsx file to import"
+        )
     show_progress = sys.stderr.isatty() if progress is None else progress
     target = Path(db_path or store.default_path())
     created = connection is None and not target.exists()

@@ -104,8 +104,20 @@ def stage_api_json(connection: duckdb.DuckDBPyConnection, path: Path, locator_fa
                 "api_key": f"api-{record['id']}",
             }
         )
-    frame = pd.DataFrame(rows, columns=["line", "Crime ID", "Month", "Longitude", "Latitude", "Location",
-                                        "Crime type", "Last outcome category", "api_key"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "line",
+            "Crime ID",
+            "Month",
+            "Longitude",
+            "Latitude",
+            "Location",
+            "Crime type",
+            "Last outcome category",
+            "api_key",
+        ],
+    )
     frame["Longitude"] = pd.to_numeric(frame["Longitude"], errors="coerce")
     frame["Latitude"] = pd.to_numeric(frame["Latitude"], errors="coerce")
     has_point = frame["Longitude"].notna() & frame["Latitude"].notna()
@@ -116,7 +128,9 @@ def stage_api_json(connection: duckdb.DuckDBPyConnection, path: Path, locator_fa
             frame.loc[has_point, "Longitude"].to_numpy(), frame.loc[has_point, "Latitude"].to_numpy()
         )
     # Outside the city: an LSOA-like marker so the loader counts it as outside, not unknown.
-    frame["LSOA code"] = [code if code else ("outside" if point else "") for code, point in zip(lsoa, has_point, strict=True)]
+    frame["LSOA code"] = [
+        code if code else ("outside" if point else "") for code, point in zip(lsoa, has_point, strict=True)
+    ]
     frame["LSOA name"] = ""
     for column in ("Longitude", "Latitude"):
         frame[column] = frame[column].map(lambda v: "" if pd.isna(v) else repr(float(v)))
@@ -139,14 +153,26 @@ def _checks() -> list[Check]:
     lsoa = text_of("LSOA code")
     return [
         Check("Month", f"{text_of('Month')} is null", "is missing: every row needs its month"),
-        Check("Month", f"try_strptime({text_of('Month')}, '%Y-%m') is null and {text_of('Month')} is not null",
-              "is not a month (YYYY-MM)"),
-        Check("Crime type", f"{text_of('Crime type')} is null or {text_of('Crime type')} not in ({types})",
-              "is not a data.police.uk crime type"),
-        Check("Longitude", f"{text_of('Longitude')} is not null and try_cast({text_of('Longitude')} as double) is null",
-              "is not a number"),
-        Check("Latitude", f"{text_of('Latitude')} is not null and try_cast({text_of('Latitude')} as double) is null",
-              "is not a number"),
+        Check(
+            "Month",
+            f"try_strptime({text_of('Month')}, '%Y-%m') is null and {text_of('Month')} is not null",
+            "is not a month (YYYY-MM)",
+        ),
+        Check(
+            "Crime type",
+            f"{text_of('Crime type')} is null or {text_of('Crime type')} not in ({types})",
+            "is not a data.police.uk crime type",
+        ),
+        Check(
+            "Longitude",
+            f"{text_of('Longitude')} is not null and try_cast({text_of('Longitude')} as double) is null",
+            "is not a number",
+        ),
+        Check(
+            "Latitude",
+            f"{text_of('Latitude')} is not null and try_cast({text_of('Latitude')} as double) is null",
+            "is not a number",
+        ),
         Check(
             "LSOA code",
             f"{lsoa} is not null and _placed_ward is null and {lsoa} <> 'outside'"
@@ -175,13 +201,15 @@ def _group_case() -> str:
     return f'(case "Crime type" {cases} end)'
 
 
-def load_staged(connection: duckdb.DuckDBPyConnection, path: Path, file_format: str, load_id: int) -> tuple[int, list[LoadOutcome]]:
+def load_staged(
+    connection: duckdb.DuckDBPyConnection, path: Path, file_format: str, load_id: int
+) -> tuple[int, list[LoadOutcome]]:
     """Validate and write a staged police file into ``crime`` and ``asb_incident``."""
     rows_read = int(sql.scalar(connection, f"select count(*) from {STAGED}"))
     if rows_read == 0:
         raise ImportFailure(path, "has a header but no data rows: nothing to load")
     lsoa = text_of("LSOA code")
-    fingerprint = "md5(concat_ws('|', \"Month\", \"Longitude\", \"Latitude\", \"Location\", \"LSOA code\", \"Crime type\"))"
+    fingerprint = 'md5(concat_ws(\'|\', "Month", "Longitude", "Latitude", "Location", "LSOA code", "Crime type"))'
     connection.execute(
         f"""
         create or replace temp table puk_placed as
@@ -189,7 +217,7 @@ def load_staged(connection: duckdb.DuckDBPyConnection, path: Path, file_format: 
                case when {lsoa} is null then 'no location (no LSOA)'
                     when ls.ward_code is null then 'outside Wolverhampton' end as _skip,
                "Crime type" = {literal(vocab.ASB_CRIME_TYPE)} as _is_asb,
-               case when {text_of('Crime ID')} is not null then {text_of('Crime ID')}
+               case when {text_of("Crime ID")} is not null then {text_of("Crime ID")}
                     when api_key is not null then api_key
                     else 'puk-' || {fingerprint} end as _base_key
         from {STAGED} s left join lsoa ls on ls.lsoa_code = upper({lsoa})

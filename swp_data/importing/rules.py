@@ -49,8 +49,8 @@ RULES: dict[str, list[Check]] = {
     "reoffending_cohort": [
         Check(
             "reoffences",
-            f"({_typed('reoffending_cohort', 'reoffended')} and {_typed('reoffending_cohort', 'reoffences')} = 0)"
-            f" or (not {_typed('reoffending_cohort', 'reoffended')} and {_typed('reoffending_cohort', 'reoffences')} > 0)",
+            f"({_typed('reoffending_cohort', 'reoffended')} and {_typed('reoffending_cohort', 'reoffences')} = 0) or"
+            f" (not {_typed('reoffending_cohort', 'reoffended')} and {_typed('reoffending_cohort', 'reoffences')} > 0)",
             "contradicts 'reoffended' (a reoffender has 1 or more reoffences, others 0)",
         ),
         Check(
@@ -69,7 +69,8 @@ RULES: dict[str, list[Check]] = {
         Check(
             "discharge_reason",
             f"{_typed('treatment_episode', 'discharge_date')} is not null"
-            f" and coalesce({_typed('treatment_episode', 'discharge_reason')}, 'still in treatment') = 'still in treatment'",
+            f" and coalesce({_typed('treatment_episode', 'discharge_reason')}, 'still in treatment')"
+            " = 'still in treatment'",
             "is missing although the episode has a discharge_date",
         ),
         Check(

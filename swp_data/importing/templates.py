@@ -67,7 +67,10 @@ def check_header(path: Path, source: Source, header: list[str]) -> None:
 
 def _staged_select(source: Source, present: list[str]) -> str:
     """Every template column (absent optional ones as NULL), plus the line number."""
-    parts = [f"{quote(name)}" if name in present else f"null::varchar as {quote(name)}" for name in (c.name for c in source.columns)]
+    parts = [
+        f"{quote(name)}" if name in present else f"null::varchar as {quote(name)}"
+        for name in (c.name for c in source.columns)
+    ]
     return ", ".join(parts)
 
 
@@ -212,7 +215,10 @@ def load_staged(connection: duckdb.DuckDBPyConnection, path: Path, source: Sourc
     checks += rules.RULES.get(source.table, [])
     raise_first_problem(connection, "placed", checks, path)
 
-    skip_reason = f"case when {text_of(place_column)} is null then 'no {'LSOA' if place_column == 'lsoa_code' else 'ward'} given' end" if place_column else "null"
+    place_name = "LSOA" if place_column == "lsoa_code" else "ward"
+    skip_reason = "null"
+    if place_column:
+        skip_reason = f"case when {text_of(place_column)} is null then 'no {place_name} given' end"
     selects = ["line", f"{skip_reason} as _skip"]
     for name in source.store_columns:
         selects.append(f"{_store_expression(source, name, load_id)} as {quote(name)}")
@@ -233,6 +239,8 @@ def _store_expression(source: Source, name: str, load_id: int) -> str:
     """SQL for one store column, from the placed, staged text."""
     if name == "ward_code":
         return "_placed_ward"
+    if name == "lsoa_code":
+        return f"upper({clean_expr(source.column(name))})"  # stored as placed: 'e01010520' is E01010520
     if name == "month" and source.month_from:
         return f"date_trunc('month', {clean_expr(source.column(source.month_from or ''))})::date"
     if name == "load_id":

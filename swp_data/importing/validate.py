@@ -13,7 +13,6 @@ from pathlib import Path
 import duckdb
 
 from swp_data import sql
-
 from swp_data.importing.errors import ImportFailure
 from swp_data.sources import Column
 
@@ -75,7 +74,9 @@ def column_checks(column: Column, identifier: str | None = None, *, required: bo
         shown = "; ".join(column.allowed)
         if len(shown) > 300:
             shown = shown[:300] + "..."
-        checks.append(Check(name, f"{raw} is not null and {typed} is null", f"is not one of the allowed values ({shown})"))
+        checks.append(
+            Check(name, f"{raw} is not null and {typed} is null", f"is not one of the allowed values ({shown})")
+        )
     elif column.sql_type == "date":
         checks.append(Check(name, f"{raw} is not null and {typed} is null", "is not a date (write YYYY-MM-DD)"))
     elif column.sql_type == "boolean":
@@ -94,9 +95,7 @@ def raise_first_problem(connection: duckdb.DuckDBPyConnection, table: str, check
     """Run every check in one scan of ``table``; raise ImportFailure for the earliest bad line."""
     if not checks:
         return
-    selects = ", ".join(
-        f"min(line) filter (where {c.bad_sql}), count(*) filter (where {c.bad_sql})" for c in checks
-    )
+    selects = ", ".join(f"min(line) filter (where {c.bad_sql}), count(*) filter (where {c.bad_sql})" for c in checks)
     row = sql.one(connection, f"select {selects} from {table}")
     assert row is not None
     found = [(row[2 * i], row[2 * i + 1], check) for i, check in enumerate(checks) if row[2 * i] is not None]

@@ -8,7 +8,6 @@ from datetime import date
 import duckdb
 
 from swp_data import sql
-
 from swp_data.sources import Source
 
 

@@ -27,7 +27,9 @@ class SurveyResponseRecord(SourceRecord):
     sex: Literal[vocab.SEXES] | None = Field(default=None, description="Respondent's sex.", examples=["female"])  # type: ignore[valid-type]
     age_band: str | None = Field(default=None, description="Respondent's age band.", examples=["25-34"])
     feels_safe_day: SafetyAnswer | None = Field(
-        default=None, description="Feels safe in the neighbourhood during the day (yes/no or 5-point).", examples=["yes"]
+        default=None,
+        description="Feels safe in the neighbourhood during the day (yes/no or 5-point).",
+        examples=["yes"],
     )
     feels_safe_night: SafetyAnswer | None = Field(
         default=None, description="Feels safe out after dark (yes/no or 5-point).", examples=["fairly unsafe"]
@@ -49,9 +51,7 @@ class PartnerReturnRecord(SourceRecord):
     )
     period_start: date = Field(description="First day of the month or quarter reported.", examples=["2024-04-01"])
     period_type: Literal["month", "quarter"] = Field(description="month or quarter.", examples=["quarter"])
-    ward: str = Field(
-        description="Current ward (code or name), or 'city' for a city-wide figure.", examples=["city"]
-    )
+    ward: str = Field(description="Current ward (code or name), or 'city' for a city-wide figure.", examples=["city"])
     value: float = Field(ge=0, description="The figure.", examples=["163"])
     numerator: float | None = Field(default=None, ge=0, description="Numerator, where the figure is a rate.")
     denominator: float | None = Field(default=None, ge=0, description="Denominator, where the figure is a rate.")

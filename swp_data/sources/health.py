@@ -32,7 +32,7 @@ class TreatmentEpisodeRecord(SourceRecord):
     )
     represented_6m: bool | None = Field(
         default=None,
-        description="After a successful completion: re-presented to treatment within 6 months (blank if not yet known).",
+        description="After a successful completion: re-presented within 6 months (blank if not yet known).",
     )
 
 

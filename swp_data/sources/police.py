@@ -15,8 +15,7 @@ OffenceGroup = Literal[vocab.OFFENCE_GROUPS]  # type: ignore[valid-type]
 CrimeType = Literal[vocab.POLICE_CRIME_TYPES]  # type: ignore[valid-type]
 
 LSOA_DESCRIPTION = (
-    "LSOA code where the crime happened, 2011 or 2021 vintage (E01...). "
-    "It places the record on a current ward."
+    "LSOA code where the crime happened, 2011 or 2021 vintage (E01...). It places the record on a current ward."
 )
 
 
