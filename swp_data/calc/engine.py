@@ -1,0 +1,353 @@
+"""Computing KPIs for any ward selection and run of financial-year quarters.
+
+``Engine(connection).result(key, selection, period)`` gives one ``KpiResult``;
+``series``, ``by_ward`` and ``breakdown`` give the frames behind charts and
+tables. Additive measures come from cached grids; repeat-person measures
+(rolling 12 months) and the West Midlands rank query the store directly.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from swp_data import sql
+from swp_data.calc import special
+from swp_data.calc.grid import Axis, Grid, GridCache, store_axis
+from swp_data.calc.measures import Parts, change_label, change_test, figure, value_of
+from swp_data.calc.result import Comparison, Figure, KpiResult, Rag, Spc
+from swp_data.calc.selection import WardSelection, ward_names
+from swp_data.kpis import catalogue
+from swp_data.kpis.model import Kpi
+from swp_data.periods import Period, Quarter, add_months, month_end
+from swp_data.stats import spc
+
+SERIES_POINTS = {"month": 36, "quarter": 16}
+AMBER_MARGIN = 0.05
+
+
+def data_version(connection: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
+    """Changes whenever a load changes the store."""
+    return tuple(sql.one(connection, "select count(*), max(load_id), max(started_at) from load_log") or ())
+
+
+class Engine:
+    """KPI calculations over one store connection (one per session; the cache may be shared)."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, cache: GridCache | None = None) -> None:
+        self.connection = connection
+        self.cache = cache or GridCache()
+        self.version = data_version(connection)
+        self.axis: Axis = self.cache.get((self.version, "axis"), lambda: store_axis(connection))  # type: ignore[assignment]
+        self._population: dict[str, np.ndarray] = self.cache.get(  # type: ignore[assignment]
+            (self.version, "population"), self._load_population
+        )
+        self._vector_memo: dict[tuple[str, bytes], dict[str, np.ndarray]] = {}
+
+    # -- the store's extent -------------------------------------------------------------------
+    @property
+    def as_of(self) -> date:
+        """The last day of the latest month loaded: figures are 'as of' this date."""
+        return month_end(self.axis.months[-1])
+
+    @property
+    def latest_quarter(self) -> Quarter:
+        """The latest financial-year quarter with data."""
+        return Quarter.containing(self.axis.months[-1])
+
+    def quarters(self) -> list[Quarter]:
+        """Every financial-year quarter the store covers, oldest first."""
+        first = Quarter.containing(self.axis.months[0])
+        return Period(first, self.latest_quarter).quarters
+
+    # -- grids ---------------------------------------------------------------------------------
+    def grid(self, kpi: Kpi) -> Grid:
+        """The KPI's cached grid."""
+        return self.cache.get(  # type: ignore[return-value]
+            (self.version, "grid", kpi.key), lambda: Grid(self.connection.execute(kpi.sql).df(), self.axis)
+        )
+
+    def breakdown_grids(self, kpi: Kpi, breakdown_key: str) -> dict[str, Grid]:
+        """One grid per category of a breakdown."""
+        spec = next((b for b in kpi.breakdowns if b.key == breakdown_key), None)
+        if spec is None:
+            raise KeyError(f"{kpi.key} has no breakdown {breakdown_key!r}")
+
+        def build() -> dict[str, Grid]:
+            frame = self.connection.execute(spec.sql).df()
+            return {str(cat): Grid(part, self.axis) for cat, part in frame.groupby("category", sort=True)}
+
+        return self.cache.get((self.version, "breakdown", kpi.key, breakdown_key), build)  # type: ignore[return-value]
+
+    def _load_population(self) -> dict[str, np.ndarray]:
+        frame = self.connection.execute(
+            """
+            with latest as (
+                select ward_code, age_band, population,
+                       row_number() over (partition by ward_code, age_band order by year desc) as newest
+                from ward_population
+            )
+            select ward_code, age_band, population from latest where newest = 1
+            """
+        ).df()
+        out = {}
+        for band in ("all ages", "10-17"):
+            values = frame[frame["age_band"] == band].set_index("ward_code")["population"]
+            out[band] = np.array([float(values.get(code, np.nan)) for code in self.axis.wards])
+        return out
+
+    # -- selections ----------------------------------------------------------------------------
+    def _rows(self, kpi: Kpi, selection: WardSelection) -> np.ndarray | None:
+        """Grid rows for a selection, or None when the KPI is city-wide and the selection is not."""
+        if kpi.geography == "city":
+            return np.array([self.axis.city_row]) if selection.is_city else None
+        rows = self.axis.ward_rows(selection.wards)
+        return np.append(rows, self.axis.city_row) if selection.is_city else rows
+
+    def population(self, selection: WardSelection, band: str = "all ages") -> float | None:
+        """Residents of the selected wards (None if a ward's figure is not loaded)."""
+        values = self._population[band][self.axis.ward_rows(selection.wards)]
+        return None if np.isnan(values).any() else float(values.sum())
+
+    def _span(self, first: date, last: date) -> tuple[int, int]:
+        return self.axis.month_index(first), self.axis.month_index(last)
+
+    def parts(self, kpi: Kpi, selection: WardSelection, first: date, last: date) -> Parts | None:
+        """Summed parts for months ``first``..``last`` (None: not available for this selection)."""
+        rows = self._rows(kpi, selection)
+        if rows is None:
+            return None
+        vectors = self._vectors(kpi, rows)
+        lo, hi = self._span(first, last)
+        lo, hi = max(lo, 0), min(hi, len(self.axis.months) - 1)
+
+        def total(measure: str) -> float:
+            vector = vectors.get(measure)
+            return float(vector[lo : hi + 1].sum()) if vector is not None and hi >= lo else 0.0
+
+        return Parts(
+            numerator=total("numerator"),
+            denominator=total("denominator"),
+            unknown=total("unknown"),
+            respondents=total("respondents"),
+            weight_sq=total("weight_sq"),
+            population=self.population(selection, kpi.population_band),
+            has_data=total("present") > 0,
+        )
+
+    def _vectors(self, kpi: Kpi, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """The KPI's measures summed over the selected rows, per month (memoised for this engine)."""
+        key = (kpi.key, rows.tobytes())
+        if key not in self._vector_memo:
+            self._vector_memo[key] = self.grid(kpi).vectors(rows)
+        return self._vector_memo[key]
+
+    # -- one KPI ---------------------------------------------------------------------------------
+    def result(self, key: str, selection: WardSelection, period: Period, compare_to: Period | None = None) -> KpiResult:
+        """The KPI for a selection and period, against ``compare_to`` (default: a year earlier)."""
+        kpi = catalogue.get(key)
+        comparison_period = compare_to or period.year_earlier()
+        if kpi.measure == "repeat":
+            return special.repeat_result(self, kpi, selection, period, comparison_period)
+        if kpi.measure == "rank":
+            return special.rank_result(self, kpi, selection, period, comparison_period)
+        base = self._base(kpi, selection, period)
+        now = self.parts(kpi, selection, period.start, period.months[-1])
+        if now is None:
+            return base.model_copy(update={
+                "current": Figure(value=None), "availability": "city only",
+                "notes": ["A city-wide figure: it is not reported by ward. Select the whole city to see it."],
+            })
+        then = self.parts(kpi, selection, comparison_period.start, comparison_period.months[-1])
+        assert then is not None
+        current = figure(kpi, now)
+        notes = self._notes(kpi, now)
+        rolling_first = add_months(period.months[-1], -11)
+        rolling_parts = self.parts(kpi, selection, rolling_first, period.months[-1])
+        rolling = figure(kpi, rolling_parts) if rolling_parts and rolling_parts.has_data else None
+        comparison = self._comparison(kpi, now, then, comparison_period) if now.has_data else None
+        provisional = bool(kpi.provisional_months) and add_months(period.end, kpi.provisional_months or 0) > self.as_of
+        if provisional:
+            notes.append(
+                f"Provisional: figures are final {kpi.provisional_months} months after the period closes "
+                f"(data as of {self.as_of:%d %b %Y})."
+            )
+        target, rag = self._rag(kpi, current.value, period)
+        return base.model_copy(update={
+            "current": current,
+            "comparison": comparison,
+            "rolling_12_months": rolling,
+            "rolling_label": f"12 months to {month_end(period.months[-1]):%b %Y}",
+            "spc": self._spc(kpi, selection, period),
+            "rag": rag,
+            "target": target,
+            "availability": self._availability(kpi, now),
+            "notes": notes,
+            "provisional": provisional,
+        })
+
+    def results(self, keys: list[str], selection: WardSelection, period: Period) -> list[KpiResult]:
+        """Several KPIs for one selection and period."""
+        return [self.result(key, selection, period) for key in keys]
+
+    def _base(self, kpi: Kpi, selection: WardSelection, period: Period) -> KpiResult:
+        return KpiResult(
+            key=kpi.key, label=kpi.label, unit=kpi.unit, direction=kpi.direction, better=kpi.better,
+            sensitive=kpi.sensitive, selection=selection.label, period=period.label, current=Figure(value=None),
+            target_note=kpi.target.note if kpi.target else None,
+        )
+
+    def _comparison(self, kpi: Kpi, now: Parts, then: Parts, period: Period) -> Comparison:
+        before = figure(kpi, then)
+        current = figure(kpi, now)
+        if not then.has_data or before.value is None or current.value is None:
+            return Comparison(period_label=period.label, figure=before, change=None, change_percent=None,
+                              p_value=None, significant=None, test="", label="no comparison")
+        change = current.value - before.value
+        change_percent = 100 * change / before.value if before.value else None
+        p_value, test = change_test(kpi, now, then)
+        return Comparison(
+            period_label=period.label, figure=before, change=change, change_percent=change_percent, p_value=p_value,
+            significant=None if p_value is None else p_value < 0.05, test=test,
+            label=change_label(kpi, change, p_value),
+        )
+
+    def _notes(self, kpi: Kpi, parts: Parts) -> list[str]:
+        notes = []
+        if parts.unknown:
+            notes.append(
+                f"{parts.unknown:,.0f} records could not be counted: their source does not record what this KPI "
+                "needs (for example data.police.uk has no flags or victim details). They are left out, not counted as zero."
+            )
+        if kpi.measure == "population_rate" and not parts.population:
+            notes.append(f"No population aged {kpi.population_band} is loaded for these wards, so only the count is shown.")
+        return notes
+
+    def _availability(self, kpi: Kpi, parts: Parts) -> str:
+        if not parts.has_data:
+            return "no data"
+        known = parts.numerator + (parts.denominator if kpi.measure != "count" else 0)
+        if parts.unknown and not known:
+            return "not available"
+        return "partial" if parts.unknown else "available"
+
+    def _rag(self, kpi: Kpi, value: float | None, period: Period) -> tuple[float | None, Rag | None]:
+        if kpi.target is None or value is None:
+            return None, None
+        target = kpi.target.value * (period.month_count / 12 if kpi.target.per_year else 1)
+        return target, rag_rating(value, target, kpi.direction)
+
+    # -- series, wards, breakdowns ----------------------------------------------------------------
+    def series(self, key: str, selection: WardSelection, period: Period, points: int | None = None) -> pd.DataFrame:
+        """The KPI by month (or quarter) up to the period's end, with SPC mean, limits and special causes."""
+        kpi = catalogue.get(key)
+        if kpi.measure == "repeat":
+            return special.repeat_series(self, kpi, selection, period)
+        if kpi.measure == "rank":
+            return special.rank_series(self, kpi, period)
+        rows = self._rows(kpi, selection)
+        columns = ["period_start", "period", "numerator", "denominator", "value", "mean", "lower", "upper",
+                   "special_high", "special_low", "rules"]
+        if rows is None:
+            return pd.DataFrame(columns=columns)
+        count = points or SERIES_POINTS[kpi.frequency]
+        records = []
+        for start, last, label in self._steps(kpi.frequency, period, count):
+            parts = self.parts(kpi, selection, start, last)
+            assert parts is not None
+            if not parts.has_data and not records:
+                continue  # before the source began
+            value = value_of(kpi, parts) if parts.has_data else None
+            records.append({"period_start": start, "period": label, "numerator": parts.numerator,
+                            "denominator": parts.denominator if kpi.measure != "count" else None, "value": value})
+        frame = pd.DataFrame(records, columns=columns[:5])
+        chart = spc.xmr(frame["value"].astype(float).to_numpy(), kpi.direction)
+        frame["mean"], frame["lower"], frame["upper"] = chart.mean, chart.lower, chart.upper
+        frame["special_high"] = chart.high or [False] * len(frame)
+        frame["special_low"] = chart.low or [False] * len(frame)
+        frame["rules"] = [", ".join(r) for r in chart.rules] or [""] * len(frame)
+        return frame
+
+    def _steps(self, frequency: str, period: Period, count: int) -> list[tuple[date, date, str]]:
+        if frequency == "quarter":
+            quarters = [period.last.shift(-i) for i in reversed(range(count))]
+            return [(q.start, q.months[-1], q.label) for q in quarters if q.start >= self.axis.months[0]]
+        months = [add_months(period.months[-1], -i) for i in reversed(range(count))]
+        return [(m, m, f"{m:%b %Y}") for m in months if m >= self.axis.months[0]]
+
+    def _spc(self, kpi: Kpi, selection: WardSelection, period: Period) -> Spc:
+        frame = self.series(kpi.key, selection, period)
+        values = frame["value"].astype(float).to_numpy()
+        chart = spc.xmr(values, kpi.direction)
+        if chart.mean is None:
+            return Spc(variation="not applicable", points=len(values), reason=chart.reason)
+        return Spc(variation=chart.variation, mean=chart.mean, lower=chart.lower, upper=chart.upper,
+                   points=len(values), latest_rules=chart.rules[-1])
+
+    def by_ward(self, key: str, period: Period) -> pd.DataFrame:
+        """The KPI for each of the 20 wards in the period, ranked (1 = best for the desired direction)."""
+        kpi = catalogue.get(key)
+        if kpi.measure == "repeat":
+            frame = special.repeat_by_ward(self, kpi, period)
+        elif kpi.geography == "city" or kpi.measure == "rank":
+            return pd.DataFrame(columns=["ward_code", "ward_name", "value"])
+        else:
+            names = ward_names()
+            records = []
+            for code in self.axis.wards:
+                selection = WardSelection((code,), names[code], "ward")
+                parts = self.parts(kpi, selection, period.start, period.months[-1])
+                assert parts is not None
+                shown = figure(kpi, parts)
+                records.append({"ward_code": code, "ward_name": names[code], "value": shown.value,
+                                "numerator": shown.numerator, "denominator": shown.denominator,
+                                "low": shown.low, "high": shown.high, "rate_per_1000": shown.rate_per_1000})
+            frame = pd.DataFrame(records)
+        score = frame["rate_per_1000"] if kpi.per_1000 and "rate_per_1000" in frame else frame["value"]
+        ascending = kpi.direction != "up"
+        frame["rank"] = score.rank(ascending=ascending, method="min").astype("Int64")
+        return frame.sort_values(["rank", "ward_name"], ignore_index=True)
+
+    def breakdown(self, key: str, breakdown_key: str, selection: WardSelection, period: Period) -> pd.DataFrame:
+        """The KPI split by a category, for a selection and period (count, share of total or rate within)."""
+        kpi = catalogue.get(key)
+        rows = self._rows(kpi, selection)
+        if rows is None:
+            return pd.DataFrame(columns=["category", "numerator", "denominator", "value"])
+        lo, hi = self._span(period.start, period.months[-1])
+        records = []
+        for category, grid in self.breakdown_grids(kpi, breakdown_key).items():
+            num = grid.total("numerator", rows, lo, hi)
+            den = grid.total("denominator", rows, lo, hi) if grid.has_denominator else None
+            records.append({"category": category, "numerator": num, "denominator": den})
+        frame = pd.DataFrame(records, columns=["category", "numerator", "denominator"])
+        if frame["denominator"].notna().any():
+            shares = [figure(replace_measure(kpi, "share"), Parts(n, d or 0)) for n, d in
+                      zip(frame["numerator"], frame["denominator"], strict=True)]
+        else:
+            total = frame["numerator"].sum()
+            shares = [Figure(value=n, numerator=n, denominator=total) for n in frame["numerator"]]
+        frame["value"] = [s.value for s in shares]
+        frame["low"] = [s.low for s in shares]
+        frame["high"] = [s.high for s in shares]
+        return frame
+
+
+def replace_measure(kpi: Kpi, measure: str) -> Kpi:
+    """The same KPI read as another measure (a breakdown's share within each category)."""
+    return kpi.model_copy(update={"measure": measure, "unit": "percent", "per_1000": False})
+
+
+def rag_rating(value: float, target: float, direction: str) -> Rag | None:
+    """Green at or beyond the target in the desired direction, amber within 5% short of it, red otherwise."""
+    if direction == "neutral":
+        return None
+    if direction == "up":
+        return "green" if value >= target else "amber" if value >= target * (1 - AMBER_MARGIN) else "red"
+    return "green" if value <= target else "amber" if value <= target * (1 + AMBER_MARGIN) else "red"
+
+
+__all__ = ["Engine", "data_version", "rag_rating"]

@@ -1,0 +1,124 @@
+"""A KPI's monthly figures for every ward, held as dense arrays so any selection is a sum.
+
+Rows are the 20 current wards in code order plus one row for city-wide
+figures (partner returns reported for the whole city, ward NULL). Columns
+are the months of the store's history. Grids are fetched once per store
+version and shared by every session (the cache is thread-safe).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from swp_data import sql
+from swp_data.periods import add_months
+
+MEASURES = ("numerator", "denominator", "unknown", "respondents", "weight_sq")
+
+
+@dataclass(frozen=True)
+class Axis:
+    """The wards and months every grid of one store shares."""
+
+    wards: tuple[str, ...]  # 20 current ward codes; row 20 is city-wide
+    months: tuple[date, ...]
+
+    @property
+    def city_row(self) -> int:
+        """Row of the city-wide figures."""
+        return len(self.wards)
+
+    def month_index(self, month: date) -> int:
+        """Column of a month (may fall outside the axis)."""
+        first = self.months[0]
+        return (month.year - first.year) * 12 + month.month - first.month
+
+    def ward_rows(self, codes: tuple[str, ...]) -> np.ndarray:
+        """Rows of the given wards."""
+        position = {code: i for i, code in enumerate(self.wards)}
+        return np.array([position[c] for c in codes], dtype=int)
+
+
+def store_axis(connection: duckdb.DuckDBPyConnection) -> Axis:
+    """Wards from the store; months from the earliest to the latest month any load brought."""
+    wards = tuple(r[0] for r in connection.execute("select ward_code from ward order by ward_code").fetchall())
+    first, last = sql.one(connection, "select min(first_month), max(last_month) from load_log") or (None, None)
+    if first is None or last is None:
+        first = last = date(2019, 4, 1)
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    return Axis(wards, tuple(add_months(first, i) for i in range(count)))
+
+
+class Grid:
+    """Dense arrays [ward row, month] for each measure a KPI query returns."""
+
+    def __init__(self, frame: pd.DataFrame, axis: Axis) -> None:
+        self.axis = axis
+        shape = (len(axis.wards) + 1, len(axis.months))
+        self.arrays: dict[str, np.ndarray] = {}
+        rows = frame["ward_code"].map({code: i for i, code in enumerate(axis.wards)})
+        rows = rows.fillna(axis.city_row).astype(int).to_numpy()
+        months = pd.to_datetime(frame["month"])
+        columns = ((months.dt.year - axis.months[0].year) * 12 + months.dt.month - axis.months[0].month).to_numpy()
+        inside = (columns >= 0) & (columns < shape[1])
+        for measure in MEASURES:
+            if measure in frame.columns:
+                array = np.zeros(shape)
+                values = pd.to_numeric(frame[measure], errors="coerce").fillna(0).to_numpy(dtype=float)
+                np.add.at(array, (rows[inside], columns[inside]), values[inside])
+                self.arrays[measure] = array
+        self.has_denominator = bool(frame["denominator"].notna().any()) if "denominator" in frame else False
+        # Months with any record, per row: "no data" differs from "zero".
+        present = np.zeros(shape, dtype=bool)
+        present[rows[inside], columns[inside]] = True
+        self.present = present
+
+    def vectors(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """Each measure summed over the given rows: one value per month (plus 'present': any record)."""
+        out = {measure: array[rows].sum(axis=0) for measure, array in self.arrays.items()}
+        out["present"] = self.present[rows].any(axis=0).astype(float)
+        return out
+
+    def total(self, measure: str, rows: np.ndarray, first: int, last: int) -> float:
+        """Sum of a measure over ward rows and months first..last (inclusive, clipped to the axis)."""
+        array = self.arrays.get(measure)
+        if array is None:
+            return 0.0
+        lo, hi = max(first, 0), min(last, array.shape[1] - 1)
+        if hi < lo:
+            return 0.0
+        return float(array[np.ix_(rows, np.arange(lo, hi + 1))].sum())
+
+    def has_data(self, rows: np.ndarray, first: int, last: int) -> bool:
+        """Whether any record falls in these rows and months."""
+        lo, hi = max(first, 0), min(last, self.present.shape[1] - 1)
+        return hi >= lo and bool(self.present[np.ix_(rows, np.arange(lo, hi + 1))].any())
+
+
+class GridCache:
+    """Grids and breakdown grids by (store version, KPI, breakdown), shared across threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: dict[tuple[object, ...], object] = {}
+
+    def get(self, key: tuple[object, ...], build: Callable[[], object]) -> object:
+        """The cached item, built once (the build runs outside the lock)."""
+        with self._lock:
+            if key in self._items:
+                return self._items[key]
+        item = build()
+        with self._lock:
+            return self._items.setdefault(key, item)
+
+    def clear(self) -> None:
+        """Forget everything (after an import)."""
+        with self._lock:
+            self._items.clear()

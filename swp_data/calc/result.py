@@ -1,0 +1,84 @@
+"""The one typed result every view renders: value, parts, interval, comparison, signals, availability."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Availability = Literal["available", "partial", "not available", "no data", "city only"]
+ChangeLabel = Literal[
+    "improved", "worsened", "increased", "decreased", "no significant change", "not tested", "no comparison"
+]
+Rag = Literal["green", "amber", "red"]
+
+
+class Figure(BaseModel):
+    """A value with the parts it is computed from (any of them may be suppressed for partners)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    low: float | None = None  # 95% interval
+    high: float | None = None
+    rate_per_1000: float | None = None  # counts: per 1,000 residents (Census 2021)
+    suppressed: bool = False
+
+
+class Comparison(BaseModel):
+    """The same measure for the comparison period, and whether the change is more than noise."""
+
+    model_config = ConfigDict(frozen=True)
+
+    period_label: str
+    figure: Figure
+    change: float | None  # value now minus value then, in the KPI's unit
+    change_percent: float | None
+    p_value: float | None
+    significant: bool | None
+    test: str
+    label: ChangeLabel
+
+
+class Spc(BaseModel):
+    """Statistical process control on the monthly (or quarterly) series up to the period end."""
+
+    model_config = ConfigDict(frozen=True)
+
+    variation: Literal["improvement", "concern", "special cause", "common cause", "not applicable"]
+    mean: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+    points: int = 0
+    latest_rules: list[str] = []
+    reason: str = ""
+
+
+class KpiResult(BaseModel):
+    """A KPI for one ward selection and period, ready to render anywhere."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    label: str
+    unit: str
+    direction: str
+    better: str
+    sensitive: bool
+    selection: str
+    period: str
+    current: Figure
+    comparison: Comparison | None = None
+    rolling_12_months: Figure | None = None
+    rolling_label: str | None = None
+    spc: Spc | None = None
+    rag: Rag | None = None
+    target: float | None = None
+    target_note: str | None = None
+    availability: Availability = "available"
+    notes: list[str] = []
+    provisional: bool = False
+    suppressed: bool = False  # disclosure control withheld some figures
+    suppression_note: str | None = None

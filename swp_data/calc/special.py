@@ -1,0 +1,211 @@
+"""Measures that are not sums over wards and months: repeat people over 12 months, and the WM rank.
+
+A repeat measure counts people (victims, offenders, callers) or places with at
+least ``threshold`` incidents in the 12 months to a period's end, within the
+selected wards. Consecutive rolling windows overlap, so SPC does not apply;
+change is tested between non-overlapping windows a year apart.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from swp_data.calc.measures import Parts, change_label, change_test, figure
+from swp_data.calc.result import Comparison, Figure, KpiResult, Spc
+from swp_data.calc.selection import WardSelection, ward_names
+from swp_data.kpis.model import Kpi
+from swp_data.periods import Period, add_months, month_end
+
+if TYPE_CHECKING:
+    from swp_data.calc.engine import Engine
+
+WINDOW_MONTHS = 12
+ROLLING_SPC_REASON = (
+    "SPC does not apply to a rolling 12-month measure: consecutive windows overlap, so points are not independent."
+)
+
+
+def _window(period_last_month: date) -> tuple[date, date]:
+    return add_months(period_last_month, -(WINDOW_MONTHS - 1)), period_last_month
+
+
+def repeat_counts(
+    engine: Engine, kpi: Kpi, wards: tuple[str, ...], windows: list[tuple[date, date]], by_ward: bool = False
+) -> pd.DataFrame:
+    """People with ``threshold``+ incidents (numerator) and all people (denominator) per window (and ward)."""
+    key = (engine.version, "repeat", kpi.key, wards, tuple(windows), by_ward)
+
+    def build() -> pd.DataFrame:
+        ward_column = "e.ward_code" if by_ward else "null::varchar"
+        return engine.connection.execute(
+            f"""
+            with events as ({kpi.sql}),
+            windows as (
+                select unnest(?::integer[]) as window_id,
+                       unnest(?::date[]) as first_month,
+                       unnest(?::date[]) as last_month
+            ),
+            incidents as (
+                select w.window_id, {ward_column} as ward_code, e.person, count(*) as incidents
+                from events e
+                join windows w on e.month between w.first_month and w.last_month
+                where list_contains(?::varchar[], e.ward_code)
+                group by all
+            )
+            select window_id, ward_code,
+                   count(*) filter (where incidents >= ?) as numerator,
+                   count(*) as denominator
+            from incidents
+            group by all
+            order by window_id, ward_code
+            """,
+            [list(range(len(windows))), [w[0] for w in windows], [w[1] for w in windows], list(wards),
+             kpi.threshold],
+        ).df()
+
+    return engine.cache.get(key, build)  # type: ignore[return-value]
+
+
+def _parts(frame: pd.DataFrame, window_id: int) -> Parts:
+    rows = frame[frame["window_id"] == window_id]
+    return Parts(float(rows["numerator"].sum()), float(rows["denominator"].sum()), has_data=not rows.empty)
+
+
+def repeat_result(engine: Engine, kpi: Kpi, selection: WardSelection, period: Period, before: Period) -> KpiResult:
+    """A repeat KPI for the 12 months to the period's end, against the 12 months to a year earlier."""
+    windows = [_window(period.months[-1]), _window(before.months[-1])]
+    counts = repeat_counts(engine, kpi, selection.wards, windows)
+    now, then = _parts(counts, 0), _parts(counts, 1)
+    current = figure(kpi, now)
+    label = f"12 months to {month_end(windows[0][1]):%b %Y}"
+    comparison = None
+    if now.has_data:
+        previous = figure(kpi, then)
+        if then.has_data and previous.value is not None and current.value is not None:
+            change = current.value - previous.value
+            p_value, test = change_test(kpi, now, then)
+            comparison = Comparison(
+                period_label=f"12 months to {month_end(windows[1][1]):%b %Y}", figure=previous, change=change,
+                change_percent=100 * change / previous.value if previous.value else None, p_value=p_value,
+                significant=None if p_value is None else p_value < 0.05, test=test,
+                label=change_label(kpi, change, p_value),
+            )
+    notes = [f"Measured over the {label}: a person counts as a repeat with {kpi.threshold} or more incidents."]
+    return KpiResult(
+        key=kpi.key, label=kpi.label, unit=kpi.unit, direction=kpi.direction, better=kpi.better,
+        sensitive=kpi.sensitive, selection=selection.label, period=period.label, current=current,
+        comparison=comparison, rolling_12_months=current, rolling_label=label,
+        spc=Spc(variation="not applicable", reason=ROLLING_SPC_REASON),
+        availability="available" if now.has_data else "no data", notes=notes,
+    )
+
+
+def repeat_series(engine: Engine, kpi: Kpi, selection: WardSelection, period: Period) -> pd.DataFrame:
+    """The rolling 12-month share at each of the last 8 quarter ends (a trend, not an SPC chart)."""
+    quarters = [period.last.shift(-i) for i in reversed(range(8))]
+    windows = [_window(q.months[-1]) for q in quarters]
+    counts = repeat_counts(engine, kpi, selection.wards, windows)
+    records = []
+    for window_id, quarter in enumerate(quarters):
+        parts = _parts(counts, window_id)
+        if parts.has_data:
+            records.append({"period_start": quarter.start, "period": f"12 months to {month_end(quarter.end):%b %Y}",
+                            "numerator": parts.numerator, "denominator": parts.denominator,
+                            "value": figure(kpi, parts).value})
+    frame = pd.DataFrame(records, columns=["period_start", "period", "numerator", "denominator", "value"])
+    for column in ("mean", "lower", "upper"):
+        frame[column] = None
+    frame["special_high"] = False
+    frame["special_low"] = False
+    frame["rules"] = ""
+    return frame
+
+
+def repeat_by_ward(engine: Engine, kpi: Kpi, period: Period) -> pd.DataFrame:
+    """The repeat share within each ward for the 12 months to the period's end."""
+    names = ward_names()
+    counts = repeat_counts(engine, kpi, engine.axis.wards, [_window(period.months[-1])], by_ward=True)
+    records = []
+    for code in engine.axis.wards:
+        rows = counts[counts["ward_code"] == code]
+        shown = figure(kpi, Parts(float(rows["numerator"].sum()), float(rows["denominator"].sum())))
+        records.append({"ward_code": code, "ward_name": names[code], "value": shown.value,
+                        "numerator": shown.numerator, "denominator": shown.denominator, "low": shown.low,
+                        "high": shown.high, "rate_per_1000": None})
+    return pd.DataFrame(records)
+
+
+# -- West Midlands rank ------------------------------------------------------------------------------------
+NEIGHBOURHOOD_TOTAL = "all neighbourhood crime"
+HOME_AREA = "Wolverhampton"
+
+
+def ranks(engine: Engine, kpi: Kpi, first: date, last: date) -> pd.DataFrame:
+    """Each area's rate per 1,000 and rank (1 = lowest rate) by offence group and for the total."""
+    frame: pd.DataFrame = engine.cache.get(
+        (engine.version, "rank", kpi.key), lambda: engine.connection.execute(kpi.sql).df()
+    )  # type: ignore[assignment]
+    months = pd.to_datetime(frame["month"]).dt.date
+    window = frame[(months >= first) & (months <= last)]
+    if window.empty:
+        return pd.DataFrame(columns=["area", "offence_group", "rate_per_1000", "rank"])
+    rates = (
+        window.groupby(["area", "offence_group"])
+        .agg(count=("count", "sum"), population=("population", "max"))
+        .reset_index()
+    )
+    rates["rate_per_1000"] = rates["count"] / rates["population"] * 1000
+    total = rates.groupby("area", as_index=False)["rate_per_1000"].sum().assign(offence_group=NEIGHBOURHOOD_TOTAL)
+    rates = pd.concat([rates[["area", "offence_group", "rate_per_1000"]], total], ignore_index=True)
+    rates["rank"] = rates.groupby("offence_group")["rate_per_1000"].rank(method="min").astype(int)
+    return rates.sort_values(["offence_group", "rank"], ignore_index=True)
+
+
+def _home_rank(table: pd.DataFrame) -> float | None:
+    row = table[(table["area"] == HOME_AREA) & (table["offence_group"] == NEIGHBOURHOOD_TOTAL)]
+    return None if row.empty else float(row["rank"].iloc[0])
+
+
+def rank_result(engine: Engine, kpi: Kpi, selection: WardSelection, period: Period, before: Period) -> KpiResult:
+    """Wolverhampton's rank among the 7 CSPs for neighbourhood crime in the period (city-wide only)."""
+    base = KpiResult(
+        key=kpi.key, label=kpi.label, unit=kpi.unit, direction=kpi.direction, better=kpi.better,
+        sensitive=kpi.sensitive, selection=selection.label, period=period.label, current=Figure(value=None),
+        spc=Spc(variation="not applicable", reason="A rank is not a measured quantity; SPC does not apply."),
+    )
+    if not selection.is_city:
+        return base.model_copy(update={"availability": "city only", "notes": [
+            "A city-wide comparison with the other West Midlands CSPs: select the whole city to see it."]})
+    now = _home_rank(ranks(engine, kpi, period.start, period.months[-1]))
+    then = _home_rank(ranks(engine, kpi, before.start, before.months[-1]))
+    if now is None:
+        return base.model_copy(update={"availability": "no data"})
+    comparison = None
+    if then is not None:
+        change = now - then
+        comparison = Comparison(
+            period_label=before.label, figure=Figure(value=then), change=change, change_percent=None, p_value=None,
+            significant=None, test="not tested (ranks)", label="not tested",
+        )
+    return base.model_copy(update={"current": Figure(value=now), "comparison": comparison,
+                                   "notes": ["1 = the lowest rate per 1,000 residents of the 7 West Midlands CSPs."]})
+
+
+def rank_series(engine: Engine, kpi: Kpi, period: Period) -> pd.DataFrame:
+    """Wolverhampton's rank for each of the last 8 quarters."""
+    records = []
+    for quarter in (period.last.shift(-i) for i in reversed(range(8))):
+        rank = _home_rank(ranks(engine, kpi, quarter.start, quarter.months[-1]))
+        if rank is not None:
+            records.append({"period_start": quarter.start, "period": quarter.label, "numerator": None,
+                            "denominator": None, "value": rank})
+    frame = pd.DataFrame(records, columns=["period_start", "period", "numerator", "denominator", "value"])
+    for column in ("mean", "lower", "upper"):
+        frame[column] = None
+    frame["special_high"] = False
+    frame["special_low"] = False
+    frame["rules"] = ""
+    return frame

@@ -1,0 +1,89 @@
+"""The KPI catalogue: every KPI of the spec, declared once, validated when loaded."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import duckdb
+
+from swp_data.kpis.catalogue import asb, neighbourhood, overview, reoffending, victimisation, violence
+from swp_data.kpis.model import PRIORITIES, Kpi
+from swp_data.schema import full_ddl
+from swp_data.sources import SOURCES
+
+
+class CatalogueError(ValueError):
+    """The catalogue breaks one of its rules."""
+
+
+_GRID_COLUMNS = ["ward_code", "month", "numerator", "denominator", "unknown"]
+_EXPECTED_COLUMNS: dict[str, list[str]] = {
+    "count": _GRID_COLUMNS,
+    "share": _GRID_COLUMNS,
+    "ratio": _GRID_COLUMNS,
+    "population_rate": _GRID_COLUMNS,
+    "survey": [*_GRID_COLUMNS, "respondents", "weight_sq"],
+    "repeat": ["person", "ward_code", "month"],
+    "rank": ["area", "month", "offence_group", "count", "population"],
+}
+
+
+def validate(kpis: list[Kpi]) -> dict[str, Kpi]:
+    """Check the catalogue's rules and that every query runs against the store's schema."""
+    by_key: dict[str, Kpi] = {}
+    labels: set[str] = set()
+    for kpi in kpis:
+        if kpi.key in by_key:
+            raise CatalogueError(f"KPI key {kpi.key!r} is declared twice")
+        if kpi.label in labels:
+            raise CatalogueError(f"KPI label {kpi.label!r} is used twice")
+        if kpi.source not in SOURCES:
+            raise CatalogueError(f"{kpi.key}: unknown source {kpi.source!r}")
+        by_key[kpi.key] = kpi
+        labels.add(kpi.label)
+    for kpi in kpis:
+        if kpi.parent is not None and (kpi.parent not in by_key or by_key[kpi.parent].parent is not None):
+            raise CatalogueError(f"{kpi.key}: parent {kpi.parent!r} is not a top-level KPI")
+    schema = duckdb.connect()
+    try:
+        schema.execute(full_ddl())
+        for kpi in kpis:
+            queries = [("sql", kpi.sql, _EXPECTED_COLUMNS[kpi.measure])]
+            queries += [(f"breakdown {b.key}", b.sql, ["ward_code", "month", "category", *_GRID_COLUMNS[2:]])
+                        for b in kpi.breakdowns]
+            for name, query, expected in queries:
+                try:
+                    columns = [row[0] for row in schema.execute(f"describe {query}").fetchall()]
+                except duckdb.Error as error:
+                    raise CatalogueError(f"{kpi.key}: {name} does not run against the schema: {error}") from error
+                if columns != expected:
+                    raise CatalogueError(f"{kpi.key}: {name} returns {columns}, expected {expected}")
+    finally:
+        schema.close()
+    return by_key
+
+
+@cache
+def catalogue() -> dict[str, Kpi]:
+    """Every KPI by key, in page order (validated once per process)."""
+    declared = [*overview.KPIS, *reoffending.KPIS, *violence.KPIS, *victimisation.KPIS, *asb.KPIS,
+                *neighbourhood.KPIS]
+    return validate(declared)
+
+
+def get(key: str) -> Kpi:
+    """One KPI by key, with a helpful error for a wrong key."""
+    kpis = catalogue()
+    if key not in kpis:
+        raise KeyError(f"no KPI {key!r}; `python -m swp_data kpis` lists them")
+    return kpis[key]
+
+
+def for_priority(priority: str) -> list[Kpi]:
+    """The KPIs a page reports, in declaration order (companions included)."""
+    if priority not in PRIORITIES:
+        raise KeyError(f"no priority {priority!r}")
+    return [kpi for kpi in catalogue().values() if kpi.priority == priority]
+
+
+__all__ = ["CatalogueError", "catalogue", "for_priority", "get", "validate"]

@@ -1,0 +1,110 @@
+"""What a KPI declaration holds. Each KPI is declared once; everything else reads the declaration."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Direction = Literal["up", "down", "neutral"]
+Measure = Literal["count", "share", "ratio", "survey", "population_rate", "repeat", "rank"]
+Unit = Literal["count", "percent", "ratio", "rate per 100,000", "rank"]
+
+PRIORITIES: dict[str, str] = {
+    "overview": "Overview",
+    "reducing_reoffending": "Reducing Reoffending",
+    "violence_prevention": "Violence Prevention",
+    "victimisation": "Reducing Victimisation",
+    "anti_social_behaviour": "Anti-Social Behaviour",
+    "neighbourhood_crime": "Neighbourhood Crime",
+}
+Priority = Literal[
+    "overview",
+    "reducing_reoffending",
+    "violence_prevention",
+    "victimisation",
+    "anti_social_behaviour",
+    "neighbourhood_crime",
+]
+
+
+class Target(BaseModel):
+    """A target or baseline the KPI is RAG-rated against."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value: float = Field(description="In the KPI's unit (a percentage as 0-100).")
+    kind: Literal["target", "baseline", "comparator"]
+    per_year: bool = Field(default=False, description="A count per year, scaled to the selected period's length.")
+    note: str = Field(description="Where the figure comes from.")
+
+
+class Breakdown(BaseModel):
+    """A split of the KPI by a category its SQL returns in a ``category`` column."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    label: str
+    sql: str
+
+
+class Kpi(BaseModel):
+    """One KPI of the catalogue.
+
+    ``sql`` returns, for every ward and month of history:
+    - count, share, ratio, population_rate: ``ward_code, month, numerator, denominator, unknown``;
+    - survey: those plus ``respondents`` and ``weight_sq`` (sum of squared weights);
+    - repeat: events ``person, ward_code, month`` (one row per incident);
+    - rank: ``area, month, offence_group, count, population``.
+    ``unknown`` counts records in scope whose needed field is not known:
+    they are excluded and reported, never counted as zero.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    priority: Priority
+    definition: str
+    source: str
+    measure: Measure
+    unit: Unit
+    numerator: str
+    denominator: str | None = None
+    direction: Direction
+    better: str = Field(description="The desired direction in words, as the partnership puts it.")
+    sensitive: bool
+    zero_is_disclosive: bool = Field(
+        default=False, description="A zero could identify (e.g. confirms no case in a small area); shown as suppressed."
+    )
+    per_1000: bool = Field(default=False, description="Counts also shown per 1,000 residents (Census 2021).")
+    population_band: Literal["all ages", "10-17"] = "all ages"
+    frequency: Literal["month", "quarter"] = "month"
+    geography: Literal["ward", "city"] = "ward"
+    threshold: int = Field(default=2, ge=2, description="Repeat KPIs: incidents in 12 months that make a repeat.")
+    sql: str
+    breakdowns: tuple[Breakdown, ...] = ()
+    target: Target | None = None
+    parent: str | None = Field(default=None, description="Shown with this KPI as a companion measure.")
+    provisional_months: int | None = Field(
+        default=None, description="Figures are provisional until this many months after the period closes."
+    )
+    caveat: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Kpi:
+        if self.measure in ("share", "survey") and self.unit != "percent":
+            raise ValueError(f"{self.key}: a {self.measure} is reported in percent")
+        if self.measure in ("share", "ratio", "survey", "repeat") and not self.denominator:
+            raise ValueError(f"{self.key}: a {self.measure} needs its denominator described")
+        if self.measure == "population_rate" and self.unit != "rate per 100,000":
+            raise ValueError(f"{self.key}: population rates are per 100,000")
+        if self.per_1000 and self.measure != "count":
+            raise ValueError(f"{self.key}: only counts carry a rate per 1,000")
+        return self
+
+    @property
+    def priority_title(self) -> str:
+        """The page the KPI belongs to."""
+        return PRIORITIES[self.priority]

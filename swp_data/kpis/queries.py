@@ -1,0 +1,126 @@
+"""SQL shapes shared by many KPI declarations; each declaration passes its own conditions.
+
+Every grid query returns one row per ward and month: ``ward_code, month,
+numerator, denominator, unknown``. Conditions are our own SQL (never user input).
+"""
+
+from __future__ import annotations
+
+from swp_data import vocab
+
+POLICE_UK = "source_format like 'police.uk%'"
+
+
+def quoted(values: tuple[str, ...] | list[str]) -> str:
+    """A SQL list of our own vocabulary values."""
+    return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+
+
+def subgroup_in(*subgroups: str) -> str:
+    """Crimes in these Home Office subgroups."""
+    return f"offence_subgroup in ({quoted(list(subgroups))})"
+
+
+def subgroup_unknown(*subgroups: str) -> str:
+    """Crimes whose subgroup is not recorded but whose crime type could hide one of these subgroups."""
+    types = sorted({vocab.OFFENCE_SUBGROUPS[s][1] for s in subgroups})
+    return f"offence_subgroup is null and police_crime_type in ({quoted(types)})"
+
+
+def count_grid(table: str, condition: str, unknown: str = "false", month: str = "month") -> str:
+    """Records meeting ``condition`` per ward and month; ``unknown`` records could not be judged."""
+    return f"""
+select ward_code, {month} as month,
+       count(*) filter (where {condition}) as numerator,
+       null::bigint as denominator,
+       count(*) filter (where {unknown}) as unknown
+from {table}
+where {month} is not null
+group by all
+"""
+
+
+def share_grid(table: str, numerator: str, denominator: str, unknown: str = "false", month: str = "month") -> str:
+    """Records meeting ``numerator`` out of those meeting ``denominator``, per ward and month."""
+    return f"""
+select ward_code, {month} as month,
+       count(*) filter (where ({denominator}) and ({numerator})) as numerator,
+       count(*) filter (where {denominator}) as denominator,
+       count(*) filter (where {unknown}) as unknown
+from {table}
+where {month} is not null
+group by all
+"""
+
+
+def category_grid(table: str, category: str, condition: str, denominator: str | None = None) -> str:
+    """A breakdown: records meeting ``condition`` per ward, month and ``category``.
+
+    With ``denominator`` the breakdown is a share within each category.
+    """
+    if denominator is None:
+        numerator, denominator_sql = "count(*)", "null::bigint"
+        scope = condition
+    else:
+        numerator, denominator_sql = f"count(*) filter (where {condition})", "count(*)"
+        scope = denominator
+    return f"""
+select ward_code, month, {category} as category,
+       {numerator} as numerator,
+       {denominator_sql} as denominator,
+       0 as unknown
+from {{table}}
+where {scope}
+group by all
+""".replace("{table}", table)
+
+
+def partner_grid(indicator: str) -> str:
+    """A partner-returned figure per ward (or city-wide, ward NULL) and period start."""
+    return f"""
+select ward_code, month,
+       sum(value) as numerator,
+       null::double as denominator,
+       0 as unknown
+from partner_return
+where indicator_key = '{indicator}'
+group by all
+"""
+
+
+def partner_share_grid(numerator: str, denominator: str) -> str:
+    """One partner figure as a share of another, per ward (or city) and period start."""
+    return f"""
+select ward_code, month,
+       sum(value) filter (where indicator_key = '{numerator}') as numerator,
+       sum(value) filter (where indicator_key = '{denominator}') as denominator,
+       0 as unknown
+from partner_return
+where indicator_key in ('{numerator}', '{denominator}')
+group by all
+"""
+
+
+def survey_grid(answer_column: str, safe_answers: tuple[str, ...], condition: str = "true") -> str:
+    """Weighted share of respondents giving a safe answer ('don't know' and blanks excluded from the base)."""
+    valid = f"{answer_column} is not null and {answer_column} not in ({quoted(vocab.UNKNOWN_ANSWERS)})"
+    return f"""
+select ward_code, month,
+       sum(coalesce(weight, 1)) filter (where {answer_column} in ({quoted(safe_answers)})) as numerator,
+       sum(coalesce(weight, 1)) filter (where {valid}) as denominator,
+       count(*) filter (where not ({valid})) as unknown,
+       count(*) filter (where {valid}) as respondents,
+       sum(coalesce(weight, 1) ^ 2) filter (where {valid}) as weight_sq
+from survey_response
+where {condition}
+group by all
+"""
+
+
+def people_events(table: str, person: str, condition: str) -> str:
+    """Incidents of a person (victim, offender, caller, place) for repeat KPIs."""
+    return f"""
+select {person} as person, ward_code, month
+from {table}
+where {person} is not null and ({condition})
+"""

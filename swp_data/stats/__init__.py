@@ -1,0 +1,1 @@
+"""Statistics used to say whether a figure changed: Poisson E-test, proportions, Wilson intervals, SPC."""
