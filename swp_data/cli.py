@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -51,6 +53,82 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _kpis(args: argparse.Namespace) -> int:
+    from swp_data.kpis.catalogue import catalogue
+
+    kpis = list(catalogue().values())
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    kpi.model_dump(exclude={"sql", "breakdowns"}) | {"breakdowns": [b.key for b in kpi.breakdowns]}
+                    for kpi in kpis
+                ],
+                indent=2,
+            )
+        )
+        return 0
+    width = max(len(k.key) for k in kpis)
+    for priority in dict.fromkeys(k.priority_title for k in kpis):
+        print(f"\n{priority}")
+        for kpi in (k for k in kpis if k.priority_title == priority):
+            flags = ", ".join(
+                f for f in ("sensitive" if kpi.sensitive else "", "city-wide" if kpi.geography == "city" else "") if f
+            )
+            print(f"  {kpi.key:<{width}}  {kpi.label} [{kpi.unit}; better {kpi.better}{'; ' + flags if flags else ''}]")
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from swp_data import store
+    from swp_data.calc import selection as selections
+    from swp_data.calc.engine import Engine
+    from swp_data.calc.render import describe
+    from swp_data.calc.tables import as_of_label, default_period, kpi_table
+    from swp_data.kpis.catalogue import get
+    from swp_data.periods import Period
+
+    get(args.key)  # a clear error for an unknown key before opening the store
+    with store.opened(args.db, read_only=True) as connection:
+        engine = Engine(connection)
+        selection = selections.resolve(args.ward)
+        if args.start:
+            period = Period.parse(args.start, args.end)
+        elif args.end:
+            period = Period.parse(args.end)
+        else:
+            period = default_period(engine)
+        if args.by:
+            frame = kpi_table(engine, args.key, selection, period, args.by)
+            if args.json:
+                print(frame.to_json(orient="records", date_format="iso", indent=2))
+            elif args.csv:
+                print(f"# {get(args.key).label}; {selection.label}; {period.label}; {as_of_label(engine)}")
+                print(frame.to_csv(index=False), end="")
+            else:
+                print(frame.to_string(index=False))
+            return 0
+        result = engine.result(args.key, selection, period)
+        if args.json:
+            print(result.model_dump_json(indent=2))
+        elif args.csv:
+            print(f"# {as_of_label(engine)}")
+            print(pd_row(result), end="")
+        else:
+            print(describe(result))
+            print(as_of_label(engine))
+    return 0
+
+
+def pd_row(result: object) -> str:
+    """One KPI result as a two-line CSV."""
+    import pandas as pd
+
+    from swp_data.calc.render import flat
+
+    return pd.DataFrame([flat(result)]).to_csv(index=False)  # type: ignore[arg-type]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     parser = argparse.ArgumentParser(
@@ -76,11 +154,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     info = commands.add_parser("info", help="what each source holds: period, rows, last load")
     info.set_defaults(handler=_info)
+
+    kpis = commands.add_parser("kpis", help="the KPI catalogue")
+    kpis.add_argument("--json", action="store_true", help="machine-readable")
+    kpis.set_defaults(handler=_kpis)
+
+    query = commands.add_parser("query", help="compute a KPI for wards and financial-year quarters")
+    query.add_argument("key", help="KPI key (see `kpis`)")
+    query.add_argument("--ward", default="city", help="ward code or name, a ward group, comma-separated wards, or city")
+    query.add_argument("--from", dest="start", help="first quarter, e.g. 2022/23Q1 (default: the latest quarter)")
+    query.add_argument("--to", dest="end", help="last quarter, e.g. 2023/24Q4 (default: same as --from)")
+    query.add_argument("--by", choices=["ward", "quarter", "month"], help="break the figure down")
+    output = query.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true")
+    output.add_argument("--csv", action="store_true")
+    query.set_defaults(handler=_query)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; bad input exits with status 2 and a plain message."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends quietly
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
@@ -89,6 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {failure}", file=sys.stderr)
         print("Nothing was loaded: the store is exactly as it was.", file=sys.stderr)
         return 2
-    except StoreError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except (StoreError, KeyError, ValueError) as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"error: {message}", file=sys.stderr)
         return 2

@@ -157,10 +157,13 @@ class Engine:
         base = self._base(kpi, selection, period)
         now = self.parts(kpi, selection, period.start, period.months[-1])
         if now is None:
-            return base.model_copy(update={
-                "current": Figure(value=None), "availability": "city only",
-                "notes": ["A city-wide figure: it is not reported by ward. Select the whole city to see it."],
-            })
+            return base.model_copy(
+                update={
+                    "current": Figure(value=None),
+                    "availability": "city only",
+                    "notes": ["A city-wide figure: it is not reported by ward. Select the whole city to see it."],
+                }
+            )
         then = self.parts(kpi, selection, comparison_period.start, comparison_period.months[-1])
         assert then is not None
         current = figure(kpi, now)
@@ -176,18 +179,20 @@ class Engine:
                 f"(data as of {self.as_of:%d %b %Y})."
             )
         target, rag = self._rag(kpi, current.value, period)
-        return base.model_copy(update={
-            "current": current,
-            "comparison": comparison,
-            "rolling_12_months": rolling,
-            "rolling_label": f"12 months to {month_end(period.months[-1]):%b %Y}",
-            "spc": self._spc(kpi, selection, period),
-            "rag": rag,
-            "target": target,
-            "availability": self._availability(kpi, now),
-            "notes": notes,
-            "provisional": provisional,
-        })
+        return base.model_copy(
+            update={
+                "current": current,
+                "comparison": comparison,
+                "rolling_12_months": rolling,
+                "rolling_label": f"12 months to {month_end(period.months[-1]):%b %Y}",
+                "spc": self._spc(kpi, selection, period),
+                "rag": rag,
+                "target": target,
+                "availability": self._availability(kpi, now),
+                "notes": notes,
+                "provisional": provisional,
+            }
+        )
 
     def results(self, keys: list[str], selection: WardSelection, period: Period) -> list[KpiResult]:
         """Several KPIs for one selection and period."""
@@ -195,8 +200,15 @@ class Engine:
 
     def _base(self, kpi: Kpi, selection: WardSelection, period: Period) -> KpiResult:
         return KpiResult(
-            key=kpi.key, label=kpi.label, unit=kpi.unit, direction=kpi.direction, better=kpi.better,
-            sensitive=kpi.sensitive, selection=selection.label, period=period.label, current=Figure(value=None),
+            key=kpi.key,
+            label=kpi.label,
+            unit=kpi.unit,
+            direction=kpi.direction,
+            better=kpi.better,
+            sensitive=kpi.sensitive,
+            selection=selection.label,
+            period=period.label,
+            current=Figure(value=None),
             target_note=kpi.target.note if kpi.target else None,
         )
 
@@ -204,14 +216,27 @@ class Engine:
         before = figure(kpi, then)
         current = figure(kpi, now)
         if not then.has_data or before.value is None or current.value is None:
-            return Comparison(period_label=period.label, figure=before, change=None, change_percent=None,
-                              p_value=None, significant=None, test="", label="no comparison")
+            return Comparison(
+                period_label=period.label,
+                figure=before,
+                change=None,
+                change_percent=None,
+                p_value=None,
+                significant=None,
+                test="",
+                label="no comparison",
+            )
         change = current.value - before.value
         change_percent = 100 * change / before.value if before.value else None
         p_value, test = change_test(kpi, now, then)
         return Comparison(
-            period_label=period.label, figure=before, change=change, change_percent=change_percent, p_value=p_value,
-            significant=None if p_value is None else p_value < 0.05, test=test,
+            period_label=period.label,
+            figure=before,
+            change=change,
+            change_percent=change_percent,
+            p_value=p_value,
+            significant=None if p_value is None else p_value < 0.05,
+            test=test,
             label=change_label(kpi, change, p_value),
         )
 
@@ -220,10 +245,13 @@ class Engine:
         if parts.unknown:
             notes.append(
                 f"{parts.unknown:,.0f} records could not be counted: their source does not record what this KPI "
-                "needs (for example data.police.uk has no flags or victim details). They are left out, not counted as zero."
+                "needs (for example data.police.uk has no flags or victim details). They are left out, "
+                "not counted as zero."
             )
         if kpi.measure == "population_rate" and not parts.population:
-            notes.append(f"No population aged {kpi.population_band} is loaded for these wards, so only the count is shown.")
+            notes.append(
+                f"No population aged {kpi.population_band} is loaded for these wards, so only the count is shown."
+            )
         return notes
 
     def _availability(self, kpi: Kpi, parts: Parts) -> str:
@@ -249,8 +277,19 @@ class Engine:
         if kpi.measure == "rank":
             return special.rank_series(self, kpi, period)
         rows = self._rows(kpi, selection)
-        columns = ["period_start", "period", "numerator", "denominator", "value", "mean", "lower", "upper",
-                   "special_high", "special_low", "rules"]
+        columns = [
+            "period_start",
+            "period",
+            "numerator",
+            "denominator",
+            "value",
+            "mean",
+            "lower",
+            "upper",
+            "special_high",
+            "special_low",
+            "rules",
+        ]
         if rows is None:
             return pd.DataFrame(columns=columns)
         count = points or SERIES_POINTS[kpi.frequency]
@@ -261,8 +300,15 @@ class Engine:
             if not parts.has_data and not records:
                 continue  # before the source began
             value = value_of(kpi, parts) if parts.has_data else None
-            records.append({"period_start": start, "period": label, "numerator": parts.numerator,
-                            "denominator": parts.denominator if kpi.measure != "count" else None, "value": value})
+            records.append(
+                {
+                    "period_start": start,
+                    "period": label,
+                    "numerator": parts.numerator,
+                    "denominator": parts.denominator if kpi.measure != "count" else None,
+                    "value": value,
+                }
+            )
         frame = pd.DataFrame(records, columns=columns[:5])
         chart = spc.xmr(frame["value"].astype(float).to_numpy(), kpi.direction)
         frame["mean"], frame["lower"], frame["upper"] = chart.mean, chart.lower, chart.upper
@@ -284,8 +330,14 @@ class Engine:
         chart = spc.xmr(values, kpi.direction)
         if chart.mean is None:
             return Spc(variation="not applicable", points=len(values), reason=chart.reason)
-        return Spc(variation=chart.variation, mean=chart.mean, lower=chart.lower, upper=chart.upper,
-                   points=len(values), latest_rules=chart.rules[-1])
+        return Spc(
+            variation=chart.variation,
+            mean=chart.mean,
+            lower=chart.lower,
+            upper=chart.upper,
+            points=len(values),
+            latest_rules=chart.rules[-1],
+        )
 
     def by_ward(self, key: str, period: Period) -> pd.DataFrame:
         """The KPI for each of the 20 wards in the period, ranked (1 = best for the desired direction)."""
@@ -302,9 +354,18 @@ class Engine:
                 parts = self.parts(kpi, selection, period.start, period.months[-1])
                 assert parts is not None
                 shown = figure(kpi, parts)
-                records.append({"ward_code": code, "ward_name": names[code], "value": shown.value,
-                                "numerator": shown.numerator, "denominator": shown.denominator,
-                                "low": shown.low, "high": shown.high, "rate_per_1000": shown.rate_per_1000})
+                records.append(
+                    {
+                        "ward_code": code,
+                        "ward_name": names[code],
+                        "value": shown.value,
+                        "numerator": shown.numerator,
+                        "denominator": shown.denominator,
+                        "low": shown.low,
+                        "high": shown.high,
+                        "rate_per_1000": shown.rate_per_1000,
+                    }
+                )
             frame = pd.DataFrame(records)
         score = frame["rate_per_1000"] if kpi.per_1000 and "rate_per_1000" in frame else frame["value"]
         ascending = kpi.direction != "up"
@@ -325,8 +386,10 @@ class Engine:
             records.append({"category": category, "numerator": num, "denominator": den})
         frame = pd.DataFrame(records, columns=["category", "numerator", "denominator"])
         if frame["denominator"].notna().any():
-            shares = [figure(replace_measure(kpi, "share"), Parts(n, d or 0)) for n, d in
-                      zip(frame["numerator"], frame["denominator"], strict=True)]
+            shares = [
+                figure(replace_measure(kpi, "share"), Parts(n, d or 0))
+                for n, d in zip(frame["numerator"], frame["denominator"], strict=True)
+            ]
         else:
             total = frame["numerator"].sum()
             shares = [Figure(value=n, numerator=n, denominator=total) for n in frame["numerator"]]

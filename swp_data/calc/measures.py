@@ -47,8 +47,9 @@ def figure(kpi: Kpi, parts: Parts) -> Figure:
             return Figure(value=None, numerator=num)
         low, high = intervals.poisson_interval(round(num))
         scale = 100_000 / parts.population
-        return Figure(value=num * scale, numerator=num, denominator=parts.population, low=low * scale,
-                      high=high * scale)
+        return Figure(
+            value=num * scale, numerator=num, denominator=parts.population, low=low * scale, high=high * scale
+        )
     raise ValueError(f"{kpi.key}: no figure for measure {kpi.measure}")
 
 
@@ -73,8 +74,10 @@ def change_test(kpi: Kpi, now: Parts, then: Parts) -> tuple[float | None, str]:
     if kpi.measure == "ratio":
         if now.denominator <= 0 or then.denominator <= 0:
             return None, "Poisson E-test"
-        return (poisson_e_test(round(now.numerator), round(then.numerator), now.denominator, then.denominator),
-                "Poisson E-test (rates per reoffender)")
+        return (
+            poisson_e_test(round(now.numerator), round(then.numerator), now.denominator, then.denominator),
+            "Poisson E-test (rates per reoffender)",
+        )
     if kpi.measure in ("share", "repeat"):
         if now.denominator <= 0 or then.denominator <= 0:
             return None, "two-proportion z-test"
@@ -86,10 +89,9 @@ def change_test(kpi: Kpi, now: Parts, then: Parts) -> tuple[float | None, str]:
             return None, "two-proportion z-test (effective sample sizes)"
         n_now = intervals.effective_sample_size(now.denominator, now.weight_sq)
         n_then = intervals.effective_sample_size(then.denominator, then.weight_sq)
-        return two_proportion_test(now.numerator / now.denominator * n_now, n_now,
-                                   then.numerator / then.denominator * n_then, n_then), (
-            "two-proportion z-test (effective sample sizes)"
-        )
+        return two_proportion_test(
+            now.numerator / now.denominator * n_now, n_now, then.numerator / then.denominator * n_then, n_then
+        ), ("two-proportion z-test (effective sample sizes)")
     return None, "not tested"
 
 

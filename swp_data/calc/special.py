@@ -62,8 +62,7 @@ def repeat_counts(
             group by all
             order by window_id, ward_code
             """,
-            [list(range(len(windows))), [w[0] for w in windows], [w[1] for w in windows], list(wards),
-             kpi.threshold],
+            [list(range(len(windows))), [w[0] for w in windows], [w[1] for w in windows], list(wards), kpi.threshold],
         ).df()
 
     return engine.cache.get(key, build)  # type: ignore[return-value]
@@ -88,18 +87,32 @@ def repeat_result(engine: Engine, kpi: Kpi, selection: WardSelection, period: Pe
             change = current.value - previous.value
             p_value, test = change_test(kpi, now, then)
             comparison = Comparison(
-                period_label=f"12 months to {month_end(windows[1][1]):%b %Y}", figure=previous, change=change,
-                change_percent=100 * change / previous.value if previous.value else None, p_value=p_value,
-                significant=None if p_value is None else p_value < 0.05, test=test,
+                period_label=f"12 months to {month_end(windows[1][1]):%b %Y}",
+                figure=previous,
+                change=change,
+                change_percent=100 * change / previous.value if previous.value else None,
+                p_value=p_value,
+                significant=None if p_value is None else p_value < 0.05,
+                test=test,
                 label=change_label(kpi, change, p_value),
             )
     notes = [f"Measured over the {label}: a person counts as a repeat with {kpi.threshold} or more incidents."]
     return KpiResult(
-        key=kpi.key, label=kpi.label, unit=kpi.unit, direction=kpi.direction, better=kpi.better,
-        sensitive=kpi.sensitive, selection=selection.label, period=period.label, current=current,
-        comparison=comparison, rolling_12_months=current, rolling_label=label,
+        key=kpi.key,
+        label=kpi.label,
+        unit=kpi.unit,
+        direction=kpi.direction,
+        better=kpi.better,
+        sensitive=kpi.sensitive,
+        selection=selection.label,
+        period=period.label,
+        current=current,
+        comparison=comparison,
+        rolling_12_months=current,
+        rolling_label=label,
         spc=Spc(variation="not applicable", reason=ROLLING_SPC_REASON),
-        availability="available" if now.has_data else "no data", notes=notes,
+        availability="available" if now.has_data else "no data",
+        notes=notes,
     )
 
 
@@ -112,9 +125,15 @@ def repeat_series(engine: Engine, kpi: Kpi, selection: WardSelection, period: Pe
     for window_id, quarter in enumerate(quarters):
         parts = _parts(counts, window_id)
         if parts.has_data:
-            records.append({"period_start": quarter.start, "period": f"12 months to {month_end(quarter.end):%b %Y}",
-                            "numerator": parts.numerator, "denominator": parts.denominator,
-                            "value": figure(kpi, parts).value})
+            records.append(
+                {
+                    "period_start": quarter.start,
+                    "period": f"12 months to {month_end(quarter.end):%b %Y}",
+                    "numerator": parts.numerator,
+                    "denominator": parts.denominator,
+                    "value": figure(kpi, parts).value,
+                }
+            )
     frame = pd.DataFrame(records, columns=["period_start", "period", "numerator", "denominator", "value"])
     for column in ("mean", "lower", "upper"):
         frame[column] = None
@@ -132,9 +151,18 @@ def repeat_by_ward(engine: Engine, kpi: Kpi, period: Period) -> pd.DataFrame:
     for code in engine.axis.wards:
         rows = counts[counts["ward_code"] == code]
         shown = figure(kpi, Parts(float(rows["numerator"].sum()), float(rows["denominator"].sum())))
-        records.append({"ward_code": code, "ward_name": names[code], "value": shown.value,
-                        "numerator": shown.numerator, "denominator": shown.denominator, "low": shown.low,
-                        "high": shown.high, "rate_per_1000": None})
+        records.append(
+            {
+                "ward_code": code,
+                "ward_name": names[code],
+                "value": shown.value,
+                "numerator": shown.numerator,
+                "denominator": shown.denominator,
+                "low": shown.low,
+                "high": shown.high,
+                "rate_per_1000": None,
+            }
+        )
     return pd.DataFrame(records)
 
 
@@ -172,13 +200,24 @@ def _home_rank(table: pd.DataFrame) -> float | None:
 def rank_result(engine: Engine, kpi: Kpi, selection: WardSelection, period: Period, before: Period) -> KpiResult:
     """Wolverhampton's rank among the 7 CSPs for neighbourhood crime in the period (city-wide only)."""
     base = KpiResult(
-        key=kpi.key, label=kpi.label, unit=kpi.unit, direction=kpi.direction, better=kpi.better,
-        sensitive=kpi.sensitive, selection=selection.label, period=period.label, current=Figure(value=None),
+        key=kpi.key,
+        label=kpi.label,
+        unit=kpi.unit,
+        direction=kpi.direction,
+        better=kpi.better,
+        sensitive=kpi.sensitive,
+        selection=selection.label,
+        period=period.label,
+        current=Figure(value=None),
         spc=Spc(variation="not applicable", reason="A rank is not a measured quantity; SPC does not apply."),
     )
     if not selection.is_city:
-        return base.model_copy(update={"availability": "city only", "notes": [
-            "A city-wide comparison with the other West Midlands CSPs: select the whole city to see it."]})
+        return base.model_copy(
+            update={
+                "availability": "city only",
+                "notes": ["A city-wide comparison with the other West Midlands CSPs: select the whole city to see it."],
+            }
+        )
     now = _home_rank(ranks(engine, kpi, period.start, period.months[-1]))
     then = _home_rank(ranks(engine, kpi, before.start, before.months[-1]))
     if now is None:
@@ -187,11 +226,22 @@ def rank_result(engine: Engine, kpi: Kpi, selection: WardSelection, period: Peri
     if then is not None:
         change = now - then
         comparison = Comparison(
-            period_label=before.label, figure=Figure(value=then), change=change, change_percent=None, p_value=None,
-            significant=None, test="not tested (ranks)", label="not tested",
+            period_label=before.label,
+            figure=Figure(value=then),
+            change=change,
+            change_percent=None,
+            p_value=None,
+            significant=None,
+            test="not tested (ranks)",
+            label="not tested",
         )
-    return base.model_copy(update={"current": Figure(value=now), "comparison": comparison,
-                                   "notes": ["1 = the lowest rate per 1,000 residents of the 7 West Midlands CSPs."]})
+    return base.model_copy(
+        update={
+            "current": Figure(value=now),
+            "comparison": comparison,
+            "notes": ["1 = the lowest rate per 1,000 residents of the 7 West Midlands CSPs."],
+        }
+    )
 
 
 def rank_series(engine: Engine, kpi: Kpi, period: Period) -> pd.DataFrame:
@@ -200,8 +250,15 @@ def rank_series(engine: Engine, kpi: Kpi, period: Period) -> pd.DataFrame:
     for quarter in (period.last.shift(-i) for i in reversed(range(8))):
         rank = _home_rank(ranks(engine, kpi, quarter.start, quarter.months[-1]))
         if rank is not None:
-            records.append({"period_start": quarter.start, "period": quarter.label, "numerator": None,
-                            "denominator": None, "value": rank})
+            records.append(
+                {
+                    "period_start": quarter.start,
+                    "period": quarter.label,
+                    "numerator": None,
+                    "denominator": None,
+                    "value": rank,
+                }
+            )
     frame = pd.DataFrame(records, columns=["period_start", "period", "numerator", "denominator", "value"])
     for column in ("mean", "lower", "upper"):
         frame[column] = None

@@ -46,9 +46,7 @@ def xmr(values: list[float] | np.ndarray, direction: Direction, floor: float | N
     """XmR limits, special causes and the variation signal for ``values`` (oldest first)."""
     x = np.asarray(values, dtype=float)
     if len(x) < MINIMUM_POINTS or np.isnan(x).any():
-        return SpcResult(
-            None, None, None, reason=f"SPC needs at least {MINIMUM_POINTS} consecutive periods with data"
-        )
+        return SpcResult(None, None, None, reason=f"SPC needs at least {MINIMUM_POINTS} consecutive periods with data")
     mean = float(x.mean())
     ranges = np.abs(np.diff(x))
     mean_range = float(ranges.mean())

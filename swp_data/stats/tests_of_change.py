@@ -44,7 +44,7 @@ def poisson_e_test(k1: int, k2: int, t1: float = 1.0, t2: float = 1.0) -> float:
 
 
 def _support(mean: float) -> np.ndarray:
-    spread = _GRID_SDS * math.sqrt(max(mean, 1.0))
+    spread = _GRID_SDS * math.sqrt(max(mean, 1.0)) + 20
     return np.arange(max(0, math.floor(mean - spread)), math.ceil(mean + spread) + 1)
 
 

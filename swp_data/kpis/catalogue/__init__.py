@@ -49,8 +49,10 @@ def validate(kpis: list[Kpi]) -> dict[str, Kpi]:
         schema.execute(full_ddl())
         for kpi in kpis:
             queries = [("sql", kpi.sql, _EXPECTED_COLUMNS[kpi.measure])]
-            queries += [(f"breakdown {b.key}", b.sql, ["ward_code", "month", "category", *_GRID_COLUMNS[2:]])
-                        for b in kpi.breakdowns]
+            queries += [
+                (f"breakdown {b.key}", b.sql, ["ward_code", "month", "category", *_GRID_COLUMNS[2:]])
+                for b in kpi.breakdowns
+            ]
             for name, query, expected in queries:
                 try:
                     columns = [row[0] for row in schema.execute(f"describe {query}").fetchall()]
@@ -66,8 +68,7 @@ def validate(kpis: list[Kpi]) -> dict[str, Kpi]:
 @cache
 def catalogue() -> dict[str, Kpi]:
     """Every KPI by key, in page order (validated once per process)."""
-    declared = [*overview.KPIS, *reoffending.KPIS, *violence.KPIS, *victimisation.KPIS, *asb.KPIS,
-                *neighbourhood.KPIS]
+    declared = [*overview.KPIS, *reoffending.KPIS, *violence.KPIS, *victimisation.KPIS, *asb.KPIS, *neighbourhood.KPIS]
     return validate(declared)
 
 

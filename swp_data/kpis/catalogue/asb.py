@@ -27,10 +27,16 @@ KPIS = [
         sensitive=False,
         sql=count_grid("asb_incident", "true"),
         breakdowns=(
-            Breakdown(key="category", label="By category",
-                      sql=category_grid("asb_incident", "coalesce(category, 'not recorded')", "true")),
-            Breakdown(key="theme", label="By theme",
-                      sql=category_grid("asb_incident", "coalesce(theme, 'not recorded')", "true")),
+            Breakdown(
+                key="category",
+                label="By category",
+                sql=category_grid("asb_incident", "coalesce(category, 'not recorded')", "true"),
+            ),
+            Breakdown(
+                key="theme",
+                label="By theme",
+                sql=category_grid("asb_incident", "coalesce(theme, 'not recorded')", "true"),
+            ),
         ),
     ),
     Kpi(
@@ -79,8 +85,13 @@ KPIS = [
         better="up",
         sensitive=False,
         sql=count_grid("asb_incident", INTERVENTION, "intervention is null"),
-        breakdowns=(Breakdown(key="intervention", label="By intervention",
-                              sql=category_grid("asb_incident", "intervention", INTERVENTION)),),
+        breakdowns=(
+            Breakdown(
+                key="intervention",
+                label="By intervention",
+                sql=category_grid("asb_incident", "intervention", INTERVENTION),
+            ),
+        ),
     ),
     Kpi(
         key="asb_case_reviews",

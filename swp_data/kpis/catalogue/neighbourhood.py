@@ -78,9 +78,15 @@ KPIS = [
         better="down",
         sensitive=False,
         sql=count_grid("crime", "police_crime_type = 'Vehicle crime'"),
-        breakdowns=(Breakdown(key="offence", label="By offence",
-                              sql=category_grid("crime", "coalesce(offence_subgroup, 'not recorded')",
-                                                "police_crime_type = 'Vehicle crime'")),),
+        breakdowns=(
+            Breakdown(
+                key="offence",
+                label="By offence",
+                sql=category_grid(
+                    "crime", "coalesce(offence_subgroup, 'not recorded')", "police_crime_type = 'Vehicle crime'"
+                ),
+            ),
+        ),
     ),
     Kpi(
         key="theft_from_person",
@@ -162,7 +168,11 @@ from comparator_area
         direction="up",
         better="up",
         sensitive=False,
-        sql=share_grid("crime", POSITIVE, f"{NC} and last_outcome is not null",
-                       f"({NC} and last_outcome is null) or ({NC_UNKNOWN})"),
+        sql=share_grid(
+            "crime",
+            POSITIVE,
+            f"{NC} and last_outcome is not null",
+            f"({NC} and last_outcome is null) or ({NC_UNKNOWN})",
+        ),
     ),
 ]

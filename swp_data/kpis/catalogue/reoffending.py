@@ -12,8 +12,12 @@ MOJ_CAVEAT = (
 )
 
 
-def _cohort_grid(condition: str, numerator: str = "count(*) filter (where reoffended)",
-                 denominator: str = "count(*)", unknown: str = "0") -> str:
+def _cohort_grid(
+    condition: str,
+    numerator: str = "count(*) filter (where reoffended)",
+    denominator: str = "count(*)",
+    unknown: str = "0",
+) -> str:
     return f"""
 select ward_code, month,
        {numerator} as numerator,
@@ -105,8 +109,12 @@ KPIS = [
         frequency="quarter",
         provisional_months=18,
         caveat=MOJ_CAVEAT,
-        sql=_cohort_grid("age_group = 'adult' and iom is not false", numerator="count(*) filter (where iom and reoffended)",
-                         denominator="count(*) filter (where iom)", unknown="count(*) filter (where iom is null)"),
+        sql=_cohort_grid(
+            "age_group = 'adult' and iom is not false",
+            numerator="count(*) filter (where iom and reoffended)",
+            denominator="count(*) filter (where iom)",
+            unknown="count(*) filter (where iom is null)",
+        ),
     ),
     Kpi(
         key="first_time_entrants",
@@ -137,9 +145,12 @@ KPIS = [
         direction="up",
         better="up",
         sensitive=False,
-        sql=share_grid("probation_termination", "completed",
-                       "order_type in ('community order', 'suspended sentence order')"),
-        target=Target(value=76, kind="baseline", note="Compliance 'now up to 76%' (PCC end-of-year report 2013/14, seed 003)"),
+        sql=share_grid(
+            "probation_termination", "completed", "order_type in ('community order', 'suspended sentence order')"
+        ),
+        target=Target(
+            value=76, kind="baseline", note="Compliance 'now up to 76%' (PCC end-of-year report 2013/14, seed 003)"
+        ),
     ),
     Kpi(
         key="unpaid_work_completion",
@@ -184,12 +195,22 @@ KPIS = [
         direction="up",
         better="up",
         sensitive=True,
-        sql=share_grid("probation_termination", "completed",
-                       "requirement in ('drug rehabilitation requirement', 'alcohol treatment requirement')"),
+        sql=share_grid(
+            "probation_termination",
+            "completed",
+            "requirement in ('drug rehabilitation requirement', 'alcohol treatment requirement')",
+        ),
         breakdowns=(
-            Breakdown(key="requirement", label="By requirement",
-                      sql=category_grid("probation_termination", "requirement", "completed",
-                                        "requirement in ('drug rehabilitation requirement', 'alcohol treatment requirement')")),
+            Breakdown(
+                key="requirement",
+                label="By requirement",
+                sql=category_grid(
+                    "probation_termination",
+                    "requirement",
+                    "completed",
+                    "requirement in ('drug rehabilitation requirement', 'alcohol treatment requirement')",
+                ),
+            ),
         ),
     ),
     Kpi(
@@ -206,8 +227,9 @@ KPIS = [
         sensitive=True,
         sql=count_grid("treatment_episode", CJ),
         breakdowns=(
-            Breakdown(key="referral_source", label="By route",
-                      sql=category_grid("treatment_episode", "referral_source", CJ)),
+            Breakdown(
+                key="referral_source", label="By route", sql=category_grid("treatment_episode", "referral_source", CJ)
+            ),
         ),
     ),
     Kpi(
@@ -240,10 +262,17 @@ KPIS = [
         direction="up",
         better="up",
         sensitive=True,
-        sql=share_grid("treatment_episode", "discharge_reason = 'successful completion'",
-                       f"{CJ} and discharge_reason <> 'still in treatment'", month="discharge_month"),
+        sql=share_grid(
+            "treatment_episode",
+            "discharge_reason = 'successful completion'",
+            f"{CJ} and discharge_reason <> 'still in treatment'",
+            month="discharge_month",
+        ),
         breakdowns=(
-            Breakdown(key="substance_group", label="By substance group", sql=f"""
+            Breakdown(
+                key="substance_group",
+                label="By substance group",
+                sql=f"""
 select ward_code, discharge_month as month, substance_group as category,
        count(*) filter (where discharge_reason = 'successful completion') as numerator,
        count(*) as denominator,
@@ -251,7 +280,8 @@ select ward_code, discharge_month as month, substance_group as category,
 from treatment_episode
 where {CJ} and discharge_month is not null and discharge_reason <> 'still in treatment'
 group by all
-"""),
+""",
+            ),
         ),
     ),
     Kpi(
@@ -270,10 +300,13 @@ group by all
         direction="down",
         better="down",
         sensitive=True,
-        sql=share_grid("treatment_episode", "represented_6m",
-                       f"{CJ} and discharge_reason = 'successful completion' and represented_6m is not null",
-                       f"{CJ} and discharge_reason = 'successful completion' and represented_6m is null",
-                       month="discharge_month"),
+        sql=share_grid(
+            "treatment_episode",
+            "represented_6m",
+            f"{CJ} and discharge_reason = 'successful completion' and represented_6m is not null",
+            f"{CJ} and discharge_reason = 'successful completion' and represented_6m is null",
+            month="discharge_month",
+        ),
     ),
     Kpi(
         key="drug_tests_positive",
@@ -289,9 +322,7 @@ group by all
         better="neutral (context for treatment referrals)",
         sensitive=True,
         sql=share_grid("drug_test", "result <> 'negative'", "true"),
-        breakdowns=(
-            Breakdown(key="result", label="By result", sql=category_grid("drug_test", "result", "true")),
-        ),
+        breakdowns=(Breakdown(key="result", label="By result", sql=category_grid("drug_test", "result", "true")),),
     ),
     Kpi(
         key="drug_tests",

@@ -15,9 +15,7 @@ from swp_data.kpis.queries import (
 )
 from swp_data.vocab import SAFE_ANSWERS
 
-VAWG_OFFENCES = (
-    f"(domestic_abuse or {subgroup_in('rape', 'other sexual offences', 'stalking and harassment')})"
-)
+VAWG_OFFENCES = f"(domestic_abuse or {subgroup_in('rape', 'other sexual offences', 'stalking and harassment')})"
 PERSON_VICTIM = "not coalesce(business_victim, false)"
 SWG = "survey_name = 'Safety of Women and Girls' and sex = 'female'"
 RESIDENTS = "survey_name = 'Residents survey'"
@@ -86,8 +84,13 @@ KPIS = [
         better="up (reporting)",
         sensitive=True,
         sql=count_grid("crime", "hate_crime", "hate_crime is null"),
-        breakdowns=(Breakdown(key="strand", label="By strand",
-                              sql=category_grid("crime", "coalesce(hate_strand, 'not recorded')", "hate_crime")),),
+        breakdowns=(
+            Breakdown(
+                key="strand",
+                label="By strand",
+                sql=category_grid("crime", "coalesce(hate_strand, 'not recorded')", "hate_crime"),
+            ),
+        ),
     ),
     Kpi(
         key="hidden_harm",
@@ -103,8 +106,13 @@ KPIS = [
         sensitive=True,
         zero_is_disclosive=True,
         sql=count_grid("crime", "hidden_harm_type is not null", POLICE_UK),
-        breakdowns=(Breakdown(key="type", label="By type",
-                              sql=category_grid("crime", "hidden_harm_type", "hidden_harm_type is not null")),),
+        breakdowns=(
+            Breakdown(
+                key="type",
+                label="By type",
+                sql=category_grid("crime", "hidden_harm_type", "hidden_harm_type is not null"),
+            ),
+        ),
     ),
     Kpi(
         key="vawg_offences",
@@ -118,8 +126,11 @@ KPIS = [
         direction="up",
         better="up (reporting)",
         sensitive=True,
-        sql=count_grid("crime", f"{VAWG_OFFENCES} and victim_sex = 'female'",
-                       f"({VAWG_OFFENCES} and victim_sex is null) or domestic_abuse is null"),
+        sql=count_grid(
+            "crime",
+            f"{VAWG_OFFENCES} and victim_sex = 'female'",
+            f"({VAWG_OFFENCES} and victim_sex is null) or domestic_abuse is null",
+        ),
     ),
     Kpi(
         key="women_feel_safe_night",

@@ -16,10 +16,7 @@ from swp_data.vocab import UNDER_25_AGE_BANDS
 
 VWI = subgroup_in("violence with injury")
 VWI_UNKNOWN = subgroup_unknown("violence with injury")
-VIOLENCE_AND_ROBBERY = (
-    "offence_group in ('violence against the person', 'robbery')"
-    " or police_crime_type = 'Robbery'"
-)
+VIOLENCE_AND_ROBBERY = "offence_group in ('violence against the person', 'robbery') or police_crime_type = 'Robbery'"
 SEXUAL = subgroup_in("rape", "other sexual offences")
 UNDER_25 = f"victim_age_band in ({quoted(UNDER_25_AGE_BANDS)})"
 PPV = f"{VWI} and public_place"
@@ -75,8 +72,11 @@ KPIS = [
         direction="down",
         better="down",
         sensitive=False,
-        sql=count_grid("crime", f"({VIOLENCE_AND_ROBBERY}) and knife_crime",
-                       f"(({VIOLENCE_AND_ROBBERY}) and knife_crime is null) or ({subgroup_unknown('violence with injury')})"),
+        sql=count_grid(
+            "crime",
+            f"({VIOLENCE_AND_ROBBERY}) and knife_crime",
+            f"(({VIOLENCE_AND_ROBBERY}) and knife_crime is null) or ({subgroup_unknown('violence with injury')})",
+        ),
     ),
     Kpi(
         key="firearm_crime",
@@ -105,11 +105,15 @@ KPIS = [
         direction="down",
         better="down",
         sensitive=False,
-        sql=count_grid("crime", subgroup_in("robbery of personal property"),
-                       subgroup_unknown("robbery of personal property")),
+        sql=count_grid(
+            "crime", subgroup_in("robbery of personal property"), subgroup_unknown("robbery of personal property")
+        ),
         breakdowns=(
-            Breakdown(key="victim_age", label="By victim age",
-                      sql=category_grid("crime", AGE_GROUP, subgroup_in("robbery of personal property"))),
+            Breakdown(
+                key="victim_age",
+                label="By victim age",
+                sql=category_grid("crime", AGE_GROUP, subgroup_in("robbery of personal property")),
+            ),
         ),
     ),
     Kpi(
@@ -125,9 +129,12 @@ KPIS = [
         direction="down",
         better="down",
         sensitive=False,
-        sql=count_grid("crime", f"{subgroup_in('robbery of personal property')} and {UNDER_25}",
-                       f"({subgroup_in('robbery of personal property')} and victim_age_band is null)"
-                       f" or ({subgroup_unknown('robbery of personal property')})"),
+        sql=count_grid(
+            "crime",
+            f"{subgroup_in('robbery of personal property')} and {UNDER_25}",
+            f"({subgroup_in('robbery of personal property')} and victim_age_band is null)"
+            f" or ({subgroup_unknown('robbery of personal property')})",
+        ),
     ),
     Kpi(
         key="alcohol_related_violence",
@@ -142,8 +149,12 @@ KPIS = [
         direction="down",
         better="down",
         sensitive=False,
-        sql=share_grid("crime", "alcohol_related", f"{VWI} and alcohol_related is not null",
-                       f"({VWI} and alcohol_related is null) or ({VWI_UNKNOWN})"),
+        sql=share_grid(
+            "crime",
+            "alcohol_related",
+            f"{VWI} and alcohol_related is not null",
+            f"({VWI} and alcohol_related is null) or ({VWI_UNKNOWN})",
+        ),
     ),
     Kpi(
         key="domestic_abuse_crimes",
@@ -175,8 +186,9 @@ KPIS = [
         better="up (confidence to report)",
         sensitive=True,
         sql=count_grid("crime", SEXUAL, subgroup_unknown("rape", "other sexual offences")),
-        breakdowns=(Breakdown(key="offence", label="By offence",
-                              sql=category_grid("crime", "offence_subgroup", SEXUAL)),),
+        breakdowns=(
+            Breakdown(key="offence", label="By offence", sql=category_grid("crime", "offence_subgroup", SEXUAL)),
+        ),
     ),
     Kpi(
         key="repeat_ppv",

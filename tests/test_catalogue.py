@@ -1,0 +1,125 @@
+"""The KPI catalogue: every KPI of the spec under its key, with the spec's direction and sensitivity."""
+
+from __future__ import annotations
+
+import pytest
+
+from swp_data.kpis import catalogue as kpis
+from swp_data.kpis.catalogue import CatalogueError, validate
+from swp_data.kpis.model import Kpi
+
+# From the KPI catalogue spec: key -> (desired direction, sensitive). wm_safety_rank is "up (towards 1st)",
+# i.e. a smaller rank number: stored as numeric direction "down" with the words kept in `better`.
+SPEC: dict[str, tuple[str, bool]] = {
+    "alcohol_related_share": ("down", False),
+    "drug_related_share": ("down", False),
+    "total_recorded_crime": ("down", False),
+    "reoffending_rate_adult": ("down", True),
+    "reoffending_rate_youth": ("down", True),
+    "reoffences_per_reoffender": ("down", True),
+    "iom_reoffending_rate": ("down", True),
+    "first_time_entrants": ("down", True),
+    "community_order_completion": ("up", False),
+    "unpaid_work_completion": ("up", False),
+    "post_release_completion": ("up", False),
+    "drr_atr_completion": ("up", True),
+    "cj_treatment_referrals": ("up", True),
+    "treatment_successful_completion": ("up", True),
+    "treatment_representation": ("down", True),
+    "drug_tests_positive": ("neutral", True),
+    "violence_with_injury": ("down", False),
+    "public_place_violence": ("down", False),
+    "knife_crime": ("down", False),
+    "firearm_crime": ("down", True),
+    "personal_robbery": ("down", False),
+    "alcohol_related_violence": ("down", False),
+    "domestic_abuse_crimes": ("up", True),
+    "serious_sexual_offences": ("up", True),
+    "repeat_ppv": ("down", True),
+    "repeat_victimisation": ("down", True),
+    "marac_cases": ("up", True),
+    "hate_crime": ("up", True),
+    "hidden_harm": ("up", True),
+    "vawg_offences": ("up", True),
+    "women_feel_safe_night": ("up", False),
+    "residents_feel_safe": ("up", False),
+    "business_crime_repeat": ("down", False),
+    "sarc_referrals": ("up", True),
+    "pact_issues_resolved": ("up", False),
+    "asb_incidents": ("neutral", False),
+    "asb_repeat_callers": ("down", False),
+    "asb_interventions": ("up", False),
+    "asb_case_reviews": ("neutral", False),
+    "diversion_engagement": ("up", False),
+    "asb_feel_safe": ("up", False),
+    "neighbourhood_crime": ("down", False),
+    "burglary_residential": ("down", False),
+    "vehicle_crime": ("down", False),
+    "theft_from_person": ("down", False),
+    "wm_safety_rank": ("down", False),
+    "nc_repeat_victims": ("down", False),
+    "nc_repeat_offenders": ("down", True),
+    "nc_positive_outcomes": ("up", False),
+}
+REOFFENDING_AND_TREATMENT_SOURCES = {"reoffending_cohort", "treatment_episode", "drug_test"}
+
+
+def test_every_spec_kpi_is_declared_with_its_direction_and_sensitivity() -> None:
+    declared = kpis.catalogue()
+    assert set(SPEC) <= set(declared)
+    for key, (direction, sensitive) in SPEC.items():
+        assert (declared[key].direction, declared[key].sensitive) == (direction, sensitive), key
+    assert "towards 1st" in declared["wm_safety_rank"].better
+
+
+def test_more_reporting_is_better_where_the_strategy_says_so() -> None:
+    for key in (
+        "domestic_abuse_crimes",
+        "serious_sexual_offences",
+        "hidden_harm",
+        "hate_crime",
+        "sarc_referrals",
+        "cj_treatment_referrals",
+        "marac_cases",
+    ):
+        assert kpis.get(key).direction == "up", key
+
+
+def test_anything_from_reoffending_or_treatment_is_sensitive() -> None:
+    for kpi in kpis.catalogue().values():
+        if kpi.source in REOFFENDING_AND_TREATMENT_SOURCES:
+            assert kpi.sensitive, kpi.key
+
+
+def test_companions_point_at_top_level_kpis_on_the_same_page() -> None:
+    declared = kpis.catalogue()
+    for kpi in declared.values():
+        if kpi.parent:
+            assert declared[kpi.parent].priority == kpi.priority, kpi.key
+
+
+def _copy(original: str, **changes: object) -> Kpi:
+    return kpis.get(original).model_copy(update=changes)
+
+
+def test_duplicate_keys_and_labels_are_refused() -> None:
+    with pytest.raises(CatalogueError, match="declared twice"):
+        validate([kpis.get("hate_crime"), _copy("hate_crime", label="Another label")])
+    with pytest.raises(CatalogueError, match="used twice"):
+        validate([kpis.get("hate_crime"), _copy("hate_crime", key="hate_crime_2")])
+
+
+def test_a_kpi_that_cannot_run_against_the_schema_is_refused() -> None:
+    with pytest.raises(CatalogueError, match="does not run against the schema"):
+        validate(
+            [_copy("hate_crime", sql="select ward_code, month, count(*) as numerator from crime_typo group by all")]
+        )
+    with pytest.raises(CatalogueError, match="returns"):
+        validate([_copy("hate_crime", sql="select ward_code, month, count(*) as numerator from crime group by all")])
+    with pytest.raises(CatalogueError, match="unknown source"):
+        validate([_copy("hate_crime", source="nowhere")])
+
+
+def test_declarations_check_their_own_consistency() -> None:
+    with pytest.raises(ValueError, match="percent"):
+        Kpi.model_validate(kpis.get("alcohol_related_share").model_dump() | {"unit": "count"})

@@ -1,0 +1,90 @@
+"""The analysts' command line: the catalogue and KPI queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "swp_data", *args], cwd=REPO, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_kpis_lists_the_catalogue_as_json() -> None:
+    done = run("kpis", "--json")
+    assert done.returncode == 0, done.stderr
+    entries = {entry["key"]: entry for entry in json.loads(done.stdout)}
+    assert entries["violence_with_injury"]["direction"] == "down"
+    assert entries["violence_with_injury"]["breakdowns"] == ["victim_age"]
+
+
+def test_query_gives_the_figure_as_json(demo_db: Path) -> None:
+    done = run(
+        "--db",
+        str(demo_db),
+        "query",
+        "violence_with_injury",
+        "--ward",
+        "city",
+        "--from",
+        "2022/23Q1",
+        "--to",
+        "2022/23Q4",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["current"]["value"] == 3950
+    assert result["comparison"]["figure"]["value"] == 3964
+    assert result["comparison"]["label"] == "no significant change"
+
+
+def test_query_by_ward_as_csv(demo_db: Path) -> None:
+    done = run(
+        "--db", str(demo_db), "query", "asb_incidents", "--ward", "city", "--from", "2024/25Q1", "--by", "ward", "--csv"
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("# ASB incidents; Wolverhampton (all wards); 2024/25 Q1; Data as of 30 Sep 2026")
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
+    assert len(rows) == 20 and rows[0]["rank"] == "1"
+
+
+def test_query_by_quarter_for_a_group(demo_db: Path) -> None:
+    done = run(
+        "--db",
+        str(demo_db),
+        "query",
+        "burglary_residential",
+        "--ward",
+        "Whitmore Reans",
+        "--from",
+        "2023/24Q1",
+        "--to",
+        "2023/24Q4",
+        "--by",
+        "quarter",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    quarters = json.loads(done.stdout)
+    assert [q["quarter"] for q in quarters] == ["2023/24 Q1", "2023/24 Q2", "2023/24 Q3", "2023/24 Q4"]
+
+
+def test_bad_keys_wards_and_periods_give_plain_errors(demo_db: Path) -> None:
+    for args, message in (
+        (("query", "no_such_kpi"), "no KPI 'no_such_kpi'"),
+        (("query", "hate_crime", "--ward", "Narnia"), "'Narnia' is not a current ward"),
+        (("query", "hate_crime", "--from", "2023Q1"), "cannot read the quarter"),
+    ):
+        done = run("--db", str(demo_db), *args)
+        assert done.returncode == 2
+        assert message in done.stderr and "Traceback" not in done.stderr
