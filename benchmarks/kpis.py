@@ -128,7 +128,7 @@ def main() -> None:
             build_demo_store(path)
             scale_store(path, args.copies)
             print(f"built the large store in {time.perf_counter() - started:.0f}s")
-        connection = duckdb.connect(str(path), read_only=True)
+        connection = duckdb.connect(str(path), read_only=True, config={"memory_limit": "6GB"})
         counts = {t: connection.execute(f"select count(*) from {t}").fetchall()[0][0] for t in ID_COLUMNS}
         print("rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
 

@@ -140,7 +140,12 @@ def ward_boundaries() -> dict[str, Any]:
 
 
 class PointLocator:
-    """Places longitude/latitude points in LSOA 2021 polygons (shapely, vectorised)."""
+    """Places longitude/latitude points in LSOA 2021 polygons (shapely, vectorised).
+
+    Geometry is compared in a local flat projection in metres (equirectangular about
+    Wolverhampton's latitude, accurate to well under a metre across the city), so the
+    edge tolerance means the same distance in every direction.
+    """
 
     def __init__(self, boundary_file: Path | None = None, tolerance_metres: float = 150.0) -> None:
         import shapely  # imported here: only coordinate placement needs it
@@ -148,18 +153,19 @@ class PointLocator:
         path = boundary_file or REFERENCE_DIR / "boundaries" / "wolverhampton_lsoa_2021.geojson"
         raw = json.loads(path.read_text())
         self._codes = np.array([f["properties"]["LSOA21CD"] for f in raw["features"]])
-        self._polygons = np.array([shapely.geometry.shape(f["geometry"]) for f in raw["features"]])
+        polygons = [shapely.geometry.shape(f["geometry"]) for f in raw["features"]]
+        self._polygons = shapely.transform(np.array(polygons), _to_metres)
         self._tree = shapely.STRtree(self._polygons)
-        # Degrees of latitude per metre; boundaries are generalised, so points on
-        # the city edge may fall in a sliver just outside: take the nearest LSOA
-        # within the tolerance, otherwise the point is outside Wolverhampton.
-        self._tolerance = tolerance_metres / 111_000
+        # Boundaries are generalised, so points on the city edge may fall in a sliver just
+        # outside: take the nearest LSOA within the tolerance; beyond it, outside Wolverhampton.
+        self._tolerance = tolerance_metres
         self._shapely = shapely
 
     def locate(self, longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
         """LSOA 2021 code for each point, or None where it lies outside the city."""
         shapely = self._shapely
-        points = shapely.points(np.asarray(longitude, dtype=float), np.asarray(latitude, dtype=float))
+        xy = _to_metres(np.column_stack([np.asarray(longitude, dtype=float), np.asarray(latitude, dtype=float)]))
+        points = shapely.points(xy)
         result = np.full(len(points), None, dtype=object)
         point_index, polygon_index = self._tree.query(points, predicate="within")
         # A point on a shared edge can match two polygons: keep the first.
@@ -173,3 +179,15 @@ class PointLocator:
             _, keep = np.unique(nearest_point, return_index=True)
             result[missing[nearest_point[keep]]] = self._codes[nearest_polygon[keep]]
         return result
+
+
+_METRES_PER_DEGREE_LATITUDE = 111_279.0  # WGS84 ellipsoid at 52.585 degrees north (the city centre)
+_METRES_PER_DEGREE_LONGITUDE = 67_779.0  # likewise, east-west
+
+
+def _to_metres(coordinates: np.ndarray) -> np.ndarray:
+    """Longitude/latitude pairs to metres east and north (local equirectangular projection)."""
+    out = np.array(coordinates, dtype=float, copy=True)
+    out[:, 0] *= _METRES_PER_DEGREE_LONGITUDE
+    out[:, 1] *= _METRES_PER_DEGREE_LATITUDE
+    return out

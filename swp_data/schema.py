@@ -46,7 +46,7 @@ create table load_log (
     content_hash varchar not null,
     file_format varchar not null,
     target_table varchar not null,
-    status varchar not null,         -- 'loaded' or 'unchanged'
+    status varchar not null,         -- 'loaded' (a load that fails leaves no row: it is rolled back)
     rows_read bigint not null,
     rows_loaded bigint not null,
     rows_skipped bigint not null,

@@ -88,7 +88,9 @@ def ward_code_by_name() -> dict[str, str]:
 @cache
 def lsoa21_lookup() -> dict[str, dict[str, str]]:
     """LSOA 2021 code -> its row of the LSOA 2021 to current ward lookup."""
-    return {row["LSOA21CD"]: row for row in read_csv_dicts(LOOKUPS / "wolverhampton_lsoa21_to_ward25_centroid_bestfit.csv")}
+    return {
+        row["LSOA21CD"]: row for row in read_csv_dicts(LOOKUPS / "wolverhampton_lsoa21_to_ward25_centroid_bestfit.csv")
+    }
 
 
 @cache
@@ -194,7 +196,9 @@ def replace_line(path: Path, target: Path, number: int, old: str, new: str) -> P
     return target
 
 
-def write_template_csv(path: Path, header: Sequence[str], rows: Iterable[dict[str, str]], encoding: str = "utf-8") -> Path:
+def write_template_csv(
+    path: Path, header: Sequence[str], rows: Iterable[dict[str, str]], encoding: str = "utf-8"
+) -> Path:
     """A filled template CSV: the header as written by ``write_templates``, one line per row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -221,6 +225,55 @@ def fill_template_xlsx(templates: Path, table: str, target: Path, rows: Iterable
         sheet.append([row.get(column) for column in header])
     workbook.save(target)
     return target
+
+
+# --- a store with something in it ---------------------------------------------------------------
+
+
+REOFFENDING_HEADER = [
+    "offender_id",
+    "cohort_start",
+    "age_group",
+    "ward",
+    "index_disposal",
+    "iom",
+    "reoffended",
+    "reoffences",
+]
+
+
+def load_baseline(connection: duckdb.DuckDBPyConnection, folder: Path) -> duckdb.DuckDBPyConnection:
+    """Load a template file and a police file, so that 'the store is untouched' means something."""
+    folder.mkdir(exist_ok=True)
+    cohort = write_template_csv(
+        folder / "cohort.csv",
+        REOFFENDING_HEADER,
+        [
+            {
+                "offender_id": "K1",
+                "cohort_start": "2022-07-01",
+                "age_group": "adult",
+                "ward": "Penn",
+                "index_disposal": "caution",
+                "reoffended": "no",
+                "reoffences": "0",
+            },
+            {
+                "offender_id": "K2",
+                "cohort_start": "2022-07-01",
+                "age_group": "youth",
+                "ward": "E05014851",
+                "index_disposal": "court order",
+                "iom": "yes",
+                "reoffended": "yes",
+                "reoffences": "3",
+            },
+        ],
+    )
+    import_paths([cohort, FIXTURES / "2016-12-city-of-london-street.csv"], connection=connection)
+    assert connection.execute("select count(*) from load_log").fetchall() == [(2,)]
+    assert connection.execute("select count(*) from reoffending_cohort").fetchall() == [(2,)]
+    return connection
 
 
 # --- reading the store ------------------------------------------------------------------------------
@@ -281,7 +334,9 @@ class Expected:
     problem: str  # a fragment of the problem text
 
 
-def assert_import_fails(connection: duckdb.DuckDBPyConnection, paths: Sequence[Path], expected: Expected) -> ImportFailure:
+def assert_import_fails(
+    connection: duckdb.DuckDBPyConnection, paths: Sequence[Path], expected: Expected
+) -> ImportFailure:
     """Importing ``paths`` raises the expected ImportFailure and leaves every table exactly as it was."""
     before = snapshot(connection)
     with pytest.raises(ImportFailure) as caught:

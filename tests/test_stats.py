@@ -118,3 +118,16 @@ def test_spc_common_cause_and_too_few_points() -> None:
     assert spc.xmr(steady, "up").variation == "common cause"
     short = spc.xmr(steady[:11], "up")
     assert short.variation == "not applicable" and "12" in short.reason
+
+
+def test_e_test_switches_to_its_asymptotic_form_only_where_they_agree() -> None:
+    from scipy import special
+
+    from swp_data.stats import tests_of_change
+
+    limit = tests_of_change.EXACT_E_TEST_UP_TO
+    for k1, k2 in ((limit // 2 + 120, limit // 2 - 120), (limit // 2 + 200, limit // 2 - 200)):
+        exact = poisson_e_test(k1, k2)  # exactly at the limit: still the exact sum
+        statistic = (k1 - k2) / math.sqrt(k1 + k2)
+        assert exact == pytest.approx(2 * special.ndtr(-abs(statistic)), abs=1e-3)
+    assert poisson_e_test(limit, 10) == pytest.approx(2 * special.ndtr(-(limit - 10) / math.sqrt(limit + 10)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from swp_data.calc.measures import Parts, change_label, change_test, figure
@@ -32,40 +33,71 @@ def _window(period_last_month: date) -> tuple[date, date]:
     return add_months(period_last_month, -(WINDOW_MONTHS - 1)), period_last_month
 
 
+class PeopleIndex:
+    """A repeat KPI's incidents as compact arrays sorted by month: person, ward row and month column.
+
+    Built once per store version; a window is then a slice and a count of people a bincount,
+    so any ward selection and period is answered in milliseconds even over millions of incidents.
+    """
+
+    def __init__(self, engine: Engine, kpi: Kpi) -> None:
+        ward_rows = {code: i for i, code in enumerate(engine.axis.wards)}
+        first = engine.axis.months[0]
+        arrays = engine.connection.execute(
+            f"""
+            with events as ({kpi.sql})
+            select dense_rank() over (order by person) - 1 as person_index,
+                   ward_code,
+                   (year(month) - ?) * 12 + month(month) - ? as month_index
+            from events
+            where ward_code is not null
+            order by month_index
+            """,
+            [first.year, first.month],
+        ).fetchnumpy()
+        self.person = np.asarray(arrays["person_index"], dtype=np.int32)
+        self.ward = np.array([ward_rows[c] for c in arrays["ward_code"]], dtype=np.int8)
+        self.month = np.asarray(arrays["month_index"], dtype=np.int16)
+        self.people = int(self.person.max()) + 1 if len(self.person) else 0
+
+    def counts(self, wards: np.ndarray, first: int, last: int, threshold: int) -> tuple[int, int]:
+        """(people with ``threshold``+ incidents, people with any) in months first..last within the wards."""
+        lo, hi = np.searchsorted(self.month, [first, last + 1])
+        if hi <= lo:
+            return 0, 0
+        chosen = np.zeros(len(WARD_SLOTS), dtype=bool)
+        chosen[wards] = True
+        persons = self.person[lo:hi][chosen[self.ward[lo:hi]]]
+        if not len(persons):
+            return 0, 0
+        per_person = np.bincount(persons)
+        return int((per_person >= threshold).sum()), int((per_person > 0).sum())
+
+
+WARD_SLOTS = range(32)  # room for the 20 current wards
+
+
+def people_index(engine: Engine, kpi: Kpi) -> PeopleIndex:
+    """The KPI's cached incident index."""
+    return engine.cache.get((engine.version, "people", kpi.key), lambda: PeopleIndex(engine, kpi))  # type: ignore[return-value]
+
+
 def repeat_counts(
     engine: Engine, kpi: Kpi, wards: tuple[str, ...], windows: list[tuple[date, date]], by_ward: bool = False
 ) -> pd.DataFrame:
     """People with ``threshold``+ incidents (numerator) and all people (denominator) per window (and ward)."""
-    key = (engine.version, "repeat", kpi.key, wards, tuple(windows), by_ward)
-
-    def build() -> pd.DataFrame:
-        ward_column = "e.ward_code" if by_ward else "null::varchar"
-        return engine.connection.execute(
-            f"""
-            with events as ({kpi.sql}),
-            windows as (
-                select unnest(?::integer[]) as window_id,
-                       unnest(?::date[]) as first_month,
-                       unnest(?::date[]) as last_month
-            ),
-            incidents as (
-                select w.window_id, {ward_column} as ward_code, e.person, count(*) as incidents
-                from events e
-                join windows w on e.month between w.first_month and w.last_month
-                where list_contains(?::varchar[], e.ward_code)
-                group by all
-            )
-            select window_id, ward_code,
-                   count(*) filter (where incidents >= ?) as numerator,
-                   count(*) as denominator
-            from incidents
-            group by all
-            order by window_id, ward_code
-            """,
-            [list(range(len(windows))), [w[0] for w in windows], [w[1] for w in windows], list(wards), kpi.threshold],
-        ).df()
-
-    return engine.cache.get(key, build)  # type: ignore[return-value]
+    index = people_index(engine, kpi)
+    rows = engine.axis.ward_rows(wards)
+    records = []
+    for window_id, (first, last) in enumerate(windows):
+        lo, hi = engine.axis.month_index(first), engine.axis.month_index(last)
+        groups = [(code, engine.axis.ward_rows((code,))) for code in wards] if by_ward else [(None, rows)]
+        for code, ward_rows in groups:
+            numerator, denominator = index.counts(ward_rows, lo, hi, kpi.threshold)
+            if denominator:
+                records.append({"window_id": window_id, "ward_code": code, "numerator": numerator,
+                                "denominator": denominator})
+    return pd.DataFrame(records, columns=["window_id", "ward_code", "numerator", "denominator"])
 
 
 def _parts(frame: pd.DataFrame, window_id: int) -> Parts:

@@ -148,10 +148,15 @@ def read_xlsx(path: Path) -> tuple[Source, list[str], pd.DataFrame]:
             header.pop()
         check_header(path, source, header)
         records = []
+        last_filled = 0
         for offset, row in enumerate(rows, start=2):
             cells = [_cell_text(v) for v in row[: len(header)]]
+            records.append([offset, *cells, *([None] * (len(header) - len(cells)))])
             if any(c not in (None, "") for c in cells):
-                records.append([offset, *cells, *([None] * (len(header) - len(cells)))])
+                last_filled = len(records)
+        # Formatted but empty rows after the table are not rows of it; blank rows within it
+        # are kept so the loader skips and counts them.
+        del records[last_filled:]
     finally:
         workbook.close()
     frame = pd.DataFrame(records, columns=["line", *[h.lower() for h in header]], dtype=object)
@@ -180,6 +185,11 @@ def stage_frame(connection: duckdb.DuckDBPyConnection, frame: pd.DataFrame, sour
 
 def load_staged(connection: duckdb.DuckDBPyConnection, path: Path, source: Source, load_id: int) -> LoadOutcome:
     """Validate, place and write the staged rows of one template file."""
+    # Spreadsheets leave rows of empty cells (",,,,") below the data: skipped and counted.
+    all_blank = "coalesce(" + ", ".join(text_of(c.name) for c in source.columns) + ") is null"
+    blank_rows = int(sql.scalar(connection, f"select count(*) from {STAGED} where {all_blank}"))
+    if blank_rows:
+        connection.execute(f"delete from {STAGED} where {all_blank}")
     if not sql.scalar(connection, f"select count(*) from {STAGED}"):
         raise ImportFailure(path, "has a header but no data rows: nothing to load")
 
@@ -230,6 +240,8 @@ def load_staged(connection: duckdb.DuckDBPyConnection, path: Path, source: Sourc
     raise_on_duplicate_keys(connection, source, "typed", path)
     outcome = replace_rows(connection, source, "typed")
     outcome.skipped = {str(k): int(v) for k, v in skipped.items()}
+    if blank_rows:
+        outcome.skipped["blank row"] = blank_rows
     for table in ("typed", "typed_all", "placed", STAGED):
         connection.execute(f"drop table if exists {table}")
     return outcome

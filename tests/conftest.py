@@ -1,0 +1,50 @@
+"""Shared fixtures: small in-memory stores, files built in tmp_path, and the demo store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from support import build_wolverhampton_street_csv, load_baseline
+
+from swp_data import store
+from swp_data.demo import build_demo_store
+from swp_data.importing.template_files import write_templates
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An empty in-memory store (schema and reference geography only)."""
+    connection = store.memory_store()
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo store, built once per run through the real import path (pages, browser and KPI tests)."""
+    path = tmp_path_factory.mktemp("demo") / "swp.duckdb"
+    build_demo_store(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The blank templates, written once by ``write_templates``."""
+    folder = tmp_path_factory.mktemp("templates")
+    write_templates(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def wolverhampton_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A street CSV in the exact published form, with Wolverhampton LSOAs (see support)."""
+    return build_wolverhampton_street_csv(tmp_path_factory.mktemp("street") / "2024-01-west-midlands-street.csv")
+
+
+@pytest.fixture
+def loaded(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    """A store already holding a template load and a police load."""
+    return load_baseline(con, tmp_path / "already_loaded")
