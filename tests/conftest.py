@@ -48,3 +48,24 @@ def wolverhampton_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def loaded(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.DuckDBPyConnection:
     """A store already holding a template load and a police load."""
     return load_baseline(con, tmp_path / "already_loaded")
+
+
+@pytest.fixture
+def modern_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run AppTest as the served app runs once app.py's ``st.navigation`` has taken over.
+
+    Streamlit treats a folder named ``pages/`` as its legacy multipage layout until
+    ``st.navigation`` is first called, and AppTest resets that before every run, so each
+    test run would start in legacy mode (sidebar widgets then drop out of the element tree
+    on reruns). The served app leaves legacy mode on its first run (see
+    ``swp_app._leave_legacy_pages_mode``; a browser test covers a cold deep link).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    class ModernPagesManager(PagesManager):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            PagesManager.uses_pages_directory = False
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app_test, "PagesManager", ModernPagesManager)

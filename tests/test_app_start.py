@@ -21,14 +21,15 @@ def fresh_store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     settings.get_settings.cache_clear()
 
 
-def test_first_start_builds_the_demo_store_and_says_so(fresh_store_path: Path) -> None:
+def test_first_start_builds_the_demo_store_and_says_so(fresh_store_path: Path, modern_navigation: None) -> None:
     assert not fresh_store_path.exists()
     app = AppTest.from_file(APP, default_timeout=120).run()
     assert not app.exception
     assert fresh_store_path.exists()
     notices = [info.value for info in app.info]
     assert any(notice.startswith("**Demo data.**") for notice in notices)
-    # The page's figures come from the new store: 12 sources listed, crime rows as built.
+    # The first page's figures come from the new store.
+    app.switch_page("pages/about_data.py").run()
     sources = app.dataframe[0].value
     assert len(sources) == 12
     assert int(sources.loc[sources["table"] == "crime", "rows"].iloc[0]) > 200_000

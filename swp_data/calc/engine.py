@@ -46,6 +46,7 @@ class Engine:
             (self.version, "population"), self._load_population
         )
         self._vector_memo: dict[tuple[str, bytes], dict[str, np.ndarray]] = {}
+        self._all_rows = np.arange(len(self.axis.wards) + 1)
 
     # -- the store's extent -------------------------------------------------------------------
     @property
@@ -121,6 +122,7 @@ class Engine:
         if rows is None:
             return None
         vectors = self._vectors(kpi, rows)
+        coverage = self._vectors(kpi, self._all_rows)["present"]
         lo, hi = self._span(first, last)
         lo, hi = max(lo, 0), min(hi, len(self.axis.months) - 1)
 
@@ -135,7 +137,9 @@ class Engine:
             respondents=total("respondents"),
             weight_sq=total("weight_sq"),
             population=self.population(selection, kpi.population_band),
-            has_data=total("present") > 0,
+            # "No data" means the source does not cover these months; a ward with no records in
+            # months the source covers has a real zero.
+            has_data=hi >= lo and bool(coverage[lo : hi + 1].any()),
         )
 
     def _vectors(self, kpi: Kpi, rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -154,6 +158,10 @@ class Engine:
             return special.repeat_result(self, kpi, selection, period, comparison_period)
         if kpi.measure == "rank":
             return special.rank_result(self, kpi, selection, period, comparison_period)
+        if kpi.provisional_months:
+            period, comparison_period, lag_note = self._latest_available(kpi, period, comparison_period)
+        else:
+            lag_note = None
         base = self._base(kpi, selection, period)
         now = self.parts(kpi, selection, period.start, period.months[-1])
         if now is None:
@@ -168,11 +176,13 @@ class Engine:
         assert then is not None
         current = figure(kpi, now)
         notes = self._notes(kpi, now)
+        if lag_note:
+            notes.insert(0, lag_note)
         rolling_first = add_months(period.months[-1], -11)
         rolling_parts = self.parts(kpi, selection, rolling_first, period.months[-1])
         rolling = figure(kpi, rolling_parts) if rolling_parts and rolling_parts.has_data else None
         comparison = self._comparison(kpi, now, then, comparison_period) if now.has_data else None
-        provisional = bool(kpi.provisional_months) and add_months(period.end, kpi.provisional_months or 0) > self.as_of
+        provisional = self._provisional(kpi, period.months[-1])
         if provisional:
             notes.append(
                 f"Provisional: figures are final {kpi.provisional_months} months after the period closes "
@@ -193,6 +203,20 @@ class Engine:
                 "provisional": provisional,
             }
         )
+
+    def _latest_available(self, kpi: Kpi, period: Period, before: Period) -> tuple[Period, Period, str | None]:
+        """For lagging sources: if the period has no cohort yet, the latest period of the same length that has."""
+        coverage = self._vectors(kpi, self._all_rows)["present"]
+        lo, hi = self._span(period.start, period.months[-1])
+        if coverage[max(lo, 0) : max(hi + 1, 0)].any() or not coverage.any():
+            return period, before, None
+        last_month = self.axis.months[int(np.flatnonzero(coverage).max())]
+        length = len(period.quarters)
+        last = Quarter.containing(last_month)
+        latest = Period(last.shift(1 - length), last)
+        gap = len(Period(latest.last, period.last).quarters) - 1
+        note = f"{period.label} has no cohort yet (reoffending lags): showing the latest available, {latest.label}."
+        return latest, before.shift(-gap), note
 
     def results(self, keys: list[str], selection: WardSelection, period: Period) -> list[KpiResult]:
         """Several KPIs for one selection and period."""
@@ -248,6 +272,8 @@ class Engine:
                 "needs (for example data.police.uk has no flags or victim details). They are left out, "
                 "not counted as zero."
             )
+        if parts.has_data and kpi.measure in ("share", "survey", "ratio") and parts.denominator <= 0:
+            notes.append(f"No cases in these wards and months: there is nothing to take the {kpi.unit} of.")
         if kpi.measure == "population_rate" and not parts.population:
             notes.append(
                 f"No population aged {kpi.population_band} is loaded for these wards, so only the count is shown."
@@ -257,6 +283,8 @@ class Engine:
     def _availability(self, kpi: Kpi, parts: Parts) -> str:
         if not parts.has_data:
             return "no data"
+        if kpi.measure in ("share", "survey", "ratio") and parts.denominator <= 0 and not parts.unknown:
+            return "no data"  # nothing to take a share of in these wards and months
         known = parts.numerator + (parts.denominator if kpi.measure != "count" else 0)
         if parts.unknown and not known:
             return "not available"
@@ -276,6 +304,8 @@ class Engine:
             return special.repeat_series(self, kpi, selection, period)
         if kpi.measure == "rank":
             return special.rank_series(self, kpi, period)
+        if kpi.provisional_months:
+            period = self._latest_available(kpi, period, period.year_earlier())[0]
         rows = self._rows(kpi, selection)
         columns = [
             "period_start",
@@ -291,7 +321,7 @@ class Engine:
             "rules",
         ]
         if rows is None:
-            return pd.DataFrame(columns=columns)
+            return pd.DataFrame(columns=[*columns, "low", "high", "provisional"])
         count = points or SERIES_POINTS[kpi.frequency]
         records = []
         for start, last, label in self._steps(kpi.frequency, period, count):
@@ -300,6 +330,10 @@ class Engine:
             if not parts.has_data and not records:
                 continue  # before the source began
             value = value_of(kpi, parts) if parts.has_data else None
+            low = high = None
+            if value is not None and kpi.measure in ("share", "survey"):
+                shown = figure(kpi, parts)
+                low, high = shown.low, shown.high
             records.append(
                 {
                     "period_start": start,
@@ -307,15 +341,26 @@ class Engine:
                     "numerator": parts.numerator,
                     "denominator": parts.denominator if kpi.measure != "count" else None,
                     "value": value,
+                    "low": low,
+                    "high": high,
+                    "provisional": self._provisional(kpi, last),
                 }
             )
-        frame = pd.DataFrame(records, columns=columns[:5])
+        while records and records[-1]["value"] is None:
+            records.pop()  # after the source's latest data (reoffending lags): not part of the series
+        frame = pd.DataFrame(records, columns=[*columns[:5], "low", "high", "provisional"])
         chart = spc.xmr(frame["value"].astype(float).to_numpy(), kpi.direction)
         frame["mean"], frame["lower"], frame["upper"] = chart.mean, chart.lower, chart.upper
         frame["special_high"] = chart.high or [False] * len(frame)
         frame["special_low"] = chart.low or [False] * len(frame)
         frame["rules"] = [", ".join(r) for r in chart.rules] or [""] * len(frame)
         return frame
+
+    def _provisional(self, kpi: Kpi, last_month: date) -> bool:
+        """Whether figures for a period ending in ``last_month`` are still provisional."""
+        return (
+            bool(kpi.provisional_months) and add_months(month_end(last_month), kpi.provisional_months or 0) > self.as_of
+        )
 
     def _steps(self, frequency: str, period: Period, count: int) -> list[tuple[date, date, str]]:
         if frequency == "quarter":

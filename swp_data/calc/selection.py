@@ -78,7 +78,7 @@ def load_ward_groups(path: Path | None = None) -> dict[str, WardGroup]:
 
 def city() -> WardSelection:
     """All 20 current wards."""
-    return WardSelection(tuple(sorted(ward_names())), "Wolverhampton (all wards)", CITY)
+    return WardSelection(tuple(sorted(ward_names())), "Wolverhampton", CITY)
 
 
 def from_codes(codes: list[str] | tuple[str, ...]) -> WardSelection:

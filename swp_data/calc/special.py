@@ -95,8 +95,9 @@ def repeat_counts(
         for code, ward_rows in groups:
             numerator, denominator = index.counts(ward_rows, lo, hi, kpi.threshold)
             if denominator:
-                records.append({"window_id": window_id, "ward_code": code, "numerator": numerator,
-                                "denominator": denominator})
+                records.append(
+                    {"window_id": window_id, "ward_code": code, "numerator": numerator, "denominator": denominator}
+                )
     return pd.DataFrame(records, columns=["window_id", "ward_code", "numerator", "denominator"])
 
 
@@ -167,11 +168,12 @@ def repeat_series(engine: Engine, kpi: Kpi, selection: WardSelection, period: Pe
                 }
             )
     frame = pd.DataFrame(records, columns=["period_start", "period", "numerator", "denominator", "value"])
-    for column in ("mean", "lower", "upper"):
+    for column in ("low", "high", "mean", "lower", "upper"):
         frame[column] = None
     frame["special_high"] = False
     frame["special_low"] = False
     frame["rules"] = ""
+    frame["provisional"] = False
     return frame
 
 
@@ -292,9 +294,10 @@ def rank_series(engine: Engine, kpi: Kpi, period: Period) -> pd.DataFrame:
                 }
             )
     frame = pd.DataFrame(records, columns=["period_start", "period", "numerator", "denominator", "value"])
-    for column in ("mean", "lower", "upper"):
+    for column in ("low", "high", "mean", "lower", "upper"):
         frame[column] = None
     frame["special_high"] = False
     frame["special_low"] = False
     frame["rules"] = ""
+    frame["provisional"] = False
     return frame

@@ -1,0 +1,175 @@
+"""Every page through AppTest on the demo store: runs clean, follows the filters, restores from the URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from swp_data import settings
+from swp_data.calc import selection
+from swp_data.calc.render import format_value
+from swp_data.periods import Period
+from swp_data.views import Dashboard, Filters
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = {
+    "overview": "Overview",
+    "reducing_reoffending": "Reducing Reoffending",
+    "violence_prevention": "Violence Prevention",
+    "victimisation": "Reducing Victimisation",
+    "anti_social_behaviour": "Anti-Social Behaviour",
+    "neighbourhood_crime": "Neighbourhood Crime",
+    "ward_profile": "Ward Profile",
+    "about_data": "About the Data",
+}
+PRIORITY_PAGES = [p for p in PAGES if p not in ("overview", "ward_profile", "about_data")]
+
+
+@pytest.fixture(autouse=True)
+def demo_store(demo_db: Path, monkeypatch: pytest.MonkeyPatch, modern_navigation: None) -> Iterator[Path]:
+    monkeypatch.setenv("SWP_DB_PATH", str(demo_db))
+    settings.get_settings.cache_clear()
+    yield demo_db
+    settings.get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def board(demo_db: Path) -> Dashboard:
+    return Dashboard(duckdb.connect(str(demo_db), read_only=True))
+
+
+def open_page(page: str, query: dict[str, str | list[str]] | None = None) -> AppTest:
+    """Open the app (as from a link carrying ``query``) and go to a page."""
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    app.run()
+    if page != "overview":
+        app.switch_page(f"pages/{page}.py").run()
+    return app
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_runs_with_its_title_and_the_demo_notice(page: str) -> None:
+    app = open_page(page)
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value.startswith(PAGES[page])
+    assert any(info.value.startswith("**Demo data.**") for info in app.info)
+    assert not app.warning
+
+
+@pytest.mark.parametrize("page", PRIORITY_PAGES)
+def test_every_priority_page_has_cards_titled_charts_and_downloads(page: str) -> None:
+    app = open_page(page)
+    charts = app.get("vega_lite_chart")
+    assert len(app.metric) >= 8
+    assert len(charts) >= 1
+    for chart in charts:
+        assert '"title"' in chart.proto.spec  # no chart without a title
+    assert len(app.get("download_button")) >= len(charts)
+
+
+def test_changing_ward_and_period_changes_the_figures_to_the_data_layers(board: Dashboard) -> None:
+    app = open_page("violence_prevention")
+    city_value = metric(app, "Violence with injury")
+    app.sidebar.multiselect(key="wards").set_value(["Park"])
+    app.sidebar.selectbox(key="from").set_value("2022/23 Q1")
+    app.sidebar.selectbox(key="to").set_value("2022/23 Q4").run()
+    assert not app.exception
+    park_2022 = Filters(selection.resolve("Park"), Period.parse("2022/23Q1", "2022/23Q4"))
+    expected = board.result("violence_with_injury", park_2022)
+    assert metric(app, "Violence with injury") == format_value(expected.current.value, "count")
+    assert metric(app, "Violence with injury") != city_value
+    assert app.title[0].value == "Violence Prevention: Park, 2022/23 (full year)"
+    # The filters persist on moving to another page.
+    app.switch_page("pages/neighbourhood_crime.py").run()
+    assert app.title[0].value == "Neighbourhood Crime: Park, 2022/23 (full year)"
+    expected = board.result("vehicle_crime", park_2022)
+    assert metric(app, "Vehicle crime") == format_value(expected.current.value, "count")
+
+
+def test_choosing_a_ward_group_and_the_comparison(board: Dashboard) -> None:
+    app = open_page("victimisation")
+    app.sidebar.selectbox(key="group").set_value("Whitmore Reans (2014/15 priority area)")
+    app.sidebar.selectbox(key="compare").set_value("Previous period").run()
+    assert app.title[0].value == "Reducing Victimisation: Whitmore Reans (2014/15 priority area), 2026/27 Q2"
+    assert app.sidebar.multiselect(key="wards").disabled
+    filters = Filters(selection.resolve("Whitmore Reans"), Period.parse("2026/27Q2"), "previous")
+    expected = board.result("hate_crime", filters)
+    assert metric(app, "Hate crimes recorded") == format_value(expected.current.value, "count")
+    assert app.caption[0].value.startswith("Compared with 2026/27 Q1.")
+
+
+def test_a_url_with_filters_restores_the_view(board: Dashboard) -> None:
+    query = {"wards": ["Park", "St Peters"], "from": "2025/26 Q3", "to": "2026/27 Q2", "compare": "Previous period"}
+    app = open_page("neighbourhood_crime", query)
+    assert app.title[0].value == "Neighbourhood Crime: Park, St Peters, 2025/26 Q3 to 2026/27 Q2"
+    assert app.sidebar.multiselect(key="wards").value == ["Park", "St Peters"]
+    filters = Filters(selection.resolve("Park, St Peters"), Period.parse("2025/26Q3", "2026/27Q2"), "previous")
+    expected = board.result("burglary_residential", filters)
+    assert metric(app, "Residential burglary") == format_value(expected.current.value, "count")
+    assert filters.compare_to.label == "2024/25 Q3 to 2025/26 Q2"
+    assert app.caption[0].value.startswith(f"Compared with {filters.compare_to.label}.")
+
+
+def test_a_url_can_open_a_named_ward_group_and_a_kpi() -> None:
+    query = {"group": "Whitmore Reans (2014/15 priority area)", "kpi": "Repeat ASB callers"}
+    app = open_page("anti_social_behaviour", query)
+    assert app.title[0].value.startswith("Anti-Social Behaviour: Whitmore Reans (2014/15 priority area), ")
+    assert app.selectbox(key="kpi").value == "Repeat ASB callers"
+    titles = [chart.proto.spec for chart in app.get("vega_lite_chart")]
+    assert any("Repeat ASB callers, rolling 12 months" in spec for spec in titles)
+
+
+def test_an_impossible_period_gives_a_plain_message_not_a_traceback() -> None:
+    app = open_page("violence_prevention")
+    app.sidebar.selectbox(key="from").set_value("2026/27 Q2")
+    app.sidebar.selectbox(key="to").set_value("2022/23 Q1").run()
+    assert not app.exception
+    assert "cannot be shown" in app.warning[0].value
+    assert not app.metric
+
+
+def test_a_link_with_an_impossible_period_gives_the_same_plain_message() -> None:
+    app = open_page("about_data", {"from": "2026/27 Q2", "to": "2022/23 Q1"})
+    assert not app.exception and "cannot be shown" in app.warning[0].value
+
+
+def test_a_ward_with_no_records_in_the_period_shows_zero_or_no_data_not_an_error() -> None:
+    app = open_page("reducing_reoffending", {"wards": ["Tettenhall Regis"], "from": "2019/20 Q1"})
+    assert not app.exception
+    assert metric(app, "First-time entrants to the youth justice system")
+
+
+def test_reoffending_shows_the_latest_cohort_and_marks_it_provisional() -> None:
+    app = open_page("reducing_reoffending")
+    captions = " ".join(c.value for c in app.caption)
+    assert "latest available: 2025/26 Q2" in captions
+    assert "provisional" in captions
+
+
+def test_overview_lists_every_kpi_grouped_by_priority_with_links(board: Dashboard) -> None:
+    app = open_page("overview")
+    tables = [frame.value for frame in app.dataframe]
+    assert len(tables) == 6
+    rows = sum(len(t) for t in tables)
+    assert rows == len(board.overview(Filters(selection.city(), Period.parse("2026/27Q2"))))
+    links = [link for table in tables for link in table["open"]]
+    assert all(link.split("?")[0] in PAGES for link in links)
+    assert any("kpi=Violence+with+injury" in link for link in links)
+
+
+def test_ward_profile_follows_the_ward_in_the_url(board: Dashboard) -> None:
+    app = open_page("ward_profile", {"ward": "Heath Town"})
+    assert app.title[0].value == "Ward Profile: Heath Town, 2026/27 Q2"
+    profile = board.ward_profile("E05014848", Filters(selection.city(), Period.parse("2026/27Q2")))
+    shown = app.dataframe[0].value
+    assert list(shown["ward"]) == list(profile[profile["priority"] == "Overview"]["ward"])
