@@ -41,7 +41,9 @@ CAVEATS: dict[str, str] = {
     "survey_response": "Survey percentages are weighted where weights exist; intervals use the effective sample size.",
     "partner_return": "MARAC, SARC, case review and modern slavery figures are city-wide returns, not by ward.",
     "comparator_area": "Comparator areas are ranked on rates per 1,000 residents (1 = safest).",
-    "ward_population": "Census 2021 all-ages counts are official; a 10-17 figure may be a demo estimate (see its note).",
+    "ward_population": (
+        "Census 2021 all-ages counts are official; a 10-17 figure may be a demo estimate (see its note)."
+    ),
 }
 
 

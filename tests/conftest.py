@@ -52,20 +52,7 @@ def loaded(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.DuckDBPyCon
 
 @pytest.fixture
 def modern_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run AppTest as the served app runs once app.py's ``st.navigation`` has taken over.
+    """Run AppTest as the served app runs (see ``apptest_support.ModernPagesManager``)."""
+    from apptest_support import ModernPagesManager, patch_target
 
-    Streamlit treats a folder named ``pages/`` as its legacy multipage layout until
-    ``st.navigation`` is first called, and AppTest resets that before every run, so each
-    test run would start in legacy mode (sidebar widgets then drop out of the element tree
-    on reruns). The served app leaves legacy mode on its first run (see
-    ``swp_app._leave_legacy_pages_mode``; a browser test covers a cold deep link).
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import app_test
-
-    class ModernPagesManager(PagesManager):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            PagesManager.uses_pages_directory = False
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(app_test, "PagesManager", ModernPagesManager)
+    monkeypatch.setattr(*patch_target(), ModernPagesManager)

@@ -53,7 +53,7 @@ def test_query_by_ward_as_csv(demo_db: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].startswith("# ASB incidents; Wolverhampton (all wards); 2024/25 Q1; Data as of 30 Sep 2026")
+    assert lines[0].startswith("# ASB incidents; Wolverhampton; 2024/25 Q1; Data as of 30 Sep 2026")
     rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
     assert len(rows) == 20 and rows[0]["rank"] == "1"
 
