@@ -53,6 +53,7 @@ page = st.navigation(
         ],
     }
 )
+swp_app.access_panel()
 filters = swp_app.filters_sidebar()
 if filters is None:
     st.stop()

@@ -7,6 +7,7 @@ a pasted link reopens the same page, wards and period.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -14,8 +15,10 @@ import altair as alt
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from swp_data import demo, store
+from swp_data.access import PARTNER, Access, level_for
 from swp_data.calc.grid import GridCache
 from swp_data.calc.render import format_value
 from swp_data.calc.result import KpiResult
@@ -75,8 +78,48 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 def dashboard() -> Dashboard:
-    """The figures for this session."""
-    return Dashboard(connection(), _grid_cache(str(get_settings().db_path)))
+    """The figures for this session, at this user's access level."""
+    return Dashboard(connection(), _grid_cache(str(get_settings().db_path)), access=access_level())
+
+
+# -- access ---------------------------------------------------------------------------------------------------
+def _secrets_section(name: str) -> Mapping[str, object] | None:
+    try:
+        return st.secrets.get(name, None)
+    except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
+        return None  # no .streamlit/secrets.toml: nothing configured
+
+
+def sign_in_configured() -> bool:
+    """Whether OpenID Connect sign-in is set up in .streamlit/secrets.toml."""
+    return _secrets_section("auth") is not None
+
+
+def access_level() -> Access:
+    """Partner unless a signed-in identity is on the analyst list (nothing else can make an analyst)."""
+    if not sign_in_configured() or not st.user.is_logged_in:
+        return PARTNER
+    return level_for(st.user.to_dict(), _secrets_section("analysts"))
+
+
+def access_panel() -> None:
+    """Who is looking, and sign-in or sign-out where sign-in is configured."""
+    with st.sidebar:
+        level = access_level()
+        if level == "analyst":
+            st.success(
+                f"Analyst view: {st.user.get('email') or st.user.get('name')}. Small numbers are shown.",
+                icon=":material/lock_open:",
+            )
+        else:
+            st.info("Partner view: small numbers are suppressed.", icon=":material/lock:")
+        if sign_in_configured():
+            if st.user.is_logged_in:
+                st.button("Sign out", on_click=st.logout, icon=":material/logout:")
+            else:
+                st.button("Analyst sign-in", on_click=st.login, icon=":material/login:")
+        else:
+            st.caption("Analyst sign-in is not configured on this server (see the README).")
 
 
 @st.cache_data(show_spinner=False)
@@ -226,15 +269,16 @@ def _delta(result: KpiResult) -> tuple[str | None, str | None, str]:
 
 def kpi_card(result: KpiResult, kpi: Kpi) -> None:
     """A metric card: value, change and whether it is significant, coloured by the desired direction."""
-    value = (
-        "suppressed"
-        if result.suppressed
-        else (
-            format_value(result.current.value, result.unit) if result.current.value is not None else result.availability
-        )
-    )
+    if result.suppressed:
+        value = result.shown_as or "[c]"
+    elif result.current.value is not None:
+        value = format_value(result.current.value, result.unit)
+    else:
+        value = result.availability
     delta, words, colour = _delta(result)
     help_text = f"{kpi.definition}\n\nBetter: {kpi.better}." + "".join(f"\n\n{note}" for note in result.notes)
+    if result.suppression_note:
+        help_text += f"\n\n{result.suppression_note}"
     st.metric(
         result.label,
         value,
@@ -246,8 +290,8 @@ def kpi_card(result: KpiResult, kpi: Kpi) -> None:
         delta_description=words,
     )
     details = []
-    if result.suppression_note:
-        details.append(result.suppression_note)
+    if result.suppressed:
+        details.append("withheld for partners (hover ? for why)")
     elif result.current.low is not None and result.current.high is not None:
         details.append(
             f"95% interval {format_value(result.current.low, result.unit)} to "
@@ -270,13 +314,16 @@ def kpi_card(result: KpiResult, kpi: Kpi) -> None:
 
 
 def kpi_cards(results: list[KpiResult], per_row: int = 3) -> None:
-    """Cards in rows."""
+    """Cards in rows, with a footnote explaining any suppression."""
     kpis = catalogue.catalogue()
     for start in range(0, len(results), per_row):
         columns = st.columns(per_row)
         for column, result in zip(columns, results[start : start + per_row], strict=False):
             with column:
                 kpi_card(result, kpis[result.key])
+    note = next((r.suppression_note for r in results if r.suppressed and r.suppression_note), None)
+    if note:
+        st.caption(f"<5 and [c]: {note}")
 
 
 def definitions(kpis: list[Kpi]) -> None:
@@ -303,10 +350,11 @@ def _unit_title(kpi: Kpi) -> str:
 
 def trend_chart(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> None:
     """The series with SPC mean and limits, special-cause points marked; a CSV of exactly the points shown."""
-    step = "quarterly" if kpi.frequency == "quarter" else "monthly"
-    if kpi.measure == "repeat":
-        step = "rolling 12 months, at each quarter end"
+    step = frame.attrs.get("step") or ("quarterly" if kpi.frequency == "quarter" else "monthly")
     title = f"{kpi.label}, {step}: {filters.selection.label}, to {filters.period.last.label}"
+    if "suppressed" in frame and frame["suppressed"].astype(bool).any():
+        withheld = ", ".join(frame.loc[frame["suppressed"].astype(bool), "period"])
+        st.caption(f"Withheld for partners (small numbers): {withheld}.")
     shown = frame.dropna(subset=["value"]).copy()
     if shown.empty:
         st.info(f"No figures to chart for {kpi.label} in these wards and periods.")
@@ -380,9 +428,11 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> None:
         row = values.loc[code] if code in values.index else None
         properties = dict(feature["properties"])
         shown = None if row is None or pd.isna(row[measure]) else float(row[measure])
+        marker = str(row["shown_as"]) if row is not None and "shown_as" in row and row["shown_as"] else ""
         properties.update(
             {
                 "shown": shown,
+                "withheld": marker,
                 "selected": bool(row["selected"]) if row is not None else False,
                 "rank": None if row is None or pd.isna(row["rank"]) else int(row["rank"]),
             }
@@ -399,6 +449,7 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> None:
             tooltip=[
                 alt.Tooltip("properties.ward_name:N", title="Ward"),
                 alt.Tooltip("properties.shown:Q", title=what, format=",.2f"),
+                alt.Tooltip("properties.withheld:N", title="Withheld"),
                 alt.Tooltip("properties.rank:Q", title="Rank (1 = best)"),
             ],
         )
@@ -414,6 +465,7 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> None:
                 "ward_code": f["properties"]["ward_code"],
                 "ward_name": f["properties"]["ward_name"],
                 measure: f["properties"]["shown"],
+                "withheld": f["properties"]["withheld"],
                 "rank": f["properties"]["rank"],
                 "selected": f["properties"]["selected"],
             }
@@ -429,7 +481,18 @@ _NUMBER_FORMAT = {"count": "%d", "percent": "%.1f", "ratio": "%.2f", "rate per 1
 def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> None:
     """The ranked ward table with rates and intervals, and its download."""
     title = f"{kpi.label}: wards ranked, {period_shown(kpi, filters)} (1 = best for 'better: {kpi.better}')"
-    columns = ["rank", "ward_name", "value", "low", "high", "numerator", "denominator", "rate_per_1000", "selected"]
+    columns = [
+        "rank",
+        "ward_name",
+        "value",
+        "shown_as",
+        "low",
+        "high",
+        "numerator",
+        "denominator",
+        "rate_per_1000",
+        "selected",
+    ]
     shown = frame[[c for c in columns if c in frame.columns]]
     st.markdown(f"**{title}**")
     st.dataframe(
@@ -446,6 +509,9 @@ def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> Non
             "denominator": st.column_config.NumberColumn("Denominator", format="%.0f"),
             "rate_per_1000": st.column_config.NumberColumn("Per 1,000", format="%.2f"),
             "selected": st.column_config.CheckboxColumn("Selected"),
+            "shown_as": st.column_config.TextColumn(
+                "Withheld", help="<5: fewer than 5; [c]: withheld so a small number cannot be worked out by subtraction"
+            ),
         },
     )
     download_csv(shown, f"{kpi.key}-wards.csv", headings(filters, title), f"dl-wards-{key}")
@@ -470,6 +536,9 @@ def breakdown_chart(kpi: Kpi, label: str, frame: pd.DataFrame, filters: Filters,
         layers.append(
             alt.Chart(frame).mark_rule(color=INK).encode(y=alt.Y("category:N", sort="-x"), x="low:Q", x2="high:Q")
         )
+    if "shown_as" in frame and frame["shown_as"].astype(bool).any():
+        withheld = ", ".join(f"{c} ({m})" for c, m in zip(frame["category"], frame["shown_as"], strict=True) if m)
+        st.caption(f"Withheld for partners: {withheld}.")
     # A height per bar (alt.Step): a fixed pixel height collapses discrete axes in Streamlit's sizing.
     st.altair_chart(alt.layer(*layers).properties(title=title, height=alt.Step(30)), width="stretch")
     download_csv(
@@ -504,8 +573,32 @@ def priority_page(priority: str, title: str) -> None:
     else:
         st.info(f"{kpi.label} is a city-wide figure: partners return it for the whole city, not by ward.")
     for breakdown in kpi.breakdowns:
-        breakdown_chart(
-            kpi, breakdown.label, board.breakdown(key, breakdown.key, filters), filters, f"{key}-{breakdown.key}"
+        frame = board.breakdown(key, breakdown.key, filters)
+        if frame.empty:
+            st.info(
+                f"{kpi.label}, {breakdown.label.lower()}: published for partners for the whole city only, "
+                "to protect small numbers."
+            )
+        else:
+            breakdown_chart(kpi, breakdown.label, frame, filters, f"{key}-{breakdown.key}")
+    if not board.partner:
+        record_drilldown(kpi, filters)
+
+
+def record_drilldown(kpi: Kpi, filters: Filters) -> None:
+    """The records behind a figure (analysts only: the data layer refuses partners)."""
+    with st.expander(f"Records behind {kpi.label} (analysts only)", icon=":material/table_rows:"):
+        records = dashboard().records(kpi.key, filters)
+        if records.empty:
+            st.write("This KPI comes from aggregate returns: there are no records to show.")
+            return
+        st.caption(
+            f"{len(records):,} records from {kpi.source}, {filters.selection.label}, {filters.period.label} "
+            "(first 5,000). Pseudonymised identifiers only."
+        )
+        st.dataframe(records, hide_index=True, height=300)
+        download_csv(
+            records, f"{kpi.key}-records.csv", headings(filters, f"Records behind {kpi.label}"), f"dl-records-{kpi.key}"
         )
 
 

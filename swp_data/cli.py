@@ -81,16 +81,18 @@ def _kpis(args: argparse.Namespace) -> int:
 
 def _query(args: argparse.Namespace) -> int:
     from swp_data import store
+    from swp_data.access import ANALYST, PARTNER
     from swp_data.calc import selection as selections
-    from swp_data.calc.engine import Engine
     from swp_data.calc.render import describe
     from swp_data.calc.tables import as_of_label, default_period, kpi_table
     from swp_data.kpis.catalogue import get
     from swp_data.periods import Period
+    from swp_data.views import Dashboard, Filters
 
     get(args.key)  # a clear error for an unknown key before opening the store
     with store.opened(args.db, read_only=True) as connection:
-        engine = Engine(connection)
+        board = Dashboard(connection, access=PARTNER if args.partner else ANALYST)
+        engine = board.engine
         selection = selections.resolve(args.ward)
         if args.start:
             period = Period.parse(args.start, args.end)
@@ -98,17 +100,19 @@ def _query(args: argparse.Namespace) -> int:
             period = Period.parse(args.end)
         else:
             period = default_period(engine)
+        filters = Filters(selection, period)
         if args.by:
-            frame = kpi_table(engine, args.key, selection, period, args.by)
+            frame = kpi_table(board, args.key, filters, args.by)
             if args.json:
                 print(frame.to_json(orient="records", date_format="iso", indent=2))
             elif args.csv:
-                print(f"# {get(args.key).label}; {selection.label}; {period.label}; {as_of_label(engine)}")
+                view = "partner view (small numbers suppressed)" if args.partner else "analyst view"
+                print(f"# {get(args.key).label}; {selection.label}; {period.label}; {as_of_label(engine)}; {view}")
                 print(frame.to_csv(index=False), end="")
             else:
                 print(frame.to_string(index=False))
             return 0
-        result = engine.result(args.key, selection, period)
+        result = board.result(args.key, filters)
         if args.json:
             print(result.model_dump_json(indent=2))
         elif args.csv:
@@ -165,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--from", dest="start", help="first quarter, e.g. 2022/23Q1 (default: the latest quarter)")
     query.add_argument("--to", dest="end", help="last quarter, e.g. 2023/24Q4 (default: same as --from)")
     query.add_argument("--by", choices=["ward", "quarter", "month"], help="break the figure down")
+    query.add_argument(
+        "--partner", action="store_true", help="what a partner sees: small numbers suppressed, no record-level data"
+    )
     output = query.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true")
     output.add_argument("--csv", action="store_true")

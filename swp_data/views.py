@@ -13,15 +13,19 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
+from swp_data.access import ANALYST, PARTNER, Access, AccessDenied
 from swp_data.calc import special
 from swp_data.calc.engine import Engine
 from swp_data.calc.grid import GridCache
 from swp_data.calc.render import format_value
 from swp_data.calc.result import KpiResult
 from swp_data.calc.selection import WardSelection, city, from_codes, ward_names
+from swp_data.disclosure.policy import PartnerPolicy
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import PRIORITIES, Kpi
 from swp_data.periods import Period
+from swp_data.settings import get_settings
+from swp_data.sources import SOURCES
 from swp_data.status import skipped_reasons, source_status
 
 Comparison = Literal["year", "previous"]
@@ -73,10 +77,30 @@ class Filters:
 
 
 class Dashboard:
-    """Every figure the app shows, for one store connection."""
+    """Every figure the app shows, for one store connection and one access level.
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, cache: GridCache | None = None) -> None:
-        self.engine = Engine(connection, cache)
+    For partners (the default) every sensitive figure passes through disclosure control
+    and record-level data is refused.
+    """
+
+    def __init__(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        cache: GridCache | None = None,
+        access: Access = PARTNER,
+        threshold: int | None = None,
+    ) -> None:
+        self.engine = Engine(connection, cache, aggregates_only=access != ANALYST)
+        self.access = access
+        self.policy = PartnerPolicy(self.engine, threshold or get_settings().disclosure_threshold)
+
+    @property
+    def partner(self) -> bool:
+        """Whether figures are disclosure-controlled."""
+        return self.access != ANALYST
+
+    def _protect(self, kpi: Kpi) -> bool:
+        return self.partner and kpi.sensitive
 
     # -- the store ----------------------------------------------------------------------------------
     @property
@@ -100,8 +124,15 @@ class Dashboard:
 
     # -- KPIs -----------------------------------------------------------------------------------------
     def result(self, key: str, filters: Filters) -> KpiResult:
-        """One KPI for the filters."""
-        return self.engine.result(key, filters.selection, filters.period, filters.compare_to)
+        """One KPI for the filters (disclosure-controlled for partners)."""
+        result = self.engine.result(key, filters.selection, filters.period, filters.compare_to)
+        kpi = catalogue.get(key)
+        if not self._protect(kpi):
+            return result
+        period, before = filters.period, filters.compare_to
+        if kpi.provisional_months:
+            period, before, _ = self.engine.latest_available(kpi, period, before)
+        return self.policy.result(kpi, result, filters.selection, period, before)
 
     def results(self, keys: list[str], filters: Filters) -> list[KpiResult]:
         """Several KPIs for the filters."""
@@ -109,17 +140,52 @@ class Dashboard:
 
     def series(self, key: str, filters: Filters) -> pd.DataFrame:
         """The KPI's trend up to the period's end, with SPC columns."""
-        return self.engine.series(key, filters.selection, filters.period)
+        frame = self.engine.series(key, filters.selection, filters.period)
+        kpi = catalogue.get(key)
+        if not self._protect(kpi):
+            return frame
+        period = filters.period
+        if kpi.provisional_months:
+            period = self.engine.latest_available(kpi, period, filters.compare_to)[0]
+        return self.policy.series(kpi, frame, filters.selection, period)
 
     def by_ward(self, key: str, filters: Filters) -> pd.DataFrame:
         """The KPI in each ward for the period, ranked, with whether each ward is selected."""
         frame = self.engine.by_ward(key, filters.period)
+        kpi = catalogue.get(key)
+        if self._protect(kpi) and not frame.empty:
+            frame = self.policy.by_ward(kpi, frame, filters.period)
         frame["selected"] = frame["ward_code"].isin(filters.selection.wards) & (not filters.selection.is_city)
         return frame
 
     def breakdown(self, key: str, breakdown_key: str, filters: Filters) -> pd.DataFrame:
-        """The KPI split by one of its breakdowns."""
-        return self.engine.breakdown(key, breakdown_key, filters.selection, filters.period)
+        """The KPI split by one of its breakdowns (for partners, sensitive ones city-wide only)."""
+        frame = self.engine.breakdown(key, breakdown_key, filters.selection, filters.period)
+        kpi = catalogue.get(key)
+        if not self._protect(kpi):
+            return frame
+        if not filters.selection.is_city or self.policy._count_breakdown(kpi) != breakdown_key:
+            return frame.iloc[0:0]
+        return self.policy.breakdown(kpi, frame, filters.period)
+
+    def records(self, key: str, filters: Filters, limit: int = 5_000) -> pd.DataFrame:
+        """The records behind a KPI for the filters: analysts only."""
+        if self.partner:
+            raise AccessDenied("record-level data is for signed-in analysts only")
+        kpi = catalogue.get(key)
+        if kpi.source in ("comparator_area", "commissioned_spend", "partner_return"):
+            return pd.DataFrame()
+        columns = [c for c in SOURCES[kpi.source].store_columns if c != "load_id"]
+        return self.engine.connection.execute(
+            f"""
+            select {", ".join(columns)}
+            from {kpi.source}
+            where list_contains(?::varchar[], ward_code) and month between ? and ?
+            order by month
+            limit ?
+            """,
+            [list(filters.selection.wards), filters.period.start, filters.period.months[-1], limit],
+        ).df()
 
     def wm_ranks(self, filters: Filters) -> pd.DataFrame:
         """Rates per 1,000 and ranks (1 = safest) of the 7 West Midlands CSPs by neighbourhood crime group."""

@@ -103,8 +103,10 @@ def test_choosing_a_ward_group_and_the_comparison(board: Dashboard) -> None:
     assert app.title[0].value == "Reducing Victimisation: Whitmore Reans (2014/15 priority area), 2026/27 Q2"
     assert app.sidebar.multiselect(key="wards").disabled
     filters = Filters(selection.resolve("Whitmore Reans"), Period.parse("2026/27Q2"), "previous")
-    expected = board.result("hate_crime", filters)
-    assert metric(app, "Hate crimes recorded") == format_value(expected.current.value, "count")
+    expected = board.result("business_crime_repeat", filters)
+    assert metric(app, "Crimes against businesses") == format_value(expected.current.value, "count")
+    # A sensitive count for a group is published for whole years only.
+    assert metric(app, "Hate crimes recorded") == "not published"
     assert app.caption[0].value.startswith("Compared with 2026/27 Q1.")
 
 
@@ -173,3 +175,27 @@ def test_ward_profile_follows_the_ward_in_the_url(board: Dashboard) -> None:
     profile = board.ward_profile("E05014848", Filters(selection.city(), Period.parse("2026/27Q2")))
     shown = app.dataframe[0].value
     assert list(shown["ward"]) == list(profile[profile["priority"] == "Overview"]["ward"])
+
+
+def test_partners_see_small_numbers_suppressed_with_the_reason() -> None:
+    app = open_page("victimisation", {"wards": ["Heath Town"], "from": "2025/26 Q1", "to": "2025/26 Q4"})
+    assert metric(app, "Hidden harm: forced marriage, honour-based abuse, FGM, modern slavery") == "<5"
+    footnote = next(c.value for c in app.caption if c.value.startswith("<5 and [c]:"))
+    assert "counts from 1 to 4" in footnote and "subtraction" in footnote
+    assert any(i.value.startswith("Partner view") for i in app.sidebar.info)
+    assert any("sign-in is not configured" in c.value for c in app.sidebar.caption)
+    assert not any(e.label.startswith("Records behind") for e in app.expander)
+
+
+def test_no_url_parameter_turns_a_partner_into_an_analyst() -> None:
+    query = {
+        "wards": ["Heath Town"],
+        "from": "2025/26 Q1",
+        "to": "2025/26 Q4",
+        "access": "analyst",
+        "analyst": "true",
+        "role": "analyst",
+    }
+    app = open_page("victimisation", query)
+    assert metric(app, "Hidden harm: forced marriage, honour-based abuse, FGM, modern slavery") == "<5"
+    assert any(i.value.startswith("Partner view") for i in app.sidebar.info)

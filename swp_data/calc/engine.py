@@ -37,8 +37,12 @@ def data_version(connection: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
 class Engine:
     """KPI calculations over one store connection (one per session; the cache may be shared)."""
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, cache: GridCache | None = None) -> None:
+    def __init__(
+        self, connection: duckdb.DuckDBPyConnection, cache: GridCache | None = None, aggregates_only: bool = False
+    ) -> None:
         self.connection = connection
+        # Partner sessions run only queries that return aggregates (never a row per record).
+        self.aggregates_only = aggregates_only
         self.cache = cache or GridCache()
         self.version = data_version(connection)
         self.axis: Axis = self.cache.get((self.version, "axis"), lambda: store_axis(connection))  # type: ignore[assignment]
@@ -159,7 +163,7 @@ class Engine:
         if kpi.measure == "rank":
             return special.rank_result(self, kpi, selection, period, comparison_period)
         if kpi.provisional_months:
-            period, comparison_period, lag_note = self._latest_available(kpi, period, comparison_period)
+            period, comparison_period, lag_note = self.latest_available(kpi, period, comparison_period)
         else:
             lag_note = None
         base = self._base(kpi, selection, period)
@@ -182,7 +186,7 @@ class Engine:
         rolling_parts = self.parts(kpi, selection, rolling_first, period.months[-1])
         rolling = figure(kpi, rolling_parts) if rolling_parts and rolling_parts.has_data else None
         comparison = self._comparison(kpi, now, then, comparison_period) if now.has_data else None
-        provisional = self._provisional(kpi, period.months[-1])
+        provisional = self.is_provisional(kpi, period.months[-1])
         if provisional:
             notes.append(
                 f"Provisional: figures are final {kpi.provisional_months} months after the period closes "
@@ -204,7 +208,7 @@ class Engine:
             }
         )
 
-    def _latest_available(self, kpi: Kpi, period: Period, before: Period) -> tuple[Period, Period, str | None]:
+    def latest_available(self, kpi: Kpi, period: Period, before: Period) -> tuple[Period, Period, str | None]:
         """For lagging sources: if the period has no cohort yet, the latest period of the same length that has."""
         coverage = self._vectors(kpi, self._all_rows)["present"]
         lo, hi = self._span(period.start, period.months[-1])
@@ -305,7 +309,7 @@ class Engine:
         if kpi.measure == "rank":
             return special.rank_series(self, kpi, period)
         if kpi.provisional_months:
-            period = self._latest_available(kpi, period, period.year_earlier())[0]
+            period = self.latest_available(kpi, period, period.year_earlier())[0]
         rows = self._rows(kpi, selection)
         columns = [
             "period_start",
@@ -343,7 +347,7 @@ class Engine:
                     "value": value,
                     "low": low,
                     "high": high,
-                    "provisional": self._provisional(kpi, last),
+                    "provisional": self.is_provisional(kpi, last),
                 }
             )
         while records and records[-1]["value"] is None:
@@ -354,9 +358,10 @@ class Engine:
         frame["special_high"] = chart.high or [False] * len(frame)
         frame["special_low"] = chart.low or [False] * len(frame)
         frame["rules"] = [", ".join(r) for r in chart.rules] or [""] * len(frame)
+        frame.attrs["step"] = "quarterly" if kpi.frequency == "quarter" else "monthly"
         return frame
 
-    def _provisional(self, kpi: Kpi, last_month: date) -> bool:
+    def is_provisional(self, kpi: Kpi, last_month: date) -> bool:
         """Whether figures for a period ending in ``last_month`` are still provisional."""
         return (
             bool(kpi.provisional_months) and add_months(month_end(last_month), kpi.provisional_months or 0) > self.as_of

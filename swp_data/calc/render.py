@@ -23,7 +23,7 @@ def describe(result: KpiResult) -> str:
     lines = [f"{result.label} ({result.key})", f"  {result.selection}, {result.period}"]
     current = result.current
     if result.suppressed:
-        lines.append(f"  value: suppressed ({result.suppression_note})")
+        lines.append(f"  value: {result.shown_as} ({result.suppression_note})")
     else:
         value = format_value(current.value, result.unit)
         parts = []
@@ -83,4 +83,5 @@ def flat(result: KpiResult) -> dict[str, object]:
         "availability": result.availability,
         "provisional": result.provisional,
         "suppressed": result.suppressed,
+        "shown_as": result.shown_as,
     }

@@ -80,5 +80,6 @@ class KpiResult(BaseModel):
     availability: Availability = "available"
     notes: list[str] = []
     provisional: bool = False
-    suppressed: bool = False  # disclosure control withheld some figures
+    suppressed: bool = False  # disclosure control withheld the value
+    shown_as: str | None = None  # what partners see instead: "<5", "[c]" or "not published"
     suppression_note: str | None = None

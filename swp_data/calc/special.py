@@ -86,6 +86,8 @@ def repeat_counts(
     engine: Engine, kpi: Kpi, wards: tuple[str, ...], windows: list[tuple[date, date]], by_ward: bool = False
 ) -> pd.DataFrame:
     """People with ``threshold``+ incidents (numerator) and all people (denominator) per window (and ward)."""
+    if engine.aggregates_only:
+        return _repeat_counts_in_sql(engine, kpi, wards, windows, by_ward)
     index = people_index(engine, kpi)
     rows = engine.axis.ward_rows(wards)
     records = []
@@ -99,6 +101,42 @@ def repeat_counts(
                     {"window_id": window_id, "ward_code": code, "numerator": numerator, "denominator": denominator}
                 )
     return pd.DataFrame(records, columns=["window_id", "ward_code", "numerator", "denominator"])
+
+
+def _repeat_counts_in_sql(
+    engine: Engine, kpi: Kpi, wards: tuple[str, ...], windows: list[tuple[date, date]], by_ward: bool
+) -> pd.DataFrame:
+    """The same counts computed inside DuckDB: only the counts come back (for partner sessions)."""
+    key = (engine.version, "repeat-sql", kpi.key, wards, tuple(windows), by_ward)
+
+    def build() -> pd.DataFrame:
+        ward_column = "e.ward_code" if by_ward else "null::varchar"
+        return engine.connection.execute(
+            f"""
+            with events as ({kpi.sql}),
+            windows as (
+                select unnest(?::integer[]) as window_id,
+                       unnest(?::date[]) as first_month,
+                       unnest(?::date[]) as last_month
+            ),
+            incidents as (
+                select w.window_id, {ward_column} as ward_code, e.person, count(*) as incidents
+                from events e
+                join windows w on e.month between w.first_month and w.last_month
+                where list_contains(?::varchar[], e.ward_code)
+                group by all
+            )
+            select window_id, ward_code,
+                   count(*) filter (where incidents >= ?) as numerator,
+                   count(*) as denominator
+            from incidents
+            group by all
+            order by window_id, ward_code
+            """,
+            [list(range(len(windows))), [w[0] for w in windows], [w[1] for w in windows], list(wards), kpi.threshold],
+        ).df()
+
+    return engine.cache.get(key, build)  # type: ignore[return-value]
 
 
 def _parts(frame: pd.DataFrame, window_id: int) -> Parts:
@@ -174,6 +212,7 @@ def repeat_series(engine: Engine, kpi: Kpi, selection: WardSelection, period: Pe
     frame["special_low"] = False
     frame["rules"] = ""
     frame["provisional"] = False
+    frame.attrs["step"] = "rolling 12 months, at each quarter end"
     return frame
 
 
@@ -300,4 +339,5 @@ def rank_series(engine: Engine, kpi: Kpi, period: Period) -> pd.DataFrame:
     frame["special_low"] = False
     frame["rules"] = ""
     frame["provisional"] = False
+    frame.attrs.setdefault("step", "quarterly")
     return frame

@@ -7,45 +7,52 @@ from typing import Literal
 import pandas as pd
 
 from swp_data.calc.engine import Engine
-from swp_data.calc.selection import WardSelection
 from swp_data.kpis import catalogue
 from swp_data.periods import Period, Quarter
+from swp_data.views import Dashboard, Filters
 
 By = Literal["ward", "quarter", "month"]
 
 
-def kpi_table(engine: Engine, key: str, selection: WardSelection, period: Period, by: By) -> pd.DataFrame:
-    """The KPI broken down by ward (for the period), by quarter or by month (within the period)."""
+def kpi_table(board: Dashboard, key: str, filters: Filters, by: By) -> pd.DataFrame:
+    """The KPI broken down by ward (for the period), by quarter or by month (within the period).
+
+    Everything goes through the dashboard, so partners get exactly the disclosure-controlled
+    figures the app shows them.
+    """
     if by == "ward":
-        frame = engine.by_ward(key, period)
-        return frame.assign(period=period.label)
-    rows = []
+        frame = board.by_ward(key, filters)
+        return frame.assign(period=filters.period.label)
     if by == "quarter":
-        spans = [(q.label, Period(q, q)) for q in period.quarters]
-        for label, span in spans:
-            result = engine.result(key, selection, span)
+        rows = []
+        for q in filters.period.quarters:
+            result = board.result(key, Filters(filters.selection, Period(q, q), filters.comparison))
             rows.append(
                 _row(
-                    label,
+                    q.label,
                     result.current.model_dump(),
                     result.comparison.label if result.comparison else None,
                     result.availability,
+                    result.shown_as if result.suppressed else "",
                 )
             )
         return pd.DataFrame(rows)
     kpi = catalogue.get(key)
     if kpi.frequency == "quarter" or kpi.measure in ("repeat", "rank"):
         raise ValueError(f"{key} is reported by quarter (or over rolling 12 months), not by month: use --by quarter")
-    months = period.months
-    series = engine.series(key, selection, period, points=len(months))
-    first = months[0]
-    series = series[pd.to_datetime(series["period_start"]).dt.date >= first]
+    if board.partner and kpi.sensitive:
+        raise ValueError(f"monthly figures of {key} are not published for partners (small numbers): use --by quarter")
+    months = filters.period.months
+    series = board.engine.series(key, filters.selection, filters.period, points=len(months))
+    series = series[pd.to_datetime(series["period_start"]).dt.date >= months[0]]
     return series.rename(columns={"period": "month"})[
         ["month", "numerator", "denominator", "value", "mean", "lower", "upper", "special_high", "special_low", "rules"]
     ]
 
 
-def _row(label: str, figure: dict[str, object], change: str | None, availability: str) -> dict[str, object]:
+def _row(
+    label: str, figure: dict[str, object], change: str | None, availability: str, shown_as: str | None
+) -> dict[str, object]:
     return {
         "quarter": label,
         "value": figure["value"],
@@ -56,6 +63,7 @@ def _row(label: str, figure: dict[str, object], change: str | None, availability
         "rate_per_1000": figure["rate_per_1000"],
         "change_vs_year_earlier": change,
         "availability": availability,
+        "withheld": shown_as,
     }
 
 

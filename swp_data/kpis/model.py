@@ -75,8 +75,12 @@ class Kpi(BaseModel):
     direction: Direction
     better: str = Field(description="The desired direction in words, as the partnership puts it.")
     sensitive: bool
-    zero_is_disclosive: bool = Field(
-        default=False, description="A zero could identify (e.g. confirms no case in a small area); shown as suppressed."
+    zero_is_disclosive: bool | None = Field(
+        default=None,
+        description=(
+            "Whether a zero could disclose something (that nobody in a cohort reoffended, say). Default: "
+            "disclosive for sensitive KPIs; a sensitive KPI counting events can say False."
+        ),
     )
     per_1000: bool = Field(default=False, description="Counts also shown per 1,000 residents (Census 2021).")
     population_band: Literal["all ages", "10-17"] = "all ages"
@@ -103,6 +107,11 @@ class Kpi(BaseModel):
         if self.per_1000 and self.measure != "count":
             raise ValueError(f"{self.key}: only counts carry a rate per 1,000")
         return self
+
+    @property
+    def zero_disclosive(self) -> bool:
+        """Whether partners see a zero as suppressed (sensitive KPIs, unless the catalogue says a zero is safe)."""
+        return self.sensitive if self.zero_is_disclosive is None else self.zero_is_disclosive
 
     @property
     def priority_title(self) -> str:

@@ -225,6 +225,7 @@ KPIS = [
         direction="up",
         better="up",
         sensitive=True,
+        zero_is_disclosive=False,  # a count of events: no one is identified by a zero
         sql=count_grid("treatment_episode", CJ),
         breakdowns=(
             Breakdown(
@@ -337,6 +338,7 @@ group by all
         direction="neutral",
         better="neutral",
         sensitive=True,
+        zero_is_disclosive=False,  # a count of events: no one is identified by a zero
         sql=count_grid("drug_test", "true"),
         target=Target(value=1000, kind="baseline", per_year=True, note="Over 1,000 tests in 2013/14 (seed 003)"),
     ),

@@ -48,6 +48,7 @@ KPIS = [
         direction="up",
         better="up (cases identified)",
         sensitive=True,
+        zero_is_disclosive=False,  # a count of events: no one is identified by a zero
         geography="city",
         frequency="quarter",
         sql=partner_grid("marac_cases"),
@@ -83,6 +84,7 @@ KPIS = [
         direction="up",
         better="up (reporting)",
         sensitive=True,
+        zero_is_disclosive=False,  # a count of events: no one is identified by a zero
         sql=count_grid("crime", "hate_crime", "hate_crime is null"),
         breakdowns=(
             Breakdown(
@@ -126,6 +128,7 @@ KPIS = [
         direction="up",
         better="up (reporting)",
         sensitive=True,
+        zero_is_disclosive=False,  # a count of events: no one is identified by a zero
         sql=count_grid(
             "crime",
             f"{VAWG_OFFENCES} and victim_sex = 'female'",
@@ -227,6 +230,7 @@ KPIS = [
         direction="up",
         better="up",
         sensitive=True,
+        zero_is_disclosive=False,  # a count of events: no one is identified by a zero
         geography="city",
         sql=partner_grid("sarc_referrals"),
     ),

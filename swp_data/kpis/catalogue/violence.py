@@ -90,6 +90,7 @@ KPIS = [
         direction="down",
         better="down",
         sensitive=True,
+        zero_is_disclosive=False,  # a count of events: no one is identified by a zero
         sql=count_grid("crime", "firearm", "firearm is null"),
     ),
     Kpi(
@@ -171,6 +172,7 @@ KPIS = [
         direction="up",
         better="up (confidence to report)",
         sensitive=True,
+        zero_is_disclosive=False,  # a count of events: no one is identified by a zero
         sql=count_grid("crime", "domestic_abuse", "domestic_abuse is null"),
     ),
     Kpi(
@@ -185,6 +187,7 @@ KPIS = [
         direction="up",
         better="up (confidence to report)",
         sensitive=True,
+        zero_is_disclosive=False,  # a count of events: no one is identified by a zero
         sql=count_grid("crime", SEXUAL, subgroup_unknown("rape", "other sexual offences")),
         breakdowns=(
             Breakdown(key="offence", label="By offence", sql=category_grid("crime", "offence_subgroup", SEXUAL)),

@@ -1,0 +1,1 @@
+"""Disclosure control: small counts suppressed, and never recoverable by subtraction."""

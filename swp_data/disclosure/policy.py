@@ -1,0 +1,397 @@
+"""Disclosure control for partners, applied to every figure they can reach.
+
+Sensitive KPIs are answered for partners only from *published cells* (see ``published``):
+each ward, named group and the city over a financial year; the city over each quarter;
+and, city-wide, each category. Cells are protected per year (``protect``). A figure for any
+other selection or period is a sum of cells and is shown only when every cell in it is shown:
+
+- the city: any run of whole quarters (whole years use the year cell);
+- a ward, a group, or several wards: whole financial years only (quarters of a single ward
+  are not published: they are where small numbers live);
+- rates and percentages: only when the counts they are built on are shown (numerator and
+  the rest of the denominator); partners see the rate, not the counts, and no interval;
+- comparisons, changes and their tests: only when both periods are shown;
+- trends: quarterly for the city, yearly for wards and groups;
+- rolling 12 months: only where it is a sum of shown cells.
+
+Repeat-person KPIs (victims with 2+ crimes in 12 months) count people, who do not add up
+across wards or windows, so differencing cannot isolate one: they get the primary rule only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from swp_data.calc import measures
+from swp_data.calc.result import Comparison, Figure, KpiResult, Spc
+from swp_data.calc.selection import WardSelection, load_ward_groups, ward_names
+from swp_data.disclosure.protect import Key, Protection, is_primary
+from swp_data.disclosure.published import CITY, category, group, protect_year, quarter, ward
+from swp_data.kpis.model import Kpi
+from swp_data.periods import Period, Quarter
+
+if TYPE_CHECKING:
+    from swp_data.calc.engine import Engine
+
+SUPPRESSED = "<5"
+WITHHELD = "[c]"
+SUPPRESSION_NOTE = (
+    "Suppressed for partners: counts from 1 to {t} are shown as <{n}, and other figures are withheld ([c]) "
+    "where they would let a small count be worked out by subtraction."
+)
+COUNT_MEASURES = ("count", "population_rate")
+SHARE_MEASURES = ("share", "ratio")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A partner-facing count: its value if shown, or how it is withheld."""
+
+    value: float | None
+    status: str  # 'shown' | 'primary' | 'secondary' | 'withheld' | 'unpublished'
+
+    @property
+    def shown(self) -> bool:
+        """Whether partners may see it."""
+        return self.status == "shown"
+
+    @property
+    def label(self) -> str:
+        """What partners see in its place."""
+        return {"primary": SUPPRESSED, "unpublished": "not published"}.get(self.status, WITHHELD)
+
+
+def _combine(cells: list[Cell]) -> Cell:
+    """A sum of cells: shown only if every cell is; otherwise withheld, never '<5' (it is no single small count)."""
+    if not cells:
+        return Cell(None, "unpublished")
+    if all(c.shown for c in cells):
+        return Cell(float(sum(c.value or 0 for c in cells)), "shown")
+    if len(cells) == 1:
+        return cells[0]
+    return Cell(None, "unpublished" if any(c.status == "unpublished" for c in cells) else "secondary")
+
+
+class PartnerPolicy:
+    """Answers partner requests for sensitive KPIs from protected cells."""
+
+    def __init__(self, engine: Engine, threshold: int) -> None:
+        self.engine = engine
+        self.threshold = threshold
+        self.note = SUPPRESSION_NOTE.format(t=threshold, n=threshold + 1)
+        groups = load_ward_groups()
+        position = {code: i for i, code in enumerate(engine.axis.wards)}
+        self._groups = {name: tuple(position[c] for c in g.wards) for name, g in groups.items()}
+
+    # -- protected years ---------------------------------------------------------------------------
+    def _year_quarters(self, fy: int) -> list[Quarter]:
+        first, last = self.engine.axis.months[0], self.engine.axis.months[-1]
+        return [q for q in (Quarter(fy, n) for n in range(1, 5)) if q.end >= first and q.start <= last]
+
+    def _quarter_columns(self, quarters: list[Quarter]) -> list[np.ndarray]:
+        axis = self.engine.axis
+        return [
+            np.array([axis.month_index(m) for m in q.months if 0 <= axis.month_index(m) < len(axis.months)])
+            for q in quarters
+        ]
+
+    def _table(self, kpi: Kpi, table: str) -> np.ndarray:
+        arrays = self.engine.grid(kpi).arrays
+        numerator = arrays["numerator"]
+        if table == "numerator":
+            return numerator
+        denominator = arrays.get("denominator", np.zeros_like(numerator))
+        return denominator - numerator if table == "complement" else denominator
+
+    def year(self, kpi: Kpi, table: str, fy: int) -> tuple[dict[Key, int], Protection]:
+        """The protected cells of one KPI table for one financial year (cached per store version)."""
+
+        def build() -> tuple[dict[Key, int], Protection]:
+            quarters = self._year_quarters(fy)
+            columns = self._quarter_columns(quarters)
+            data = self._table(kpi, table)
+            rows = [self.engine.axis.city_row] if kpi.geography == "city" else list(range(len(self.engine.axis.wards)))
+            counts = np.array([[data[r, c].sum() for c in columns] for r in rows]).round().astype(int)
+            groups = [] if kpi.geography == "city" else list(self._groups.values())
+            split = self._categories(kpi, columns) if table == "numerator" else None
+            return protect_year(counts, groups, self.threshold, kpi.zero_disclosive, split)
+
+        return self.engine.cache.get((self.engine.version, "protected", kpi.key, table, fy, self.threshold), build)  # type: ignore[return-value]
+
+    def _categories(self, kpi: Kpi, columns: list[np.ndarray]) -> np.ndarray | None:
+        breakdown = self._count_breakdown(kpi)
+        if breakdown is None:
+            return None
+        grids = self.engine.breakdown_grids(kpi, breakdown)
+        every_row = np.arange(len(self.engine.axis.wards) + 1)
+        return (
+            np.array(
+                [[grid.arrays["numerator"][np.ix_(every_row, c)].sum() for c in columns] for grid in grids.values()]
+            )
+            .round()
+            .astype(int)
+        )
+
+    def _count_breakdown(self, kpi: Kpi) -> str | None:
+        """The breakdown whose categories add up to the KPI's count (the one partners may see, city-wide)."""
+        if kpi.measure != "count" or not kpi.breakdowns:
+            return None
+        return kpi.breakdowns[0].key
+
+    # -- cells for a selection and period -------------------------------------------------------------
+    def cell(self, kpi: Kpi, table: str, selection: WardSelection, period: Period) -> Cell:
+        """The partner-facing value of a KPI table for a selection and period."""
+        by_year: dict[int, list[Quarter]] = {}
+        for q in period.quarters:
+            by_year.setdefault(q.fy_start, []).append(q)
+        parts: list[Cell] = []
+        for fy, quarters in by_year.items():
+            available = self._year_quarters(fy)
+            present = [q for q in quarters if q in available]
+            if not present:
+                continue
+            values, protection = self.year(kpi, table, fy)
+            whole_year = len(present) == len(available)
+            if selection.is_city or kpi.geography == "city":
+                keys = [CITY] if whole_year else [quarter(available.index(q)) for q in present]
+            elif not whole_year:
+                return Cell(None, "unpublished")
+            elif selection.kind == "group" and selection.label in self._groups:
+                keys = [group(list(self._groups).index(selection.label))]
+            else:
+                position = {code: i for i, code in enumerate(self.engine.axis.wards)}
+                keys = [ward(position[code]) for code in selection.wards]
+            parts += [Cell(float(values[k]), protection.status[k]) for k in keys]
+        return _combine(parts)
+
+    def category_cells(self, kpi: Kpi, period: Period) -> dict[str, Cell]:
+        """City-wide cells per category of the KPI's count breakdown."""
+        breakdown = self._count_breakdown(kpi)
+        if breakdown is None:
+            return {}
+        names = list(self.engine.breakdown_grids(kpi, breakdown))
+        cells: dict[str, list[Cell]] = {name: [] for name in names}
+        for fy in sorted({q.fy_start for q in period.quarters}):
+            available = self._year_quarters(fy)
+            present = [q for q in period.quarters if q in available]
+            if not present:
+                continue
+            values, protection = self.year(kpi, "numerator", fy)
+            for k, name in enumerate(names):
+                keys = (
+                    [category(k)]
+                    if len(present) == len(available)
+                    else [("BQ", k, available.index(q)) for q in present]
+                )
+                cells[name] += [Cell(float(values[key]), protection.status[key]) for key in keys]
+        return {name: _combine(parts) for name, parts in cells.items()}
+
+    # -- figures ---------------------------------------------------------------------------------------
+    def figure(self, kpi: Kpi, shown: Figure, selection: WardSelection, period: Period) -> tuple[Figure, Cell]:
+        """The partner-facing version of a figure, and the cell that decided it."""
+        if kpi.measure == "repeat":
+            return self._repeat_figure(shown, kpi.zero_disclosive)
+        if kpi.measure in COUNT_MEASURES:
+            cell = self.cell(kpi, "numerator", selection, period)
+            if cell.shown:
+                return shown, cell
+            return Figure(value=None, suppressed=True), cell
+        tables = ("numerator", "complement") if kpi.measure == "share" else ("numerator", "denominator")
+        cells = [self.cell(kpi, t, selection, period) for t in tables]
+        decisive = next((c for c in cells if not c.shown), cells[0])
+        if all(c.shown for c in cells):
+            return Figure(value=shown.value), decisive  # the rate alone: no counts, no interval
+        return Figure(value=None, suppressed=True), decisive
+
+    def _repeat_figure(self, shown: Figure, zero_disclosive: bool = True) -> tuple[Figure, Cell]:
+        numerator, denominator = shown.numerator or 0, shown.denominator or 0
+        small = any(is_primary(v, self.threshold, zero_disclosive) for v in (numerator, denominator - numerator))
+        small = small or is_primary(denominator, self.threshold, False)
+        if small:
+            return Figure(value=None, suppressed=True), Cell(None, "primary")
+        return Figure(value=shown.value), Cell(shown.value, "shown")
+
+    def result(
+        self, kpi: Kpi, result: KpiResult, selection: WardSelection, period: Period, before: Period
+    ) -> KpiResult:
+        """A result with everything partners may not see withheld."""
+        current, cell = self.figure(kpi, result.current, selection, period)
+        comparison = None
+        if result.comparison is not None:
+            previous, _previous_cell = self.figure(kpi, result.comparison.figure, selection, before)
+            if current.suppressed or previous.suppressed:
+                comparison = Comparison(
+                    period_label=result.comparison.period_label,
+                    figure=previous,
+                    change=None,
+                    change_percent=None,
+                    p_value=None,
+                    significant=None,
+                    test="",
+                    label="no comparison",
+                )
+            else:
+                comparison = result.comparison.model_copy(update={"figure": previous})
+        rolling = None
+        if result.rolling_12_months is not None and kpi.measure != "repeat":
+            last = period.last
+            rolling_period = Period(last.shift(-3), last)
+            rolling_figure, _ = self.figure(kpi, result.rolling_12_months, selection, rolling_period)
+            rolling = None if rolling_figure.suppressed else rolling_figure
+        elif kpi.measure == "repeat":
+            rolling = current
+        notes = [n for n in result.notes if "records could not be counted" not in n]
+        if len(notes) < len(result.notes):
+            notes.append("Some records could not be counted: their source does not record what this KPI needs.")
+        update: dict[str, object] = {
+            "current": current,
+            "comparison": comparison,
+            "rolling_12_months": rolling,
+            "notes": notes,
+        }
+        if current.suppressed:
+            update.update(
+                {
+                    "suppressed": True,
+                    "shown_as": cell.label,
+                    "suppression_note": self.note,
+                    "rag": None,
+                    "spc": Spc(variation="not applicable", reason="Withheld for partners."),
+                }
+            )
+            if cell.status == "unpublished":
+                update["suppression_note"] = (
+                    "Not published for partners at this level: ward figures for this KPI are given for whole "
+                    "financial years, and city figures for whole quarters."
+                )
+        return result.model_copy(update=update)
+
+    def series(self, kpi: Kpi, frame: pd.DataFrame, selection: WardSelection, period: Period) -> pd.DataFrame:
+        """A trend partners may see: quarterly for the city, yearly for wards, small values withheld."""
+        if kpi.measure == "repeat":
+            rows = []
+            for _, row in frame.iterrows():
+                figure, _ = self._repeat_figure(
+                    Figure(value=row["value"], numerator=row["numerator"], denominator=row["denominator"]),
+                    kpi.zero_disclosive,
+                )
+                rows.append(
+                    {
+                        **row.to_dict(),
+                        "value": figure.value,
+                        "numerator": None,
+                        "denominator": None,
+                        "suppressed": figure.suppressed,
+                    }
+                )
+            out = pd.DataFrame(rows)
+            out.attrs["step"] = frame.attrs.get("step", "")
+            return out
+        city_level = selection.is_city or kpi.geography == "city"
+        steps: list[tuple[str, Period]] = []
+        last = period.last
+        if city_level:
+            steps = [(q.label, Period(q, q)) for q in (last.shift(-i) for i in reversed(range(16)))]
+        else:
+            steps = [
+                (f"{fy}/{(fy + 1) % 100:02d}", Period(Quarter(fy, 1), Quarter(fy, 4)))
+                for fy in range(last.fy_start - 6, last.fy_start + 1)
+            ]
+        records = []
+        for label, span in steps:
+            if span.last.start < self.engine.axis.months[0]:
+                continue
+            parts = self.engine.parts(kpi, selection, span.start, span.months[-1])
+            if parts is None or not parts.has_data:
+                continue
+            figure, _ = self.figure(kpi, measures.figure(kpi, parts), selection, span)
+            records.append(
+                {
+                    "period_start": span.start,
+                    "period": label,
+                    "numerator": None,
+                    "denominator": None,
+                    "value": figure.value,
+                    "low": None,
+                    "high": None,
+                    "provisional": self.engine.is_provisional(kpi, span.months[-1]),
+                    "suppressed": figure.suppressed,
+                }
+            )
+        out = pd.DataFrame(
+            records,
+            columns=[
+                "period_start",
+                "period",
+                "numerator",
+                "denominator",
+                "value",
+                "low",
+                "high",
+                "provisional",
+                "suppressed",
+            ],
+        )
+        from swp_data.stats import spc
+
+        values = out["value"].astype(float).to_numpy()
+        chart = spc.xmr(values, kpi.direction)
+        out["mean"], out["lower"], out["upper"] = chart.mean, chart.lower, chart.upper
+        out["special_high"] = chart.high or [False] * len(out)
+        out["special_low"] = chart.low or [False] * len(out)
+        out["rules"] = [", ".join(r) for r in chart.rules] or [""] * len(out)
+        out.attrs["step"] = "quarterly" if city_level else "yearly"
+        return out
+
+    def by_ward(self, kpi: Kpi, frame: pd.DataFrame, period: Period) -> pd.DataFrame:
+        """Ward figures partners may see: whole years only, small values withheld, ranked among shown wards."""
+        names = ward_names()
+        rows = []
+        for _, row in frame.iterrows():
+            selection = WardSelection((row["ward_code"],), names[row["ward_code"]], "ward")
+            figure, cell = self.figure(
+                kpi,
+                Figure(
+                    value=row["value"],
+                    numerator=row["numerator"],
+                    denominator=row["denominator"],
+                    rate_per_1000=row.get("rate_per_1000"),
+                ),
+                selection,
+                period,
+            )
+            rows.append(
+                {
+                    **row.to_dict(),
+                    "value": figure.value,
+                    "numerator": figure.value if kpi.measure in COUNT_MEASURES else None,
+                    "denominator": None,
+                    "low": None,
+                    "high": None,
+                    "rate_per_1000": figure.rate_per_1000 if not figure.suppressed else None,
+                    "shown_as": "" if not figure.suppressed else cell.label,
+                }
+            )
+        out = pd.DataFrame(rows)
+        score = out["rate_per_1000"] if kpi.per_1000 else out["value"]
+        out["rank"] = score.rank(ascending=kpi.direction != "up", method="min").astype("Int64")
+        return out.sort_values(["rank", "ward_name"], na_position="last", ignore_index=True)
+
+    def breakdown(self, kpi: Kpi, frame: pd.DataFrame, period: Period) -> pd.DataFrame:
+        """City-wide category counts partners may see."""
+        cells = self.category_cells(kpi, period)
+        out = frame.copy()
+        out["value"] = [cells[c].value if c in cells and cells[c].shown else None for c in out["category"]]
+        out["numerator"] = out["value"]
+        out["denominator"] = None
+        out["low"] = None
+        out["high"] = None
+        out["shown_as"] = [
+            "" if c in cells and cells[c].shown else (cells[c].label if c in cells else WITHHELD)
+            for c in out["category"]
+        ]
+        return out
