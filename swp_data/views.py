@@ -102,6 +102,24 @@ class Dashboard:
     def _protect(self, kpi: Kpi) -> bool:
         return self.partner and kpi.sensitive
 
+    def warm(self) -> None:
+        """Build every cached grid and every partner protection, so no visitor waits for them."""
+        for kpi in catalogue.catalogue().values():
+            if kpi.measure not in ("repeat", "rank"):
+                self.engine.grid(kpi)
+                for breakdown in kpi.breakdowns:
+                    self.engine.breakdown_grids(kpi, breakdown.key)
+            if not kpi.sensitive or kpi.measure in ("repeat", "rank"):
+                continue
+            tables = (
+                ["numerator"]
+                if kpi.measure in ("count", "population_rate")
+                else (["numerator", "complement"] if kpi.measure == "share" else ["numerator", "denominator"])
+            )
+            for fy in sorted({q.fy_start for q in self.engine.quarters()}):
+                for table in tables:
+                    self.policy.year(kpi, table, fy)
+
     # -- the store ----------------------------------------------------------------------------------
     @property
     def as_of(self) -> str:
@@ -123,9 +141,9 @@ class Dashboard:
         return skipped_reasons(self.engine.connection)
 
     # -- KPIs -----------------------------------------------------------------------------------------
-    def result(self, key: str, filters: Filters) -> KpiResult:
+    def result(self, key: str, filters: Filters, with_spc: bool = True) -> KpiResult:
         """One KPI for the filters (disclosure-controlled for partners)."""
-        result = self.engine.result(key, filters.selection, filters.period, filters.compare_to)
+        result = self.engine.result(key, filters.selection, filters.period, filters.compare_to, with_spc)
         kpi = catalogue.get(key)
         if not self._protect(kpi):
             return result
@@ -211,8 +229,8 @@ class Dashboard:
         for kpi in catalogue.catalogue().values():
             if kpi.geography == "city" or kpi.measure == "rank":
                 continue
-            here = self.result(kpi.key, ward_filters)
-            whole = self.result(kpi.key, city_filters)
+            here = self.result(kpi.key, ward_filters, with_spc=False)
+            whole = self.result(kpi.key, city_filters, with_spc=False)
             table = self.by_ward(kpi.key, ward_filters)
             rank = table.loc[table["ward_code"] == ward_code, "rank"]
             shown_rate = kpi.per_1000

@@ -15,7 +15,7 @@ class ModernPagesManager(PagesManager):
     ``st.navigation`` is first called, and AppTest resets that before every run, so each
     run would start in legacy mode (sidebar widgets then drop out of the element tree on
     reruns). The served app leaves legacy mode on its first run
-    (``swp_app._leave_legacy_pages_mode``; a browser test covers a cold deep link).
+    (``swp_app.filters._leave_legacy_pages_mode``; a browser test covers a cold deep link).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -154,8 +154,18 @@ class Engine:
         return self._vector_memo[key]
 
     # -- one KPI ---------------------------------------------------------------------------------
-    def result(self, key: str, selection: WardSelection, period: Period, compare_to: Period | None = None) -> KpiResult:
-        """The KPI for a selection and period, against ``compare_to`` (default: a year earlier)."""
+    def result(
+        self,
+        key: str,
+        selection: WardSelection,
+        period: Period,
+        compare_to: Period | None = None,
+        with_spc: bool = True,
+    ) -> KpiResult:
+        """The KPI for a selection and period, against ``compare_to`` (default: a year earlier).
+
+        ``with_spc=False`` skips the SPC series for views that do not show it.
+        """
         kpi = catalogue.get(key)
         comparison_period = compare_to or period.year_earlier()
         if kpi.measure == "repeat":
@@ -199,7 +209,7 @@ class Engine:
                 "comparison": comparison,
                 "rolling_12_months": rolling,
                 "rolling_label": f"12 months to {month_end(period.months[-1]):%b %Y}",
-                "spc": self._spc(kpi, selection, period),
+                "spc": self._spc(kpi, selection, period) if with_spc else None,
                 "rag": rag,
                 "target": target,
                 "availability": self._availability(kpi, now),

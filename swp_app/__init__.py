@@ -1,0 +1,41 @@
+"""The one module joining the data layer to Streamlit: cached store, shared filters, cards, charts, downloads.
+
+Pages import this and lay things out; every figure comes from ``swp_data.views.Dashboard``.
+Filters are bound to the URL (``bind="query-params"``), so they persist across pages and
+a pasted link reopens the same page, wards and period.
+"""
+
+from __future__ import annotations
+
+from swp_app.cards import definitions, download_csv, headings, kpi_card, kpi_cards, page_header
+from swp_app.charts import breakdown_chart, period_shown, rank_table, trend_chart, ward_map, ward_table
+from swp_app.filters import PAGE_PATHS, current_filters, filter_query, filters_sidebar
+from swp_app.layouts import priority_page, record_drilldown
+from swp_app.session import WARMED, access_level, access_panel, connection, dashboard, sign_in_configured
+
+__all__ = [
+    "PAGE_PATHS",
+    "WARMED",
+    "access_level",
+    "access_panel",
+    "breakdown_chart",
+    "connection",
+    "current_filters",
+    "dashboard",
+    "definitions",
+    "download_csv",
+    "filter_query",
+    "filters_sidebar",
+    "headings",
+    "kpi_card",
+    "kpi_cards",
+    "page_header",
+    "period_shown",
+    "priority_page",
+    "rank_table",
+    "record_drilldown",
+    "sign_in_configured",
+    "trend_chart",
+    "ward_map",
+    "ward_table",
+]

@@ -1,0 +1,133 @@
+"""The page frame (title, demo notice, downloads) and KPI cards."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from swp_app.filters import current_filters
+from swp_app.session import DEMO_NOTICE, _is_demo, dashboard
+from swp_data.calc.render import format_value
+from swp_data.calc.result import KpiResult
+from swp_data.kpis import catalogue
+from swp_data.kpis.model import Kpi
+from swp_data.settings import get_settings
+from swp_data.views import Filters
+
+
+def page_header(title: str, filters: Filters | None = None, subtitle: str | None = None) -> None:
+    """A title that says what is shown, for which wards and period, and the demo notice when it applies."""
+    # Titles say what, where and when; a smaller h1 keeps them on one line on a 1280x720 projector.
+    st.html("<style>h1 { font-size: 2.1rem !important; }</style>")
+    if filters is not None:
+        st.title(f"{title}: {filters.selection.label}, {filters.period.label}")
+        st.caption(
+            f"Compared with {filters.compare_to.label}. {dashboard().as_of}." + (f" {subtitle}" if subtitle else "")
+        )
+    else:
+        st.title(title)
+        if subtitle:
+            st.caption(subtitle)
+    if _is_demo(str(get_settings().db_path)):
+        st.info(DEMO_NOTICE, icon=":material/science:")
+
+
+def download_csv(frame: pd.DataFrame, file_name: str, heading_lines: list[str], key: str) -> None:
+    """A CSV download of exactly ``frame``, headed by comment lines naming the filters and the as-of date."""
+    header = "".join(f"# {line}\n" for line in heading_lines)
+    st.download_button(
+        "Download CSV",
+        data=header + frame.to_csv(index=False),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def headings(filters: Filters, what: str) -> list[str]:
+    """Download header lines: what the table is, the filters and the as-of date."""
+    return [what, *filters.heading_lines(dashboard().as_of)]
+
+
+def _delta(result: KpiResult) -> tuple[str | None, str | None, str]:
+    """The change as shown on a card: amount, words, colour (blue improved, orange worsened, grey otherwise)."""
+    comparison = result.comparison
+    if result.suppressed or comparison is None or comparison.change is None:
+        return None, None, "off"
+    amount = f"{comparison.change:+,.0f}" if result.unit in ("count", "rank") else f"{comparison.change:+.1f}"
+    if result.unit == "percent":
+        amount += " pts"
+    colour = {"improved": "blue", "worsened": "orange"}.get(comparison.label, "gray")
+    return amount, comparison.label, colour
+
+
+def kpi_card(result: KpiResult, kpi: Kpi) -> None:
+    """A metric card: value, change and whether it is significant, coloured by the desired direction."""
+    if result.suppressed:
+        value = result.shown_as or "[c]"
+    elif result.current.value is not None:
+        value = format_value(result.current.value, result.unit)
+    else:
+        value = result.availability
+    delta, words, colour = _delta(result)
+    help_text = f"{kpi.definition}\n\nBetter: {kpi.better}." + "".join(f"\n\n{note}" for note in result.notes)
+    if result.suppression_note:
+        help_text += f"\n\n{result.suppression_note}"
+    st.metric(
+        result.label,
+        value,
+        delta,
+        delta_color=colour,
+        help=help_text,
+        border=True,
+        delta_arrow="auto" if delta else "off",
+        delta_description=words,
+    )
+    details = []
+    if result.suppressed:
+        details.append("withheld for partners (hover ? for why)")
+    elif result.current.low is not None and result.current.high is not None:
+        details.append(
+            f"95% interval {format_value(result.current.low, result.unit)} to "
+            f"{format_value(result.current.high, result.unit)}"
+        )
+    if result.current.rate_per_1000 is not None:
+        details.append(f"{result.current.rate_per_1000:.2f} per 1,000 residents")
+    if result.spc and result.spc.variation != "not applicable":
+        details.append(f"SPC: {result.spc.variation}")
+    if result.rag:
+        details.append(f"RAG {result.rag.upper()} against {format_value(result.target, result.unit)}")
+    if result.provisional:
+        details.append("provisional")
+    if result.period != current_filters().period.label:
+        details.append(f"latest available: {result.period}")
+    if result.availability in ("partial", "not available", "city only", "no data"):
+        details.append(result.availability)
+    if details:
+        st.caption(" · ".join(details))
+
+
+def kpi_cards(results: list[KpiResult], per_row: int = 3) -> None:
+    """Cards in rows, with a footnote explaining any suppression."""
+    kpis = catalogue.catalogue()
+    for start in range(0, len(results), per_row):
+        columns = st.columns(per_row)
+        for column, result in zip(columns, results[start : start + per_row], strict=False):
+            with column:
+                kpi_card(result, kpis[result.key])
+    note = next((r.suppression_note for r in results if r.suppressed and r.suppression_note), None)
+    if note:
+        st.caption(f"<5 and [c]: {note}")
+
+
+def definitions(kpis: list[Kpi]) -> None:
+    """Every definition on the page, one click away."""
+    with st.expander("Definitions of these KPIs", icon=":material/menu_book:"):
+        for kpi in kpis:
+            denominator = f" Denominator: {kpi.denominator}." if kpi.denominator else ""
+            st.markdown(
+                f"**{kpi.label}** (`{kpi.key}`): {kpi.definition} Numerator: {kpi.numerator}.{denominator} "
+                f"Better: {kpi.better}. Source: {kpi.source}." + (" Sensitive." if kpi.sensitive else "")
+            )

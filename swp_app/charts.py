@@ -1,0 +1,240 @@
+"""Charts and tables: SPC trends, ward maps, ranked tables, breakdowns; each with its CSV."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from swp_app.cards import download_csv, headings
+from swp_app.session import dashboard
+from swp_data.geography import ward_boundaries
+from swp_data.kpis.model import Kpi
+from swp_data.views import Filters
+
+# Okabe-Ito colour-blind-safe palette; blue = improvement and orange = concern, as NHS "Making Data Count".
+IMPROVEMENT, CONCERN, NEUTRAL, INK, GRID = "#0072B2", "#E69F00", "#CC79A7", "#333333", "#999999"
+
+
+def _unit_title(kpi: Kpi) -> str:
+    return {
+        "count": "Count",
+        "percent": "Per cent",
+        "ratio": "Reoffences per reoffender",
+        "rate per 100,000": "Per 100,000 aged 10-17",
+        "rank": "Rank of 7 (1 = safest)",
+    }[kpi.unit]
+
+
+def trend_chart(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> None:
+    """The series with SPC mean and limits, special-cause points marked; a CSV of exactly the points shown."""
+    step = frame.attrs.get("step") or ("quarterly" if kpi.frequency == "quarter" else "monthly")
+    title = f"{kpi.label}, {step}: {filters.selection.label}, to {filters.period.last.label}"
+    if "suppressed" in frame and frame["suppressed"].astype(bool).any():
+        withheld = ", ".join(frame.loc[frame["suppressed"].astype(bool), "period"])
+        st.caption(f"Withheld for partners (small numbers): {withheld}.")
+    shown = frame.dropna(subset=["value"]).copy()
+    if shown.empty:
+        st.info(f"No figures to chart for {kpi.label} in these wards and periods.")
+        return
+    shown["signal"] = "common cause"
+    better_high = kpi.direction == "up"
+    if kpi.direction != "neutral":
+        shown.loc[shown["special_high"].astype(bool), "signal"] = "improvement" if better_high else "concern"
+        shown.loc[shown["special_low"].astype(bool), "signal"] = "concern" if better_high else "improvement"
+    else:
+        shown.loc[shown["special_high"].astype(bool) | shown["special_low"].astype(bool), "signal"] = "special cause"
+    order = list(shown["period"])
+    x = alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
+    y = alt.Y("value:Q", title=_unit_title(kpi), scale=alt.Scale(zero=kpi.unit == "count"))
+    line = alt.Chart(shown).mark_line(color=INK).encode(x=x, y=y)
+    colour = alt.Color(
+        "signal:N",
+        title="SPC signal",
+        scale=alt.Scale(
+            domain=["common cause", "improvement", "concern", "special cause"],
+            range=[GRID, IMPROVEMENT, CONCERN, NEUTRAL],
+        ),
+    )
+    shape = alt.Shape(
+        "provisional:N", title="Provisional", scale=alt.Scale(domain=[False, True], range=["circle", "triangle"])
+    )
+    encodings = {"shape": shape} if shown["provisional"].astype(bool).any() else {}
+    points = (
+        alt.Chart(shown)
+        .mark_point(filled=True, size=70)
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            **encodings,
+            tooltip=["period", alt.Tooltip("value:Q", format=",.1f"), "numerator", "denominator", "signal", "rules"],
+        )
+    )
+    layers = [line, points]
+    if shown["mean"].notna().any():
+        for column, dash in (("mean", []), ("lower", [4, 4]), ("upper", [4, 4])):
+            layers.append(alt.Chart(shown).mark_line(color=GRID, strokeDash=dash).encode(x=x, y=f"{column}:Q"))
+    if shown["low"].notna().any():
+        layers.append(alt.Chart(shown).mark_rule(color=INK, opacity=0.5).encode(x=x, y="low:Q", y2="high:Q"))
+    chart = alt.layer(*layers).properties(title=title, height=300)
+    st.altair_chart(chart, width="stretch")
+    if shown["mean"].isna().all() and kpi.measure != "repeat":
+        st.caption("SPC limits need at least 12 periods with data.")
+    download_csv(
+        shown.drop(columns=["period_start"]), f"{kpi.key}-trend.csv", headings(filters, title), f"dl-trend-{key}"
+    )
+
+
+def period_shown(kpi: Kpi, filters: Filters) -> str:
+    """The period a KPI's ward figures cover: the selected quarters, or 12 months to their end for repeats."""
+    if kpi.measure == "repeat":
+        return f"12 months to {filters.period.end:%b %Y}"
+    return filters.period.label
+
+
+def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> None:
+    """Choropleth of the KPI by ward (rate per 1,000 for counts), selected wards outlined."""
+    measure = "rate_per_1000" if kpi.per_1000 else "value"
+    what = "per 1,000 residents" if kpi.per_1000 else _unit_title(kpi).lower()
+    title = f"{kpi.label} by ward ({what}), {period_shown(kpi, filters)}"
+    values = frame.set_index("ward_code")
+    title_lines = [f"{kpi.label} by ward", f"{what}, {period_shown(kpi, filters)}"]
+    features = []
+    for feature in ward_boundaries()["features"]:
+        code = feature["properties"]["ward_code"]
+        row = values.loc[code] if code in values.index else None
+        properties = dict(feature["properties"])
+        shown = None if row is None or pd.isna(row[measure]) else float(row[measure])
+        marker = str(row["shown_as"]) if row is not None and "shown_as" in row and row["shown_as"] else ""
+        properties.update(
+            {
+                "shown": shown,
+                "withheld": marker,
+                "selected": bool(row["selected"]) if row is not None else False,
+                "rank": None if row is None or pd.isna(row["rank"]) else int(row["rank"]),
+            }
+        )
+        features.append({**feature, "properties": properties})
+    data = alt.Data(values=features)
+    base = (
+        alt.Chart(data)
+        .mark_geoshape()
+        .encode(
+            color=alt.Color("properties.shown:Q", title=what, scale=alt.Scale(scheme="viridis", reverse=True)),
+            stroke=alt.condition("datum.properties.selected", alt.value("#000000"), alt.value("#ffffff")),
+            strokeWidth=alt.condition("datum.properties.selected", alt.value(3), alt.value(0.7)),
+            tooltip=[
+                alt.Tooltip("properties.ward_name:N", title="Ward"),
+                alt.Tooltip("properties.shown:Q", title=what, format=",.2f"),
+                alt.Tooltip("properties.withheld:N", title="Withheld"),
+                alt.Tooltip("properties.rank:Q", title="Rank (1 = best)"),
+            ],
+        )
+        .project(type="mercator")
+        .properties(title=alt.TitleParams(title_lines, anchor="start"), height=360)
+    )
+    st.altair_chart(base, width="stretch")
+    if not filters.selection.is_city:
+        st.caption("Selected wards are outlined in black.")
+    shown = pd.DataFrame(
+        [
+            {
+                "ward_code": f["properties"]["ward_code"],
+                "ward_name": f["properties"]["ward_name"],
+                measure: f["properties"]["shown"],
+                "withheld": f["properties"]["withheld"],
+                "rank": f["properties"]["rank"],
+                "selected": f["properties"]["selected"],
+            }
+            for f in features
+        ]
+    )
+    download_csv(shown, f"{kpi.key}-map.csv", headings(filters, title), f"dl-map-{key}")
+
+
+_NUMBER_FORMAT = {"count": "%d", "percent": "%.1f", "ratio": "%.2f", "rate per 100,000": "%.1f", "rank": "%d"}
+
+
+def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> None:
+    """The ranked ward table with rates and intervals, and its download."""
+    title = f"{kpi.label}: wards ranked, {period_shown(kpi, filters)} (1 = best for 'better: {kpi.better}')"
+    columns = [
+        "rank",
+        "ward_name",
+        "value",
+        "shown_as",
+        "low",
+        "high",
+        "numerator",
+        "denominator",
+        "rate_per_1000",
+        "selected",
+    ]
+    shown = frame[[c for c in columns if c in frame.columns]]
+    st.markdown(f"**{title}**")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        height=360,
+        column_config={
+            "rank": st.column_config.NumberColumn("Rank"),
+            "ward_name": "Ward",
+            "value": st.column_config.NumberColumn(_unit_title(kpi), format=_NUMBER_FORMAT[kpi.unit]),
+            "low": st.column_config.NumberColumn("95% low", format=_NUMBER_FORMAT[kpi.unit]),
+            "high": st.column_config.NumberColumn("95% high", format=_NUMBER_FORMAT[kpi.unit]),
+            "numerator": st.column_config.NumberColumn("Numerator", format="%d"),
+            "denominator": st.column_config.NumberColumn("Denominator", format="%.0f"),
+            "rate_per_1000": st.column_config.NumberColumn("Per 1,000", format="%.2f"),
+            "selected": st.column_config.CheckboxColumn("Selected"),
+            "shown_as": st.column_config.TextColumn(
+                "Withheld", help="<5: fewer than 5; [c]: withheld so a small number cannot be worked out by subtraction"
+            ),
+        },
+    )
+    download_csv(shown, f"{kpi.key}-wards.csv", headings(filters, title), f"dl-wards-{key}")
+
+
+def breakdown_chart(kpi: Kpi, label: str, frame: pd.DataFrame, filters: Filters, key: str) -> None:
+    """A bar chart of a breakdown (with intervals for shares), and its download."""
+    title = f"{kpi.label}, {label.lower()}: {filters.selection.label}, {filters.period.label}"
+    share = frame["denominator"].notna().any() and kpi.unit == "percent"
+    axis_title = "Per cent" if share else "Count"
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color=IMPROVEMENT)
+        .encode(
+            y=alt.Y("category:N", sort="-x", title=None),
+            x=alt.X("value:Q" if share else "numerator:Q", title=axis_title),
+            tooltip=["category", "numerator", "denominator", alt.Tooltip("value:Q", format=",.1f")],
+        )
+    )
+    layers = [bars]
+    if share and frame["low"].notna().any():
+        layers.append(
+            alt.Chart(frame).mark_rule(color=INK).encode(y=alt.Y("category:N", sort="-x"), x="low:Q", x2="high:Q")
+        )
+    if "shown_as" in frame and frame["shown_as"].astype(bool).any():
+        withheld = ", ".join(f"{c} ({m})" for c, m in zip(frame["category"], frame["shown_as"], strict=True) if m)
+        st.caption(f"Withheld for partners: {withheld}.")
+    # A height per bar (alt.Step): a fixed pixel height collapses discrete axes in Streamlit's sizing.
+    st.altair_chart(alt.layer(*layers).properties(title=title, height=alt.Step(30)), width="stretch")
+    download_csv(
+        frame, f"{kpi.key}-{label.lower().replace(' ', '-')}.csv", headings(filters, title), f"dl-breakdown-{key}"
+    )
+
+
+def rank_table(filters: Filters) -> None:
+    """The 7 West Midlands CSPs ranked by rate per 1,000 for each neighbourhood crime group."""
+    frame = dashboard().wm_ranks(filters)
+    title = f"West Midlands CSPs ranked by neighbourhood crime per 1,000 residents, {filters.period.label} (1 = safest)"
+    st.markdown(f"**{title}**")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config={
+            "rate_per_1000": st.column_config.NumberColumn("Per 1,000", format="%.2f"),
+            "rank": st.column_config.NumberColumn("Rank of 7"),
+        },
+    )
+    download_csv(frame, "wm-ranks.csv", headings(filters, title), "dl-wm-ranks")

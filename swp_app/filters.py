@@ -1,0 +1,119 @@
+"""The shared filters: in the sidebar, bound to the URL, the same on every page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from swp_app.session import dashboard
+from swp_data.calc.selection import SelectionError, city, from_codes, from_group, load_ward_groups
+from swp_data.periods import Period, PeriodError
+from swp_data.views import COMPARISONS, Filters, ward_options
+
+# URL paths are the page files' names, so even Streamlit's legacy pages/ mode finds a deep link's page.
+PAGE_PATHS = {
+    priority: priority
+    for priority in (
+        "overview",
+        "reducing_reoffending",
+        "violence_prevention",
+        "victimisation",
+        "anti_social_behaviour",
+        "neighbourhood_crime",
+    )
+}
+
+
+FILTER_KEYS = ("wards", "group", "from", "to", "compare")
+
+
+def filters_sidebar() -> Filters | None:
+    """The shared filters (in the sidebar, bound to the URL); None with a plain message if they make no sense.
+
+    Bound widgets put their displayed text in the URL, so options are the readable labels
+    themselves: a shared link reads ``?wards=Park&wards=St+Peters&from=2025/26+Q3``.
+    """
+    board = dashboard()
+    quarters = [_quarter_label(code) for code in board.quarters()]
+    codes_by_name = {name: code for code, name in ward_options().items()}
+    groups = load_ward_groups()
+    with st.sidebar:
+        st.header("Filters")
+        group = st.selectbox(
+            "Ward group",
+            [NO_GROUP, *groups],
+            key="group",
+            bind="query-params",
+            help="Named groups from data/ward_groups.toml (analysts can edit it).",
+        )
+        chosen = st.multiselect(
+            "Wards",
+            list(codes_by_name),
+            key="wards",
+            bind="query-params",
+            placeholder="Whole city (all 20 wards)",
+            disabled=group != NO_GROUP,
+            help="Leave empty for the whole city.",
+        )
+        first = st.selectbox("From quarter", quarters, index=len(quarters) - 1, key="from", bind="query-params")
+        last = st.selectbox("To quarter", quarters, index=len(quarters) - 1, key="to", bind="query-params")
+        comparison = st.selectbox("Compare with", list(COMPARISON_LABELS), key="compare", bind="query-params")
+        st.caption(board.as_of)
+    try:
+        period = Period.parse(first, last)
+        if group != NO_GROUP:
+            selection = from_group(group, groups)
+        else:
+            selection = from_codes([codes_by_name[name] for name in chosen]) if chosen else city()
+    except (PeriodError, SelectionError) as error:
+        st.warning(f"These filters cannot be shown: {error}. Choose a 'To quarter' on or after the 'From quarter'.")
+        return None
+    return Filters(selection, period, COMPARISON_LABELS[comparison])
+
+
+NO_GROUP = "None (use the wards below)"
+
+
+COMPARISON_LABELS = {label: key for key, label in COMPARISONS.items()}
+
+
+def _quarter_label(code: str) -> str:
+    return code.replace("Q", " Q")
+
+
+def current_filters() -> Filters:
+    """The filters app.py set for this run (pages call this)."""
+    if "_swp_filters" not in st.session_state:
+        _leave_legacy_pages_mode()
+    return st.session_state["_swp_filters"]
+
+
+def _leave_legacy_pages_mode() -> None:
+    """Recover when a page ran without app.py.
+
+    Streamlit decides once per process, at its first session, whether a folder named
+    ``pages/`` means its legacy multipage mode; only ``st.navigation`` turns that off. If
+    the very first visitor opens a deep link (a page URL from a committee paper), the
+    page runs on its own. Turning the flag off and rerunning hands control to app.py's
+    ``st.navigation``, which then resolves the same URL, for this and every later session.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
+def filter_query(filters: Filters) -> str:
+    """The URL query string for these filters (to link to another page with the same view)."""
+    params = [
+        ("from", filters.period.first.label),
+        ("to", filters.period.last.label),
+        ("compare", COMPARISONS[filters.comparison]),
+    ]
+    if filters.selection.kind == "group":
+        params.append(("group", filters.selection.label))
+    elif not filters.selection.is_city:
+        names = ward_options()
+        params += [("wards", names[code]) for code in filters.selection.wards]
+    return "?" + urlencode(params)

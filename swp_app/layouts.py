@@ -1,0 +1,68 @@
+"""The shared layout of the five priority pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from swp_app.cards import definitions, download_csv, headings, kpi_cards, page_header
+from swp_app.charts import breakdown_chart, rank_table, trend_chart, ward_map, ward_table
+from swp_app.filters import current_filters
+from swp_app.session import dashboard
+from swp_data.kpis import catalogue
+from swp_data.kpis.model import Kpi
+from swp_data.views import Filters
+
+
+def priority_page(priority: str, title: str) -> None:
+    """A priority page: its KPI cards, then one KPI explored as a trend, a map, a ranked table and breakdowns."""
+    filters = current_filters()
+    board = dashboard()
+    page_header(title, filters)
+    kpis = catalogue.for_priority(priority)
+    kpi_cards(board.results([k.key for k in kpis], filters))
+    definitions(kpis)
+    st.subheader("Explore a KPI")
+    keys_by_label = {k.label: k.key for k in kpis}
+    label = st.selectbox("KPI to explore", list(keys_by_label), key="kpi", bind="query-params")
+    key = keys_by_label[label]
+    kpi = catalogue.get(key)
+    trend_chart(kpi, board.series(key, filters), filters, key)
+    if kpi.geography == "ward" and kpi.measure != "rank":
+        left, right = st.columns([3, 2])
+        wards = board.by_ward(key, filters)
+        with left:
+            ward_map(kpi, wards, filters, key)
+        with right:
+            ward_table(kpi, wards, filters, key)
+    elif kpi.measure == "rank":
+        rank_table(filters)
+    else:
+        st.info(f"{kpi.label} is a city-wide figure: partners return it for the whole city, not by ward.")
+    for breakdown in kpi.breakdowns:
+        frame = board.breakdown(key, breakdown.key, filters)
+        if frame.empty:
+            st.info(
+                f"{kpi.label}, {breakdown.label.lower()}: published for partners for the whole city only, "
+                "to protect small numbers."
+            )
+        else:
+            breakdown_chart(kpi, breakdown.label, frame, filters, f"{key}-{breakdown.key}")
+    if not board.partner:
+        record_drilldown(kpi, filters)
+
+
+def record_drilldown(kpi: Kpi, filters: Filters) -> None:
+    """The records behind a figure (analysts only: the data layer refuses partners)."""
+    with st.expander(f"Records behind {kpi.label} (analysts only)", icon=":material/table_rows:"):
+        records = dashboard().records(kpi.key, filters)
+        if records.empty:
+            st.write("This KPI comes from aggregate returns: there are no records to show.")
+            return
+        st.caption(
+            f"{len(records):,} records from {kpi.source}, {filters.selection.label}, {filters.period.label} "
+            "(first 5,000). Pseudonymised identifiers only."
+        )
+        st.dataframe(records, hide_index=True, height=300)
+        download_csv(
+            records, f"{kpi.key}-records.csv", headings(filters, f"Records behind {kpi.label}"), f"dl-records-{kpi.key}"
+        )

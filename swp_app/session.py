@@ -1,0 +1,109 @@
+"""The store, caches and access level for a Streamlit session."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from swp_data import demo, store
+from swp_data.access import PARTNER, Access, level_for
+from swp_data.calc.grid import GridCache
+from swp_data.settings import get_settings
+from swp_data.views import Dashboard
+
+DEMO_NOTICE = (
+    "**Demo data.** Every figure here is generated: a seeded, calibrated city built to resemble "
+    "Wolverhampton (real wards, populations and crime mix; totals near the partnership's published "
+    "figures). It is not police or partner data. Load real files with `python -m swp_data import`."
+)
+
+
+@st.cache_resource(show_spinner="Opening the data store...")
+def _database(path: str) -> duckdb.DuckDBPyConnection:
+    """One read-only connection to the store per process; built as the demo on first start."""
+    if not Path(path).exists():
+        with st.spinner("First start: building the demo data store (about 10 seconds)..."):
+            demo.build_demo_store(path)
+    return store.connect(path, read_only=True)
+
+
+@st.cache_resource
+def _grid_cache(path: str) -> GridCache:
+    """KPI grids and partner protections shared by every session of this process, warmed in the background."""
+    cache = GridCache()
+    database = _database(path)
+
+    def warm() -> None:
+        try:
+            Dashboard(database.cursor(), cache, access=PARTNER).warm()
+        finally:
+            WARMED.set()
+
+    threading.Thread(target=warm, name="swp-warm-up", daemon=True).start()
+    return cache
+
+
+WARMED = threading.Event()  # set once the background warm-up has finished (benchmarks wait on it)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """A DuckDB cursor for this session (a connection is not thread-safe; a cursor per session is)."""
+    path = str(get_settings().db_path)
+    if st.session_state.get("_swp_cursor_path") != path:
+        st.session_state["_swp_cursor"] = _database(path).cursor()
+        st.session_state["_swp_cursor_path"] = path
+    return st.session_state["_swp_cursor"]
+
+
+def dashboard() -> Dashboard:
+    """The figures for this session, at this user's access level."""
+    return Dashboard(connection(), _grid_cache(str(get_settings().db_path)), access=access_level())
+
+
+def _secrets_section(name: str) -> Mapping[str, object] | None:
+    try:
+        return st.secrets.get(name, None)
+    except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
+        return None  # no .streamlit/secrets.toml: nothing configured
+
+
+def sign_in_configured() -> bool:
+    """Whether OpenID Connect sign-in is set up in .streamlit/secrets.toml."""
+    return _secrets_section("auth") is not None
+
+
+def access_level() -> Access:
+    """Partner unless a signed-in identity is on the analyst list (nothing else can make an analyst)."""
+    if not sign_in_configured() or not st.user.is_logged_in:
+        return PARTNER
+    return level_for(st.user.to_dict(), _secrets_section("analysts"))
+
+
+def access_panel() -> None:
+    """Who is looking, and sign-in or sign-out where sign-in is configured."""
+    with st.sidebar:
+        level = access_level()
+        if level == "analyst":
+            st.success(
+                f"Analyst view: {st.user.get('email') or st.user.get('name')}. Small numbers are shown.",
+                icon=":material/lock_open:",
+            )
+        else:
+            st.info("Partner view: small numbers are suppressed.", icon=":material/lock:")
+        if sign_in_configured():
+            if st.user.is_logged_in:
+                st.button("Sign out", on_click=st.logout, icon=":material/logout:")
+            else:
+                st.button("Analyst sign-in", on_click=st.login, icon=":material/login:")
+        else:
+            st.caption("Analyst sign-in is not configured on this server (see the README).")
+
+
+@st.cache_data(show_spinner=False)
+def _is_demo(path: str) -> bool:
+    return demo.is_demo(_database(path))
