@@ -17,6 +17,7 @@ import numpy as np
 
 from swp_data import geography, store, vocab
 from swp_data.importing import import_paths
+from swp_data.importing.police_uk import STREET_COLUMNS
 
 OUTCOMES = [
     "Investigation complete; no suspect identified",
@@ -73,22 +74,7 @@ def write_file(path: Path, rows: int, seed: int = 1) -> None:
         + outcome
         + ",\r\n"
     )
-    header = ",".join(
-        [
-            "Crime ID",
-            "Month",
-            "Reported by",
-            "Falls within",
-            "Longitude",
-            "Latitude",
-            "Location",
-            "LSOA code",
-            "LSOA name",
-            "Crime type",
-            "Last outcome category",
-            "Context",
-        ]
-    )
+    header = ",".join(STREET_COLUMNS)
     with path.open("w", newline="") as handle:
         handle.write(header + "\r\n")
         handle.writelines(lines.tolist())

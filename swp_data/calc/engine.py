@@ -17,8 +17,8 @@ import pandas as pd
 from swp_data import sql
 from swp_data.calc import special
 from swp_data.calc.grid import Axis, Grid, GridCache, store_axis
-from swp_data.calc.measures import Parts, change_label, change_test, figure, value_of
-from swp_data.calc.result import Comparison, Figure, KpiResult, Rag, Spc
+from swp_data.calc.measures import Parts, base_result, compare, figure, value_of
+from swp_data.calc.result import Figure, KpiResult, Rag, Spc
 from swp_data.calc.selection import WardSelection, ward_names
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
@@ -176,7 +176,7 @@ class Engine:
             period, comparison_period, lag_note = self.latest_available(kpi, period, comparison_period)
         else:
             lag_note = None
-        base = self._base(kpi, selection, period)
+        base = base_result(kpi, selection.label, period.label)
         now = self.parts(kpi, selection, period.start, period.months[-1])
         if now is None:
             return base.model_copy(
@@ -195,7 +195,7 @@ class Engine:
         rolling_first = add_months(period.months[-1], -11)
         rolling_parts = self.parts(kpi, selection, rolling_first, period.months[-1])
         rolling = figure(kpi, rolling_parts) if rolling_parts and rolling_parts.has_data else None
-        comparison = self._comparison(kpi, now, then, comparison_period) if now.has_data else None
+        comparison = compare(kpi, now, then, comparison_period.label) if now.has_data else None
         provisional = self.is_provisional(kpi, period.months[-1])
         if provisional:
             notes.append(
@@ -235,48 +235,6 @@ class Engine:
     def results(self, keys: list[str], selection: WardSelection, period: Period) -> list[KpiResult]:
         """Several KPIs for one selection and period."""
         return [self.result(key, selection, period) for key in keys]
-
-    def _base(self, kpi: Kpi, selection: WardSelection, period: Period) -> KpiResult:
-        return KpiResult(
-            key=kpi.key,
-            label=kpi.label,
-            unit=kpi.unit,
-            direction=kpi.direction,
-            better=kpi.better,
-            sensitive=kpi.sensitive,
-            selection=selection.label,
-            period=period.label,
-            current=Figure(value=None),
-            target_note=kpi.target.note if kpi.target else None,
-        )
-
-    def _comparison(self, kpi: Kpi, now: Parts, then: Parts, period: Period) -> Comparison:
-        before = figure(kpi, then)
-        current = figure(kpi, now)
-        if not then.has_data or before.value is None or current.value is None:
-            return Comparison(
-                period_label=period.label,
-                figure=before,
-                change=None,
-                change_percent=None,
-                p_value=None,
-                significant=None,
-                test="",
-                label="no comparison",
-            )
-        change = current.value - before.value
-        change_percent = 100 * change / before.value if before.value else None
-        p_value, test = change_test(kpi, now, then)
-        return Comparison(
-            period_label=period.label,
-            figure=before,
-            change=change,
-            change_percent=change_percent,
-            p_value=p_value,
-            significant=None if p_value is None else p_value < 0.05,
-            test=test,
-            label=change_label(kpi, change, p_value),
-        )
 
     def _notes(self, kpi: Kpi, parts: Parts) -> list[str]:
         notes = []

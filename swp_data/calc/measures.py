@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from swp_data.calc.result import ChangeLabel, Figure
+from swp_data.calc.result import ChangeLabel, Comparison, Figure, KpiResult
 from swp_data.kpis.model import Kpi
 from swp_data.stats import intervals
 from swp_data.stats.tests_of_change import SIGNIFICANCE_LEVEL, poisson_e_test, two_proportion_test
@@ -107,3 +107,53 @@ def change_label(kpi: Kpi, change: float | None, p_value: float | None) -> Chang
         return "increased" if change > 0 else "decreased"
     better = (change > 0) == (kpi.direction == "up")
     return "improved" if better else "worsened"
+
+
+def base_result(kpi: Kpi, selection_label: str, period_label: str) -> KpiResult:
+    """A result with the KPI's identity and no figures yet."""
+    return KpiResult(
+        key=kpi.key,
+        label=kpi.label,
+        unit=kpi.unit,
+        direction=kpi.direction,
+        better=kpi.better,
+        sensitive=kpi.sensitive,
+        selection=selection_label,
+        period=period_label,
+        current=Figure(value=None),
+        target_note=kpi.target.note if kpi.target else None,
+    )
+
+
+def no_comparison(period_label: str, figure: Figure) -> Comparison:
+    """A comparison period whose change cannot be given."""
+    return Comparison(
+        period_label=period_label,
+        figure=figure,
+        change=None,
+        change_percent=None,
+        p_value=None,
+        significant=None,
+        test="",
+        label="no comparison",
+    )
+
+
+def compare(kpi: Kpi, now: Parts, then: Parts, period_label: str) -> Comparison:
+    """The comparison period's figure, the change, and whether it is more than noise."""
+    before = figure(kpi, then)
+    current = figure(kpi, now)
+    if not then.has_data or before.value is None or current.value is None:
+        return no_comparison(period_label, before)
+    change = current.value - before.value
+    p_value, test = change_test(kpi, now, then)
+    return Comparison(
+        period_label=period_label,
+        figure=before,
+        change=change,
+        change_percent=100 * change / before.value if before.value else None,
+        p_value=p_value,
+        significant=None if p_value is None else p_value < 0.05,
+        test=test,
+        label=change_label(kpi, change, p_value),
+    )

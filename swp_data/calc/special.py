@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from swp_data.calc.measures import Parts, change_label, change_test, figure
+from swp_data.calc.measures import Parts, base_result, compare, figure
 from swp_data.calc.result import Comparison, Figure, KpiResult, Spc
 from swp_data.calc.selection import WardSelection, ward_names
 from swp_data.kpis.model import Kpi
@@ -153,37 +153,18 @@ def repeat_result(engine: Engine, kpi: Kpi, selection: WardSelection, period: Pe
     label = f"12 months to {month_end(windows[0][1]):%b %Y}"
     comparison = None
     if now.has_data:
-        previous = figure(kpi, then)
-        if then.has_data and previous.value is not None and current.value is not None:
-            change = current.value - previous.value
-            p_value, test = change_test(kpi, now, then)
-            comparison = Comparison(
-                period_label=f"12 months to {month_end(windows[1][1]):%b %Y}",
-                figure=previous,
-                change=change,
-                change_percent=100 * change / previous.value if previous.value else None,
-                p_value=p_value,
-                significant=None if p_value is None else p_value < 0.05,
-                test=test,
-                label=change_label(kpi, change, p_value),
-            )
+        comparison = compare(kpi, now, then, f"12 months to {month_end(windows[1][1]):%b %Y}")
     notes = [f"Measured over the {label}: a person counts as a repeat with {kpi.threshold} or more incidents."]
-    return KpiResult(
-        key=kpi.key,
-        label=kpi.label,
-        unit=kpi.unit,
-        direction=kpi.direction,
-        better=kpi.better,
-        sensitive=kpi.sensitive,
-        selection=selection.label,
-        period=period.label,
-        current=current,
-        comparison=comparison,
-        rolling_12_months=current,
-        rolling_label=label,
-        spc=Spc(variation="not applicable", reason=ROLLING_SPC_REASON),
-        availability="available" if now.has_data else "no data",
-        notes=notes,
+    return base_result(kpi, selection.label, period.label).model_copy(
+        update=dict(
+            current=current,
+            comparison=comparison,
+            rolling_12_months=current,
+            rolling_label=label,
+            spc=Spc(variation="not applicable", reason=ROLLING_SPC_REASON),
+            availability="available" if now.has_data else "no data",
+            notes=notes,
+        )
     )
 
 
@@ -272,17 +253,10 @@ def _home_rank(table: pd.DataFrame) -> float | None:
 
 def rank_result(engine: Engine, kpi: Kpi, selection: WardSelection, period: Period, before: Period) -> KpiResult:
     """Wolverhampton's rank among the 7 CSPs for neighbourhood crime in the period (city-wide only)."""
-    base = KpiResult(
-        key=kpi.key,
-        label=kpi.label,
-        unit=kpi.unit,
-        direction=kpi.direction,
-        better=kpi.better,
-        sensitive=kpi.sensitive,
-        selection=selection.label,
-        period=period.label,
-        current=Figure(value=None),
-        spc=Spc(variation="not applicable", reason="A rank is not a measured quantity; SPC does not apply."),
+    base = base_result(kpi, selection.label, period.label).model_copy(
+        update={
+            "spc": Spc(variation="not applicable", reason="A rank is not a measured quantity; SPC does not apply."),
+        }
     )
     if not selection.is_city:
         return base.model_copy(

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from swp_data.calc import measures
-from swp_data.calc.result import Comparison, Figure, KpiResult, Spc
+from swp_data.calc.measures import no_comparison
+from swp_data.calc.result import Figure, KpiResult, Spc
 from swp_data.calc.selection import WardSelection, load_ward_groups, ward_names
 from swp_data.disclosure.protect import Key, Protection, is_primary
 from swp_data.disclosure.published import CITY, category, group, protect_year, quarter, ward
@@ -224,16 +225,7 @@ class PartnerPolicy:
         if result.comparison is not None:
             previous, _previous_cell = self.figure(kpi, result.comparison.figure, selection, before)
             if current.suppressed or previous.suppressed:
-                comparison = Comparison(
-                    period_label=result.comparison.period_label,
-                    figure=previous,
-                    change=None,
-                    change_percent=None,
-                    p_value=None,
-                    significant=None,
-                    test="",
-                    label="no comparison",
-                )
+                comparison = no_comparison(result.comparison.period_label, previous)
             else:
                 comparison = result.comparison.model_copy(update={"figure": previous})
         rolling = None
