@@ -50,12 +50,6 @@ def server_runs(changes: int) -> None:
     module, name = patch_target()
     setattr(module, name, ModernPagesManager)
     rng = random.Random(3)
-    import swp_app
-
-    started = time.perf_counter()
-    AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()  # opens the store: warm-up starts
-    swp_app.WARMED.wait(timeout=300)
-    print(f"background warm-up of every grid and partner protection: {time.perf_counter() - started:.1f} s")
     for page in PAGES:
         app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
         if page != "overview":

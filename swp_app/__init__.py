@@ -11,11 +11,16 @@ from swp_app.cards import definitions, download_csv, headings, kpi_card, kpi_car
 from swp_app.charts import breakdown_chart, period_shown, rank_table, trend_chart, ward_map, ward_table
 from swp_app.filters import PAGE_PATHS, current_filters, filter_query, filters_sidebar
 from swp_app.layouts import priority_page, record_drilldown
-from swp_app.session import WARMED, access_level, access_panel, connection, dashboard, sign_in_configured
+from swp_app.session import (
+    access_level,
+    access_panel,
+    connection,
+    dashboard,
+    sign_in_configured,
+)
 
 __all__ = [
     "PAGE_PATHS",
-    "WARMED",
     "access_level",
     "access_panel",
     "breakdown_chart",

@@ -47,6 +47,9 @@ def priority_page(priority: str, title: str) -> None:
             )
         else:
             breakdown_chart(kpi, breakdown.label, frame, filters, f"{key}-{breakdown.key}")
+    if priority == "neighbourhood_crime" and kpi.measure != "rank":
+        st.subheader("West Midlands comparison")
+        rank_table(filters)
     if not board.partner:
         record_drilldown(kpi, filters)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -34,21 +33,8 @@ def _database(path: str) -> duckdb.DuckDBPyConnection:
 
 @st.cache_resource
 def _grid_cache(path: str) -> GridCache:
-    """KPI grids and partner protections shared by every session of this process, warmed in the background."""
-    cache = GridCache()
-    database = _database(path)
-
-    def warm() -> None:
-        try:
-            Dashboard(database.cursor(), cache, access=PARTNER).warm()
-        finally:
-            WARMED.set()
-
-    threading.Thread(target=warm, name="swp-warm-up", daemon=True).start()
-    return cache
-
-
-WARMED = threading.Event()  # set once the background warm-up has finished (benchmarks wait on it)
+    """KPI grids and partner protections shared by every session of this process."""
+    return GridCache()
 
 
 def connection() -> duckdb.DuckDBPyConnection:

@@ -7,6 +7,7 @@ anything. Disclosure control for partner access is applied here too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -102,9 +103,14 @@ class Dashboard:
     def _protect(self, kpi: Kpi) -> bool:
         return self.partner and kpi.sensitive
 
-    def warm(self) -> None:
-        """Build every cached grid and every partner protection, so no visitor waits for them."""
+    def warm(self, stop: Callable[[], bool] = lambda: False) -> None:
+        """Build every cached grid and every partner protection, so no visitor waits for them.
+
+        ``stop`` is checked between items, so the process can end cleanly part-way.
+        """
         for kpi in catalogue.catalogue().values():
+            if stop():
+                return
             if kpi.measure not in ("repeat", "rank"):
                 self.engine.grid(kpi)
                 for breakdown in kpi.breakdowns:
@@ -118,6 +124,8 @@ class Dashboard:
             )
             for fy in sorted({q.fy_start for q in self.engine.quarters()}):
                 for table in tables:
+                    if stop():
+                        return
                     self.policy.year(kpi, table, fy)
 
     # -- the store ----------------------------------------------------------------------------------

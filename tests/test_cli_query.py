@@ -88,3 +88,42 @@ def test_bad_keys_wards_and_periods_give_plain_errors(demo_db: Path) -> None:
         done = run("--db", str(demo_db), *args)
         assert done.returncode == 2
         assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_partner_flag_gives_what_a_partner_sees(demo_db: Path) -> None:
+    args = (
+        "--db",
+        str(demo_db),
+        "query",
+        "hidden_harm",
+        "--ward",
+        "Heath Town",
+        "--from",
+        "2025/26Q1",
+        "--to",
+        "2025/26Q4",
+    )
+    analyst = json.loads(run(*args, "--json").stdout)
+    partner = json.loads(run(*args, "--json", "--partner").stdout)
+    assert 1 <= analyst["current"]["value"] <= 4  # a small count, shown to analysts
+    assert partner["current"]["value"] is None and partner["suppressed"] and partner["shown_as"] == "<5"
+    assert partner["comparison"]["change"] is None and partner["comparison"]["p_value"] is None
+    by_ward = run(
+        "--db",
+        str(demo_db),
+        "query",
+        "hidden_harm",
+        "--from",
+        "2025/26Q1",
+        "--to",
+        "2025/26Q4",
+        "--by",
+        "ward",
+        "--csv",
+        "--partner",
+    )
+    rows = list(csv.DictReader(io.StringIO("\n".join(by_ward.stdout.splitlines()[1:]))))
+    assert all(r["value"] == "" or float(r["value"]) >= 5 for r in rows)
+    assert any(r["shown_as"] == "<5" for r in rows)
+    monthly = run("--db", str(demo_db), "query", "hidden_harm", "--by", "month", "--partner")
+    assert monthly.returncode == 2 and "not published for partners" in monthly.stderr

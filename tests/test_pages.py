@@ -199,3 +199,17 @@ def test_no_url_parameter_turns_a_partner_into_an_analyst() -> None:
     app = open_page("victimisation", query)
     assert metric(app, "Hidden harm: forced marriage, honour-based abuse, FGM, modern slavery") == "<5"
     assert any(i.value.startswith("Partner view") for i in app.sidebar.info)
+
+
+def test_neighbourhood_crime_always_shows_the_west_midlands_ranks() -> None:
+    app = open_page("neighbourhood_crime", {"from": "2022/23 Q1", "to": "2022/23 Q4"})
+    assert any(h.value == "West Midlands comparison" for h in app.subheader)
+    ranks = app.dataframe[-1].value
+    home = ranks[(ranks["area"] == "Wolverhampton")].set_index("group")["rank"].to_dict()
+    assert home == {
+        "all neighbourhood crime": 2,
+        "burglary": 5,
+        "robbery": 5,
+        "theft from the person": 5,
+        "vehicle crime": 2,
+    }

@@ -25,8 +25,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
 
 Status = Literal["shown", "primary", "secondary", "withheld"]
 Key = Hashable
@@ -71,17 +71,18 @@ def protect(
         for key in (relation.total, *relation.parts):
             involved.setdefault(key, []).append(relation)
     totals = {relation.total for relation in relations}
+    # Withholding more only removes equations (a new secondary's bound is on a value that was already
+    # known exactly), so a cell once found safe stays safe: each is audited until it is safe, once.
+    safe: set[Key] = set()
     for _ in range(len(values) + 1):
-        exposed = next(
-            (
-                key
-                for key in status
-                if status[key] in ("primary", "withheld")
-                and values[key] <= threshold
-                and _pinned(key, values, relations, status, threshold, zero_is_disclosive)
-            ),
-            None,
-        )
+        exposed = None
+        for key in status:
+            if key in safe or status[key] not in ("primary", "withheld") or values[key] > threshold:
+                continue
+            if _pinned(key, values, relations, status, threshold, zero_is_disclosive):
+                exposed = key
+                break
+            safe.add(key)
         if exposed is None:
             return Protection(status)
         candidates = _candidates(exposed, values, involved, status, threshold, totals)
@@ -171,32 +172,58 @@ def feasible_range(
     threshold: int,
     zero_is_disclosive: bool,
 ) -> tuple[float, float]:
-    """The smallest and largest value an attacker can deduce for a suppressed cell."""
+    """The smallest and largest value an attacker can deduce for a suppressed cell.
+
+    Solved with HiGHS directly (the solver scipy wraps): a model per call, so threads never share one.
+    """
     hidden = [k for k in values if status.get(k, "shown") != "shown"]
     index = {k: i for i, k in enumerate(hidden)}
-    rows, rhs = [], []
+    starts, columns, coefficients, rhs = [0], [], [], []
     for relation in relations:
-        row = np.zeros(len(hidden))
+        row: dict[int, float] = {}
         constant = 0.0
         for sign, cell in [(1.0, relation.total)] + [(-1.0, p) for p in relation.parts]:
             if cell in index:
-                row[index[cell]] += sign
+                row[index[cell]] = row.get(index[cell], 0.0) + sign
             else:
                 constant += sign * values[cell]
-        if row.any():
-            rows.append(row)
+        row = {c: v for c, v in row.items() if v}
+        if row:
+            columns += list(row)
+            coefficients += list(row.values())
+            starts.append(len(columns))
             rhs.append(-constant)
     lowest = 0 if zero_is_disclosive else 1
     known = {"primary": (lowest, threshold), "secondary": (threshold + 1, None), "withheld": (lowest, None)}
     bounds = [known[status[k]] for k in hidden]
-    objective = np.zeros(len(hidden))
-    objective[index[key]] = 1.0
-    equalities = {"A_eq": np.array(rows), "b_eq": np.array(rhs)} if rows else {}
-    low = linprog(objective, bounds=bounds, method="highs", **equalities)
-    high = linprog(-objective, bounds=bounds, method="highs", **equalities)
-    if low.status != 0 or high.status not in (0, 3):
+
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = len(hidden), len(rhs)
+    cost = np.zeros(len(hidden))
+    cost[index[key]] = 1.0
+    model.col_cost_ = cost
+    model.col_lower_ = np.array([float(low) for low, _ in bounds])
+    model.col_upper_ = np.array([highspy.kHighsInf if high is None else float(high) for _, high in bounds])
+    model.row_lower_ = model.row_upper_ = np.array(rhs, dtype=float)
+    model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    model.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+    model.a_matrix_.index_ = np.array(columns, dtype=np.int32)
+    model.a_matrix_.value_ = np.array(coefficients, dtype=float)
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.passModel(model)
+    solver.run()
+    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return float(values[key]), float(values[key])  # treat as exposed: withhold more
-    return float(low.fun), float("inf") if high.status == 3 else float(-high.fun)
+    low = solver.getInfo().objective_function_value
+    solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    solver.run()
+    outcome = solver.getModelStatus()
+    if outcome == highspy.HighsModelStatus.kUnbounded:
+        return float(low), float("inf")
+    if outcome != highspy.HighsModelStatus.kOptimal:
+        return float(values[key]), float(values[key])
+    return float(low), float(solver.getInfo().objective_function_value)
 
 
 def _pinned(

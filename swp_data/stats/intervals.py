@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from scipy import stats
+from scipy import special
 
 Z_95 = 1.959963984540054
 
@@ -42,6 +42,7 @@ def poisson_interval(count: int, confidence: float = 0.95) -> tuple[float, float
     if count < 0:
         raise ValueError("count must be >= 0")
     alpha = 1 - confidence
-    low = 0.0 if count == 0 else stats.chi2.ppf(alpha / 2, 2 * count) / 2
-    high = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
+    # chi-square quantiles via the inverse survival function: ppf(q, df) = chdtri(df, 1 - q)
+    low = 0.0 if count == 0 else special.chdtri(2 * count, 1 - alpha / 2) / 2
+    high = special.chdtri(2 * count + 2, alpha / 2) / 2
     return float(low), float(high)
