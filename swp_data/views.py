@@ -190,7 +190,7 @@ class Dashboard:
         kpi = catalogue.get(key)
         if not self._protect(kpi):
             return frame
-        if not filters.selection.is_city or self.policy._count_breakdown(kpi) != breakdown_key:
+        if not filters.selection.is_city or self.policy.count_breakdown(kpi) != breakdown_key:
             return frame.iloc[0:0]
         return self.policy.breakdown(kpi, frame, filters.period)
 

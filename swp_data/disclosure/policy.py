@@ -124,7 +124,7 @@ class PartnerPolicy:
         return self.engine.cache.get((self.engine.version, "protected", kpi.key, table, fy, self.threshold), build)  # type: ignore[return-value]
 
     def _categories(self, kpi: Kpi, columns: list[np.ndarray]) -> np.ndarray | None:
-        breakdown = self._count_breakdown(kpi)
+        breakdown = self.count_breakdown(kpi)
         if breakdown is None:
             return None
         grids = self.engine.breakdown_grids(kpi, breakdown)
@@ -137,7 +137,7 @@ class PartnerPolicy:
             .astype(int)
         )
 
-    def _count_breakdown(self, kpi: Kpi) -> str | None:
+    def count_breakdown(self, kpi: Kpi) -> str | None:
         """The breakdown whose categories add up to the KPI's count (the one partners may see, city-wide)."""
         if kpi.measure != "count" or not kpi.breakdowns:
             return None
@@ -171,7 +171,7 @@ class PartnerPolicy:
 
     def category_cells(self, kpi: Kpi, period: Period) -> dict[str, Cell]:
         """City-wide cells per category of the KPI's count breakdown."""
-        breakdown = self._count_breakdown(kpi)
+        breakdown = self.count_breakdown(kpi)
         if breakdown is None:
             return {}
         names = list(self.engine.breakdown_grids(kpi, breakdown))
