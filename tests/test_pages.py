@@ -213,3 +213,25 @@ def test_neighbourhood_crime_always_shows_the_west_midlands_ranks() -> None:
         "theft from the person": 5,
         "vehicle crime": 2,
     }
+
+
+@pytest.fixture(scope="module")
+def police_only_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding only the real June 2018 data.police.uk API records: most sources empty, one month."""
+    from swp_data.importing import import_paths
+
+    path = tmp_path_factory.mktemp("police-only") / "swp.duckdb"
+    import_paths([Path(APP).parent / "data" / "reference" / "police_api_2018_06"], path, progress=False)
+    return path
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_copes_with_a_store_of_real_police_data_only(
+    page: str, police_only_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SWP_DB_PATH", str(police_only_store))
+    settings.get_settings.cache_clear()
+    app = open_page(page)
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value.startswith(PAGES[page])
+    assert not any(info.value.startswith("**Demo data.**") for info in app.info)  # real data: no demo notice

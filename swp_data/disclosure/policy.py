@@ -280,7 +280,7 @@ class PartnerPolicy:
                         "suppressed": figure.suppressed,
                     }
                 )
-            out = pd.DataFrame(rows)
+            out = pd.DataFrame(rows, columns=[*frame.columns, "suppressed"])
             out.attrs["step"] = frame.attrs.get("step", "")
             return out
         city_level = selection.is_city or kpi.geography == "city"
