@@ -25,9 +25,6 @@ PAGE_PATHS = {
 }
 
 
-FILTER_KEYS = ("wards", "group", "from", "to", "compare")
-
-
 def filters_sidebar() -> Filters | None:
     """The shared filters (in the sidebar, bound to the URL); None with a plain message if they make no sense.
 

@@ -84,7 +84,7 @@ def _query(args: argparse.Namespace) -> int:
     from swp_data.access import ANALYST, PARTNER
     from swp_data.calc import selection as selections
     from swp_data.calc.render import describe
-    from swp_data.calc.tables import as_of_label, default_period, kpi_table
+    from swp_data.calc.tables import default_period, kpi_table
     from swp_data.kpis.catalogue import get
     from swp_data.periods import Period
     from swp_data.views import Dashboard, Filters
@@ -107,7 +107,7 @@ def _query(args: argparse.Namespace) -> int:
                 print(frame.to_json(orient="records", date_format="iso", indent=2))
             elif args.csv:
                 view = "partner view (small numbers suppressed)" if args.partner else "analyst view"
-                print(f"# {get(args.key).label}; {selection.label}; {period.label}; {as_of_label(engine)}; {view}")
+                print(f"# {get(args.key).label}; {selection.label}; {period.label}; {board.as_of}; {view}")
                 print(frame.to_csv(index=False), end="")
             else:
                 print(frame.to_string(index=False))
@@ -116,11 +116,11 @@ def _query(args: argparse.Namespace) -> int:
         if args.json:
             print(result.model_dump_json(indent=2))
         elif args.csv:
-            print(f"# {as_of_label(engine)}")
+            print(f"# {board.as_of}")
             print(pd_row(result), end="")
         else:
             print(describe(result))
-            print(as_of_label(engine))
+            print(board.as_of)
     return 0
 
 

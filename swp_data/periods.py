@@ -156,8 +156,3 @@ def add_months(day: date, months: int) -> date:
 def month_end(month_start: date) -> date:
     """The last day of the month that starts on ``month_start``."""
     return add_months(month_start, 1) - _ONE_DAY
-
-
-def financial_year_label(day: date) -> str:
-    """The financial year a date falls in, e.g. ``2022/23``."""
-    return Quarter.containing(day).fy_label

@@ -312,7 +312,3 @@ def overview_row(kpi: Kpi, result: KpiResult) -> dict[str, object]:
 def ward_options() -> dict[str, str]:
     """Current ward code -> name, in name order (for filters)."""
     return dict(sorted(ward_names().items(), key=lambda item: item[1]))
-
-
-COMPARISON_OPTIONS = COMPARISONS
-PRIORITY_TITLES = PRIORITIES

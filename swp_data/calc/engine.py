@@ -20,6 +20,7 @@ from swp_data.calc.grid import Axis, Grid, GridCache, store_axis
 from swp_data.calc.measures import Parts, base_result, compare, figure, value_of
 from swp_data.calc.result import Figure, KpiResult, Rag, Spc
 from swp_data.calc.selection import WardSelection, ward_names
+from swp_data.calc.spc_columns import add_spc
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter, add_months, month_end
@@ -321,11 +322,7 @@ class Engine:
         while records and records[-1]["value"] is None:
             records.pop()  # after the source's latest data (reoffending lags): not part of the series
         frame = pd.DataFrame(records, columns=[*columns[:5], "low", "high", "provisional"])
-        chart = spc.xmr(frame["value"].astype(float).to_numpy(), kpi.direction)
-        frame["mean"], frame["lower"], frame["upper"] = chart.mean, chart.lower, chart.upper
-        frame["special_high"] = chart.high or [False] * len(frame)
-        frame["special_low"] = chart.low or [False] * len(frame)
-        frame["rules"] = [", ".join(r) for r in chart.rules] or [""] * len(frame)
+        add_spc(frame, kpi.direction)
         frame.attrs["step"] = "quarterly" if kpi.frequency == "quarter" else "monthly"
         return frame
 

@@ -96,11 +96,6 @@ class Grid:
             return 0.0
         return float(array[np.ix_(rows, np.arange(lo, hi + 1))].sum())
 
-    def has_data(self, rows: np.ndarray, first: int, last: int) -> bool:
-        """Whether any record falls in these rows and months."""
-        lo, hi = max(first, 0), min(last, self.present.shape[1] - 1)
-        return hi >= lo and bool(self.present[np.ix_(rows, np.arange(lo, hi + 1))].any())
-
 
 class GridCache:
     """Grids and breakdown grids by (store version, KPI, breakdown), shared across threads."""

@@ -58,10 +58,16 @@ def _code_for(text: str) -> str | None:
 
 
 def load_ward_groups(path: Path | None = None) -> dict[str, WardGroup]:
-    """The named ward groups, validated: every ward must be a current ward."""
+    """The named ward groups, validated: every ward must be a current ward (re-read when the file changes)."""
     source = Path(path or get_settings().ward_groups_path)
     if not source.exists():
         return {}
+    return _read_ward_groups(source, source.stat().st_mtime_ns)
+
+
+@cache
+def _read_ward_groups(source: Path, modified: int) -> dict[str, WardGroup]:
+    # ``modified`` is only part of the cache key: an edited file is read again.
     with source.open("rb") as handle:
         raw = tomllib.load(handle)
     groups: dict[str, WardGroup] = {}

@@ -17,6 +17,7 @@ import pandas as pd
 from swp_data.calc.measures import Parts, base_result, compare, figure
 from swp_data.calc.result import Comparison, Figure, KpiResult, Spc
 from swp_data.calc.selection import WardSelection, ward_names
+from swp_data.calc.spc_columns import no_spc
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, add_months, month_end
 
@@ -187,11 +188,8 @@ def repeat_series(engine: Engine, kpi: Kpi, selection: WardSelection, period: Pe
                 }
             )
     frame = pd.DataFrame(records, columns=["period_start", "period", "numerator", "denominator", "value"])
-    for column in ("low", "high", "mean", "lower", "upper"):
-        frame[column] = None
-    frame["special_high"] = False
-    frame["special_low"] = False
-    frame["rules"] = ""
+    frame["low"], frame["high"] = None, None
+    no_spc(frame)
     frame["provisional"] = False
     frame.attrs["step"] = "rolling 12 months, at each quarter end"
     return frame
@@ -307,11 +305,8 @@ def rank_series(engine: Engine, kpi: Kpi, period: Period) -> pd.DataFrame:
                 }
             )
     frame = pd.DataFrame(records, columns=["period_start", "period", "numerator", "denominator", "value"])
-    for column in ("low", "high", "mean", "lower", "upper"):
-        frame[column] = None
-    frame["special_high"] = False
-    frame["special_low"] = False
-    frame["rules"] = ""
+    frame["low"], frame["high"] = None, None
+    no_spc(frame)
     frame["provisional"] = False
     frame.attrs.setdefault("step", "quarterly")
     return frame

@@ -73,9 +73,4 @@ def default_period(engine: Engine) -> Period:
     return Period(latest, latest)
 
 
-def as_of_label(engine: Engine) -> str:
-    """'Data as of 30 Sep 2026'."""
-    return f"Data as of {engine.as_of:%d %b %Y}"
-
-
-__all__ = ["By", "as_of_label", "default_period", "kpi_table"]
+__all__ = ["By", "default_period", "kpi_table"]

@@ -30,6 +30,7 @@ from swp_data.calc import measures
 from swp_data.calc.measures import no_comparison
 from swp_data.calc.result import Figure, KpiResult, Spc
 from swp_data.calc.selection import WardSelection, load_ward_groups, ward_names
+from swp_data.calc.spc_columns import add_spc
 from swp_data.disclosure.protect import Key, Protection, is_primary
 from swp_data.disclosure.published import CITY, category, group, protect_year, quarter, ward
 from swp_data.kpis.model import Kpi
@@ -328,14 +329,7 @@ class PartnerPolicy:
                 "suppressed",
             ],
         )
-        from swp_data.stats import spc
-
-        values = out["value"].astype(float).to_numpy()
-        chart = spc.xmr(values, kpi.direction)
-        out["mean"], out["lower"], out["upper"] = chart.mean, chart.lower, chart.upper
-        out["special_high"] = chart.high or [False] * len(out)
-        out["special_low"] = chart.low or [False] * len(out)
-        out["rules"] = [", ".join(r) for r in chart.rules] or [""] * len(out)
+        add_spc(out, kpi.direction)
         out.attrs["step"] = "quarterly" if city_level else "yearly"
         return out
 
