@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import swp_app
+from swp_data.settings import get_settings
 
 st.set_page_config(page_title="Safer Wolverhampton Partnership", page_icon=":material/shield:", layout="wide")
 
@@ -53,6 +54,8 @@ page = st.navigation(
         ],
     }
 )
+if not swp_app.ensure_store(get_settings().db_path):
+    st.stop()
 swp_app.access_panel()
 filters = swp_app.filters_sidebar()
 if filters is None:

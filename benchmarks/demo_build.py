@@ -1,6 +1,6 @@
 """Benchmark: build the demo store (goal < 30 s) and render the app's first page (goal < 5 s).
 
-Usage: python -m benchmarks.demo_build
+Usage: python3 -m benchmarks.demo_build
 The first-page figure is measured in Debian's chromium against ``streamlit run``:
 from starting the server on an existing store to the first page fully drawn
 (a fresh clone after the store exists), and again for a second visitor.

@@ -1,6 +1,6 @@
 """Benchmark: KPI calculations on a store of 10 million crimes plus proportionate other sources.
 
-Usage: python -m benchmarks.kpis [--copies 40] [--trials 100]
+Usage: python3 -m benchmarks.kpis [--copies 40] [--trials 100]
 Goals: every KPI on a page for a random ward selection and quarter range at p95 < 150 ms;
 the whole Overview (every KPI, city) < 1 s. Also reports the ratio to a naive pandas
 computation of the same figures (the Violence Prevention page, from the raw records).

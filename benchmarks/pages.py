@@ -1,7 +1,7 @@
 """Benchmark: every page's server run after a filter change (AppTest; goal p95 < 1 s) and the browser
 time from navigation to the last chart drawn (Debian's chromium; goal < 3 s), on the demo store.
 
-Usage: python -m benchmarks.pages [--changes 20]
+Usage: python3 -m benchmarks.pages [--changes 20]
 """
 
 from __future__ import annotations

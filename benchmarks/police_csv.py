@@ -1,6 +1,6 @@
 """Benchmark: import a generated 1,000,000-row data.police.uk street CSV (goal: >= 300,000 rows/s).
 
-Usage: python -m benchmarks.police_csv [--rows N]
+Usage: python3 -m benchmarks.police_csv [--rows N]
 The file follows the published format exactly (CRLF, unquoted, 12 columns) with
 Wolverhampton LSOAs, ASB rows without a Crime ID, 'No location' rows, rows
 outside the city and repeated Crime IDs, in realistic proportions.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from swp_app.cards import definitions, download_csv, headings, kpi_card, kpi_cards, page_header
 from swp_app.charts import breakdown_chart, period_shown, rank_table, trend_chart, ward_map, ward_table
 from swp_app.filters import PAGE_PATHS, current_filters, filter_query, filters_sidebar
+from swp_app.first_start import ensure_store
 from swp_app.layouts import priority_page, record_drilldown
 from swp_app.session import (
     access_level,
@@ -29,6 +30,7 @@ __all__ = [
     "dashboard",
     "definitions",
     "download_csv",
+    "ensure_store",
     "filter_query",
     "filters_sidebar",
     "headings",

@@ -8,7 +8,7 @@ import streamlit as st
 
 from swp_app.session import dashboard
 from swp_data.calc.selection import SelectionError, city, from_codes, from_group, load_ward_groups
-from swp_data.periods import Period, PeriodError
+from swp_data.periods import Period, PeriodError, Quarter
 from swp_data.views import COMPARISONS, Filters, ward_options
 
 # URL paths are the page files' names, so even Streamlit's legacy pages/ mode finds a deep link's page.
@@ -33,6 +33,7 @@ def filters_sidebar() -> Filters | None:
     """
     board = dashboard()
     quarters = [_quarter_label(code) for code in board.quarters()]
+    _accept_compact_periods_in_the_link(quarters)
     codes_by_name = {name: code for code, name in ward_options().items()}
     groups = load_ward_groups()
     with st.sidebar:
@@ -77,6 +78,27 @@ COMPARISON_LABELS = {label: key for key, label in COMPARISONS.items()}
 
 def _quarter_label(code: str) -> str:
     return code.replace("Q", " Q")
+
+
+def _accept_compact_periods_in_the_link(quarters: list[str]) -> None:
+    """Let a link say ``from=2025/26Q1`` as the CLI does, not only the displayed ``2025/26 Q1``.
+
+    A bound widget only accepts its option labels from the URL (and silently drops anything
+    else), so a period written in any form ``Quarter.parse`` reads is rewritten to its
+    label before the widget is built; the address bar then shows the canonical form.
+    """
+    for key in ("from", "to"):
+        if key in st.session_state:
+            continue  # the widget already exists in this session: the URL was read on its first run
+        written = st.query_params.get(key)
+        if not written or written in quarters:
+            continue
+        try:
+            label = Quarter.parse(written).label
+        except PeriodError:
+            continue
+        if label in quarters:
+            st.session_state[key] = label
 
 
 def current_filters() -> Filters:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 import duckdb
 import streamlit as st
@@ -18,16 +17,13 @@ from swp_data.views import Dashboard
 DEMO_NOTICE = (
     "**Demo data.** Every figure here is generated: a seeded, calibrated city built to resemble "
     "Wolverhampton (real wards, populations and crime mix; totals near the partnership's published "
-    "figures). It is not police or partner data. Load real files with `python -m swp_data import`."
+    "figures). It is not police or partner data. Load real files with `python3 -m swp_data import`."
 )
 
 
 @st.cache_resource(show_spinner="Opening the data store...")
 def _database(path: str) -> duckdb.DuckDBPyConnection:
-    """One read-only connection to the store per process; built as the demo on first start."""
-    if not Path(path).exists():
-        with st.spinner("First start: building the demo data store (about 10 seconds)..."):
-            demo.build_demo_store(path)
+    """One read-only connection to the store per process (app.py has made sure it exists)."""
     return store.connect(path, read_only=True)
 
 

@@ -1,4 +1,4 @@
-"""The command line: ``python -m swp_data COMMAND``."""
+"""The command line: ``python3 -m swp_data COMMAND``."""
 
 from __future__ import annotations
 
@@ -8,52 +8,54 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from swp_data.importing import ImportFailure
+from swp_data.quiet import stdout_reserved_for_document
 from swp_data.store import StoreError
 
-Handler = Callable[[argparse.Namespace], int]
+Handler = Callable[[argparse.Namespace, TextIO], int]
 
 
-def _import(args: argparse.Namespace) -> int:
+def _import(args: argparse.Namespace, out: TextIO) -> int:
     from swp_data.importing import import_paths
 
     report = import_paths(args.paths, args.db, progress=None if not args.quiet else False)
     for file_report in report.files:
-        print(file_report.summary())
+        print(file_report.summary(), file=out)
     for path, reason in report.ignored.items():
-        print(f"{path.name}: ignored: {reason}")
-    print(f"{len(report.files)} file(s) imported, {report.rows_loaded:,} rows loaded.")
+        print(f"{path.name}: ignored: {reason}", file=out)
+    print(f"{len(report.files)} file(s) imported, {report.rows_loaded:,} rows loaded.", file=out)
     return 0
 
 
-def _templates(args: argparse.Namespace) -> int:
+def _templates(args: argparse.Namespace, out: TextIO) -> int:
     from swp_data.importing.template_files import write_templates
 
     written = write_templates(args.folder)
-    print(f"Wrote {len(written)} files to {args.folder}: a CSV and an XLSX per source, and README.md.")
+    print(f"Wrote {len(written)} files to {args.folder}: a CSV and an XLSX per source, and README.md.", file=out)
     return 0
 
 
-def _demo(args: argparse.Namespace) -> int:
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from swp_data.demo import build_demo_store
 
     summary = build_demo_store(args.db, replace=args.replace, progress=not args.quiet)
-    print(summary)
+    print(summary, file=out)
     return 0
 
 
-def _info(args: argparse.Namespace) -> int:
+def _info(args: argparse.Namespace, out: TextIO) -> int:
     from swp_data import store
     from swp_data.status import source_status
 
     with store.opened(args.db, read_only=True) as connection:
         frame = source_status(connection)
-    print(frame.to_string(index=False))
+    print(frame.to_string(index=False), file=out)
     return 0
 
 
-def _kpis(args: argparse.Namespace) -> int:
+def _kpis(args: argparse.Namespace, out: TextIO) -> int:
     from swp_data.kpis.catalogue import catalogue
 
     kpis = list(catalogue().values())
@@ -65,21 +67,23 @@ def _kpis(args: argparse.Namespace) -> int:
                     for kpi in kpis
                 ],
                 indent=2,
-            )
+            ),
+            file=out,
         )
         return 0
     width = max(len(k.key) for k in kpis)
     for priority in dict.fromkeys(k.priority_title for k in kpis):
-        print(f"\n{priority}")
+        print(f"\n{priority}", file=out)
         for kpi in (k for k in kpis if k.priority_title == priority):
             flags = ", ".join(
                 f for f in ("sensitive" if kpi.sensitive else "", "city-wide" if kpi.geography == "city" else "") if f
             )
-            print(f"  {kpi.key:<{width}}  {kpi.label} [{kpi.unit}; better {kpi.better}{'; ' + flags if flags else ''}]")
+            facts = f"{kpi.unit}; better {kpi.better}{'; ' + flags if flags else ''}"
+            print(f"  {kpi.key:<{width}}  {kpi.label} [{facts}]", file=out)
     return 0
 
 
-def _query(args: argparse.Namespace) -> int:
+def _query(args: argparse.Namespace, out: TextIO) -> int:
     from swp_data import store
     from swp_data.access import ANALYST, PARTNER
     from swp_data.calc import selection as selections
@@ -104,23 +108,23 @@ def _query(args: argparse.Namespace) -> int:
         if args.by:
             frame = kpi_table(board, args.key, filters, args.by)
             if args.json:
-                print(frame.to_json(orient="records", date_format="iso", indent=2))
+                print(frame.to_json(orient="records", date_format="iso", indent=2), file=out)
             elif args.csv:
                 view = "partner view (small numbers suppressed)" if args.partner else "analyst view"
-                print(f"# {get(args.key).label}; {selection.label}; {period.label}; {board.as_of}; {view}")
-                print(frame.to_csv(index=False), end="")
+                print(f"# {get(args.key).label}; {selection.label}; {period.label}; {board.as_of}; {view}", file=out)
+                print(frame.to_csv(index=False), end="", file=out)
             else:
-                print(frame.to_string(index=False))
+                print(frame.to_string(index=False), file=out)
             return 0
         result = board.result(args.key, filters)
         if args.json:
-            print(result.model_dump_json(indent=2))
+            print(result.model_dump_json(indent=2), file=out)
         elif args.csv:
-            print(f"# {board.as_of}")
-            print(pd_row(result), end="")
+            print(f"# {board.as_of}", file=out)
+            print(pd_row(result), end="", file=out)
         else:
-            print(describe(result))
-            print(board.as_of)
+            print(describe(result), file=out)
+            print(board.as_of, file=out)
     return 0
 
 
@@ -136,7 +140,7 @@ def pd_row(result: object) -> str:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     parser = argparse.ArgumentParser(
-        prog="python -m swp_data",
+        prog="python3 -m swp_data",
         description="Safer Wolverhampton Partnership data store: import, demo data, KPIs.",
     )
     parser.add_argument("--db", type=Path, default=None, help="store file (default: $SWP_DB_PATH or data/swp.duckdb)")
@@ -186,7 +190,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args)
+        if getattr(args, "json", False) or getattr(args, "csv", False):
+            # A promised document owns stdout: whatever else is printed meanwhile goes to stderr.
+            with stdout_reserved_for_document() as document:
+                return handler(args, document)
+        return handler(args, sys.stdout)
     except ImportFailure as failure:
         print(f"error: {failure}", file=sys.stderr)
         print("Nothing was loaded: the store is exactly as it was.", file=sys.stderr)

@@ -96,7 +96,7 @@ def check_version(connection: duckdb.DuckDBPyConnection, path: Path | str) -> No
         raise StoreError(
             f"{path} was built with schema version {row[0]}, but this version of swp_data needs "
             f"version {SCHEMA_VERSION}. Move the old file aside and rebuild it: "
-            "`python -m swp_data demo` for the demo, or re-import your files."
+            "`python3 -m swp_data demo` for the demo, or re-import your files."
         )
 
 
@@ -111,8 +111,8 @@ def connect(
     if not target.exists():
         if not create:
             raise StoreError(
-                f"no store at {target}: build the demo with `python -m swp_data demo` "
-                "or load files with `python -m swp_data import PATH`"
+                f"no store at {target}: build the demo with `python3 -m swp_data demo` "
+                "or load files with `python3 -m swp_data import PATH`"
             )
         create_store(target)
     try:

@@ -235,3 +235,12 @@ def test_every_page_copes_with_a_store_of_real_police_data_only(
     assert not app.exception, [e.value for e in app.exception]
     assert app.title[0].value.startswith(PAGES[page])
     assert not any(info.value.startswith("**Demo data.**") for info in app.info)  # real data: no demo notice
+
+
+def test_a_link_accepts_the_compact_period_form_of_the_command_line(board: Dashboard) -> None:
+    """``from=2025/26Q3`` (as the CLI writes it) opens the same view as ``from=2025/26 Q3``."""
+    app = open_page("neighbourhood_crime", {"wards": ["Park"], "from": "2025/26Q3", "to": "2026/27Q1"})
+    assert not app.exception
+    assert app.title[0].value == "Neighbourhood Crime: Park, 2025/26 Q3 to 2026/27 Q1"
+    assert app.sidebar.selectbox(key="from").value == "2025/26 Q3"
+    assert app.sidebar.selectbox(key="to").value == "2026/27 Q1"

@@ -32,7 +32,7 @@ def test_a_store_of_another_version_is_refused_with_a_clear_message(tmp_path: Pa
     connection = duckdb.connect(str(path))
     connection.execute("update meta set value = '0' where key = 'schema_version'")
     connection.close()
-    with pytest.raises(store.StoreError, match=r"schema version 0.*needs version 1.*python -m swp_data demo"):
+    with pytest.raises(store.StoreError, match=r"schema version 0.*needs version 1.*python3 -m swp_data demo"):
         store.connect(path)
 
 
@@ -44,7 +44,7 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
-    with pytest.raises(store.StoreError, match="python -m swp_data demo"):
+    with pytest.raises(store.StoreError, match="python3 -m swp_data demo"):
         store.connect(tmp_path / "missing.duckdb")
 
 

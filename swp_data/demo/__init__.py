@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -38,24 +39,41 @@ from swp_data.sources import SOURCES
 __all__ = ["build_demo_store", "generate_files", "is_demo"]
 
 
-def generate_files(folder: Path | str, seed: int = calibration.SEED) -> list[Path]:
+Progress = Callable[[float, str], None]
+"""Told the share of the work done (0 to 1) and what is being done now."""
+
+
+_GENERATION_SHARE = 0.55  # of the build's time, measured: generation 3.3 s, import 2.8 s
+
+
+def _no_progress(_done: float, _text: str) -> None:
+    return None
+
+
+def generate_files(
+    folder: Path | str, seed: int = calibration.SEED, *, on_progress: Progress = _no_progress
+) -> list[Path]:
     """Write one template CSV per source into ``folder``; the same seed gives the same bytes."""
     rng = np.random.default_rng(seed)
-    crimes = generate_crimes(rng)
-    frames: dict[str, pd.DataFrame] = {
-        "crime": crimes,
-        "asb_incident": generate_asb(rng),
-        "reoffending_cohort": generate_reoffending(rng),
-        "youth_first_time_entrant": generate_first_time_entrants(rng),
-        "probation_termination": generate_probation(rng),
-        "treatment_episode": generate_treatment(rng),
-        "drug_test": generate_drug_tests(rng),
-        "survey_response": generate_surveys(rng),
-        "partner_return": generate_partner_returns(rng),
-        "comparator_area": generate_comparators(crimes, rng),
-        "commissioned_spend": generate_spend(rng),
-        "ward_population": generate_youth_population(),
+    frames: dict[str, pd.DataFrame] = {}
+    # The order of generation fixes the random stream, so it must not change.
+    generators: dict[str, Callable[[], pd.DataFrame]] = {
+        "crime": lambda: generate_crimes(rng),
+        "asb_incident": lambda: generate_asb(rng),
+        "reoffending_cohort": lambda: generate_reoffending(rng),
+        "youth_first_time_entrant": lambda: generate_first_time_entrants(rng),
+        "probation_termination": lambda: generate_probation(rng),
+        "treatment_episode": lambda: generate_treatment(rng),
+        "drug_test": lambda: generate_drug_tests(rng),
+        "survey_response": lambda: generate_surveys(rng),
+        "partner_return": lambda: generate_partner_returns(rng),
+        "comparator_area": lambda: generate_comparators(frames["crime"], rng),
+        "commissioned_spend": lambda: generate_spend(rng),
+        "ward_population": generate_youth_population,
     }
+    for step, (table, generate) in enumerate(generators.items()):
+        on_progress(_GENERATION_SHARE * step / len(generators), f"Generating {SOURCES[table].title.lower()}")
+        frames[table] = generate()
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []
@@ -67,8 +85,17 @@ def generate_files(folder: Path | str, seed: int = calibration.SEED) -> list[Pat
     return written
 
 
-def build_demo_store(db_path: Path | str | None = None, *, replace: bool = False, progress: bool = False) -> str:
-    """Build the demo store at ``db_path`` (default: the configured store). Returns a summary line."""
+def build_demo_store(
+    db_path: Path | str | None = None,
+    *,
+    replace: bool = False,
+    progress: bool = False,
+    on_progress: Progress = _no_progress,
+) -> str:
+    """Build the demo store at ``db_path`` (default: the configured store). Returns a summary line.
+
+    ``progress`` draws a bar on stderr; ``on_progress`` is told each step (the app's first start shows it).
+    """
     started = time.perf_counter()
     target = Path(db_path or store.default_path())
     if target.exists() and not replace:
@@ -78,8 +105,9 @@ def build_demo_store(db_path: Path | str | None = None, *, replace: bool = False
     store.create_store(building)
     try:
         with tempfile.TemporaryDirectory(prefix="swp-demo-") as folder:
-            files = generate_files(folder)
+            files = generate_files(folder, on_progress=on_progress)
             generated = time.perf_counter() - started
+            on_progress(_GENERATION_SHARE, "Loading the generated files through the import path")
             report = import_paths(files, building, progress=progress)
         with store.opened(building) as connection:
             connection.execute(
@@ -87,6 +115,7 @@ def build_demo_store(db_path: Path | str | None = None, *, replace: bool = False
                 [str(calibration.SEED), f"{calibration.FIRST_MONTH:%b %Y} to {calibration.LAST_MONTH:%b %Y}"],
             )
             connection.execute("checkpoint")
+        on_progress(1.0, "Done")
     except BaseException:
         building.unlink(missing_ok=True)
         raise

@@ -28,6 +28,8 @@ from typing import Literal
 import highspy
 import numpy as np
 
+from swp_data.quiet import native_stdout_silenced
+
 Status = Literal["shown", "primary", "secondary", "withheld"]
 Key = Hashable
 
@@ -209,8 +211,7 @@ def feasible_range(
     model.a_matrix_.start_ = np.array(starts, dtype=np.int32)
     model.a_matrix_.index_ = np.array(columns, dtype=np.int32)
     model.a_matrix_.value_ = np.array(coefficients, dtype=float)
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
+    solver = _quiet_solver()
     solver.passModel(model)
     solver.run()
     if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -224,6 +225,27 @@ def feasible_range(
     if outcome != highspy.HighsModelStatus.kOptimal:
         return float(values[key]), float(values[key])
     return float(low), float(solver.getInfo().objective_function_value)
+
+
+_banner_shown = False
+
+
+def _quiet_solver() -> highspy.Highs:
+    """A HiGHS solver that prints nothing.
+
+    HiGHS 1.16 writes its licence banner to descriptor 1 when the first solver of a
+    process is constructed, before any option can be set; that would corrupt a command's
+    JSON or CSV on stdout, so the first construction runs with descriptor 1 silenced.
+    """
+    global _banner_shown
+    if _banner_shown:
+        solver = highspy.Highs()
+    else:
+        with native_stdout_silenced():
+            solver = highspy.Highs()
+        _banner_shown = True
+    solver.setOptionValue("output_flag", False)
+    return solver
 
 
 def _pinned(

@@ -29,7 +29,7 @@ def readme_text() -> str:
     lines = [
         "# swp_data import templates",
         "",
-        "Fill one file per source and load it with `python -m swp_data import FILE_OR_FOLDER`.",
+        "Fill one file per source and load it with `python3 -m swp_data import FILE_OR_FOLDER`.",
         "Files are recognised by their header row, so the file name does not matter. Dates are",
         "YYYY-MM-DD (DD/MM/YYYY is accepted); yes/no fields take yes, no, true, false, 1 or 0, and a",
         "blank means *not known* (never zero). Save CSVs as UTF-8. Loading a file again replaces",

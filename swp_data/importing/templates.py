@@ -37,7 +37,7 @@ def match_template(path: Path, header: list[str]) -> Source:
     raise ImportFailure(
         path,
         "matches no known format: expected a data.police.uk street file, a data.police.uk API "
-        "response, or one of the templates written by `python -m swp_data templates DIR`",
+        "response, or one of the templates written by `python3 -m swp_data templates DIR`",
         line=1,
         value=",".join(header)[:200],
     )

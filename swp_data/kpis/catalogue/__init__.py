@@ -76,7 +76,7 @@ def get(key: str) -> Kpi:
     """One KPI by key, with a helpful error for a wrong key."""
     kpis = catalogue()
     if key not in kpis:
-        raise KeyError(f"no KPI {key!r}; `python -m swp_data kpis` lists them")
+        raise KeyError(f"no KPI {key!r}; `python3 -m swp_data kpis` lists them")
     return kpis[key]
 
 
