@@ -27,8 +27,8 @@ from swp_data.calc.engine import Engine
 from swp_data.calc.grid import GridCache
 from swp_data.demo import build_demo_store
 from swp_data.kpis.catalogue import catalogue
-from swp_data.kpis.model import PRIORITIES
 from swp_data.periods import Period
+from swp_data.site import PRIORITIES
 from swp_data.sources import SOURCES
 
 ID_COLUMNS = {

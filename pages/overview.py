@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 import swp_app
-from swp_data.kpis.model import PRIORITIES
+from swp_data.site import PRIORITIES
 
 filters = swp_app.current_filters()
 board = swp_app.dashboard()

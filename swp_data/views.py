@@ -23,9 +23,10 @@ from swp_data.calc.result import KpiResult
 from swp_data.calc.selection import WardSelection, city, from_codes, ward_names
 from swp_data.disclosure.policy import PartnerPolicy
 from swp_data.kpis import catalogue
-from swp_data.kpis.model import PRIORITIES, Kpi
+from swp_data.kpis.model import Kpi
 from swp_data.periods import Period
 from swp_data.settings import get_settings
+from swp_data.site import PRIORITIES
 from swp_data.sources import SOURCES
 from swp_data.status import skipped_reasons, source_status
 

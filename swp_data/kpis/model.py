@@ -4,28 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from swp_data.site import PRIORITIES
 
 Direction = Literal["up", "down", "neutral"]
 Measure = Literal["count", "share", "ratio", "survey", "population_rate", "repeat", "rank"]
 Unit = Literal["count", "percent", "ratio", "rate per 100,000", "rank"]
-
-PRIORITIES: dict[str, str] = {
-    "overview": "Overview",
-    "reducing_reoffending": "Reducing Reoffending",
-    "violence_prevention": "Violence Prevention",
-    "victimisation": "Reducing Victimisation",
-    "anti_social_behaviour": "Anti-Social Behaviour",
-    "neighbourhood_crime": "Neighbourhood Crime",
-}
-Priority = Literal[
-    "overview",
-    "reducing_reoffending",
-    "violence_prevention",
-    "victimisation",
-    "anti_social_behaviour",
-    "neighbourhood_crime",
-]
 
 
 class Target(BaseModel):
@@ -65,7 +50,7 @@ class Kpi(BaseModel):
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str
-    priority: Priority
+    priority: str = Field(description="The page it is reported on (a key of swp_data.site.PRIORITIES).")
     definition: str
     source: str
     measure: Measure
@@ -95,6 +80,13 @@ class Kpi(BaseModel):
         default=None, description="Figures are provisional until this many months after the period closes."
     )
     caveat: str | None = None
+
+    @field_validator("priority")
+    @classmethod
+    def _known_priority(cls, value: str) -> str:
+        if value not in PRIORITIES:
+            raise ValueError(f"priority {value!r} is not a page that reports KPIs ({', '.join(PRIORITIES)})")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Kpi:

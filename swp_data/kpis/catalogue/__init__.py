@@ -7,8 +7,9 @@ from functools import cache
 import duckdb
 
 from swp_data.kpis.catalogue import asb, neighbourhood, overview, reoffending, victimisation, violence
-from swp_data.kpis.model import PRIORITIES, Kpi
+from swp_data.kpis.model import Kpi
 from swp_data.schema import full_ddl
+from swp_data.site import PRIORITIES
 from swp_data.sources import SOURCES
 
 
