@@ -9,6 +9,7 @@ from swp_app.filters import current_filters
 from swp_app.session import DEMO_NOTICE, _is_demo, dashboard
 from swp_data.calc.render import format_value
 from swp_data.calc.result import KpiResult
+from swp_data.kinds import kind
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
 from swp_data.settings import get_settings
@@ -56,9 +57,7 @@ def _delta(result: KpiResult) -> tuple[str | None, str | None, str]:
     comparison = result.comparison
     if result.suppressed or comparison is None or comparison.change is None:
         return None, None, "off"
-    amount = f"{comparison.change:+,.0f}" if result.unit in ("count", "rank") else f"{comparison.change:+.1f}"
-    if result.unit == "percent":
-        amount += " pts"
+    amount = kind(result.measure).format_change_amount(comparison.change)
     colour = {"improved": "blue", "worsened": "orange"}.get(comparison.label, "gray")
     return amount, comparison.label, colour
 
@@ -68,7 +67,7 @@ def kpi_card(result: KpiResult, kpi: Kpi) -> None:
     if result.suppressed:
         value = result.shown_as or "[c]"
     elif result.current.value is not None:
-        value = format_value(result.current.value, result.unit)
+        value = format_value(result.current.value, result.measure)
     else:
         value = result.availability
     delta, words, colour = _delta(result)
@@ -90,15 +89,15 @@ def kpi_card(result: KpiResult, kpi: Kpi) -> None:
         details.append("withheld for partners (hover ? for why)")
     elif result.current.low is not None and result.current.high is not None:
         details.append(
-            f"95% interval {format_value(result.current.low, result.unit)} to "
-            f"{format_value(result.current.high, result.unit)}"
+            f"95% interval {format_value(result.current.low, result.measure)} to "
+            f"{format_value(result.current.high, result.measure)}"
         )
     if result.current.rate_per_1000 is not None:
         details.append(f"{result.current.rate_per_1000:.2f} per 1,000 residents")
     if result.spc and result.spc.variation != "not applicable":
         details.append(f"SPC: {result.spc.variation}")
     if result.rag:
-        details.append(f"RAG {result.rag.upper()} against {format_value(result.target, result.unit)}")
+        details.append(f"RAG {result.rag.upper()} against {format_value(result.target, result.measure)}")
     if result.provisional:
         details.append("provisional")
     if result.period != current_filters().period.label:

@@ -17,18 +17,14 @@ IMPROVEMENT, CONCERN, NEUTRAL, INK, GRID = "#0072B2", "#E69F00", "#CC79A7", "#33
 
 
 def _unit_title(kpi: Kpi) -> str:
-    return {
-        "count": "Count",
-        "percent": "Per cent",
-        "ratio": "Reoffences per reoffender",
-        "rate per 100,000": "Per 100,000 aged 10-17",
-        "rank": "Rank of 7 (1 = safest)",
-    }[kpi.unit]
+    return kpi.kind.axis_title(kpi)
 
 
-def trend_chart(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> None:
-    """The series with SPC mean and limits, special-cause points marked; a CSV of exactly the points shown."""
-    step = frame.attrs.get("step") or ("quarterly" if kpi.frequency == "quarter" else "monthly")
+def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key: str) -> None:
+    """The series with SPC mean and limits, special-cause points marked; a CSV of exactly the points shown.
+
+    ``step`` says what a point spans (``Dashboard.series_step``).
+    """
     title = f"{kpi.label}, {step}: {filters.selection.label}, to {filters.period.last.label}"
     if "suppressed" in frame and frame["suppressed"].astype(bool).any():
         withheld = ", ".join(frame.loc[frame["suppressed"].astype(bool), "period"])
@@ -46,7 +42,7 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> No
         shown.loc[shown["special_high"].astype(bool) | shown["special_low"].astype(bool), "signal"] = "special cause"
     order = list(shown["period"])
     x = alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
-    y = alt.Y("value:Q", title=_unit_title(kpi), scale=alt.Scale(zero=kpi.unit == "count"))
+    y = alt.Y("value:Q", title=_unit_title(kpi), scale=alt.Scale(zero=kpi.kind.axis_from_zero))
     line = alt.Chart(shown).mark_line(color=INK).encode(x=x, y=y)
     colour = alt.Color(
         "signal:N",
@@ -79,7 +75,7 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> No
         layers.append(alt.Chart(shown).mark_rule(color=INK, opacity=0.5).encode(x=x, y="low:Q", y2="high:Q"))
     chart = alt.layer(*layers).properties(title=title, height=300)
     st.altair_chart(chart, width="stretch")
-    if shown["mean"].isna().all() and kpi.measure != "repeat":
+    if shown["mean"].isna().all() and kpi.kind.spc_applies:
         st.caption("SPC limits need at least 12 periods with data.")
     download_csv(
         shown.drop(columns=["period_start"]), f"{kpi.key}-trend.csv", headings(filters, title), f"dl-trend-{key}"
@@ -88,15 +84,13 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> No
 
 def period_shown(kpi: Kpi, filters: Filters) -> str:
     """The period a KPI's ward figures cover: the selected quarters, or 12 months to their end for repeats."""
-    if kpi.measure == "repeat":
-        return f"12 months to {filters.period.end:%b %Y}"
-    return filters.period.label
+    return kpi.kind.period_shown(filters.period)
 
 
 def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> None:
     """Choropleth of the KPI by ward (rate per 1,000 for counts), selected wards outlined."""
-    measure = "rate_per_1000" if kpi.per_1000 else "value"
-    what = "per 1,000 residents" if kpi.per_1000 else _unit_title(kpi).lower()
+    measure = kpi.kind.map_field(kpi)
+    what = kpi.kind.map_title(kpi).lower()
     title = f"{kpi.label} by ward ({what}), {period_shown(kpi, filters)}"
     values = frame.set_index("ward_code")
     title_lines = [f"{kpi.label} by ward", f"{what}, {period_shown(kpi, filters)}"]
@@ -153,9 +147,6 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> None:
     download_csv(shown, f"{kpi.key}-map.csv", headings(filters, title), f"dl-map-{key}")
 
 
-_NUMBER_FORMAT = {"count": "%d", "percent": "%.1f", "ratio": "%.2f", "rate per 100,000": "%.1f", "rank": "%d"}
-
-
 def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> None:
     """The ranked ward table with rates and intervals, and its download."""
     title = f"{kpi.label}: wards ranked, {period_shown(kpi, filters)} (1 = best for 'better: {kpi.better}')"
@@ -180,9 +171,9 @@ def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> Non
         column_config={
             "rank": st.column_config.NumberColumn("Rank"),
             "ward_name": "Ward",
-            "value": st.column_config.NumberColumn(_unit_title(kpi), format=_NUMBER_FORMAT[kpi.unit]),
-            "low": st.column_config.NumberColumn("95% low", format=_NUMBER_FORMAT[kpi.unit]),
-            "high": st.column_config.NumberColumn("95% high", format=_NUMBER_FORMAT[kpi.unit]),
+            "value": st.column_config.NumberColumn(_unit_title(kpi), format=kpi.kind.number_format),
+            "low": st.column_config.NumberColumn("95% low", format=kpi.kind.number_format),
+            "high": st.column_config.NumberColumn("95% high", format=kpi.kind.number_format),
             "numerator": st.column_config.NumberColumn("Numerator", format="%d"),
             "denominator": st.column_config.NumberColumn("Denominator", format="%.0f"),
             "rate_per_1000": st.column_config.NumberColumn("Per 1,000", format="%.2f"),
@@ -198,7 +189,7 @@ def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> Non
 def breakdown_chart(kpi: Kpi, label: str, frame: pd.DataFrame, filters: Filters, key: str) -> None:
     """A bar chart of a breakdown (with intervals for shares), and its download."""
     title = f"{kpi.label}, {label.lower()}: {filters.selection.label}, {filters.period.label}"
-    share = frame["denominator"].notna().any() and kpi.unit == "percent"
+    share = bool(frame["denominator"].notna().any())  # the data layer gives shares within categories
     axis_title = "Per cent" if share else "Count"
     bars = (
         alt.Chart(frame)

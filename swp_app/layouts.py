@@ -26,15 +26,15 @@ def priority_page(priority: str, title: str) -> None:
     label = st.selectbox("KPI to explore", list(keys_by_label), key="kpi", bind="query-params")
     key = keys_by_label[label]
     kpi = catalogue.get(key)
-    trend_chart(kpi, board.series(key, filters), filters, key)
-    if kpi.geography == "ward" and kpi.measure != "rank":
+    trend_chart(kpi, board.series(key, filters), board.series_step(key, filters), filters, key)
+    if kpi.geography == "ward" and kpi.kind.by_ward_available:
         left, right = st.columns([3, 2])
         wards = board.by_ward(key, filters)
         with left:
             ward_map(kpi, wards, filters, key)
         with right:
             ward_table(kpi, wards, filters, key)
-    elif kpi.measure == "rank":
+    elif kpi.kind.league_table:
         rank_table(filters)
     else:
         st.info(f"{kpi.label} is a city-wide figure: partners return it for the whole city, not by ward.")
@@ -47,7 +47,7 @@ def priority_page(priority: str, title: str) -> None:
             )
         else:
             breakdown_chart(kpi, breakdown.label, frame, filters, f"{key}-{breakdown.key}")
-    if priority == "neighbourhood_crime" and kpi.measure != "rank":
+    if priority == "neighbourhood_crime" and not kpi.kind.league_table:
         st.subheader("West Midlands comparison")
         rank_table(filters)
     if not board.partner:

@@ -7,7 +7,6 @@ anything. Disclosure control for partner access is applied here too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,13 +14,13 @@ import duckdb
 import pandas as pd
 
 from swp_data.access import ANALYST, PARTNER, Access, AccessDenied
-from swp_data.calc import special
 from swp_data.calc.engine import Engine
 from swp_data.calc.grid import GridCache
 from swp_data.calc.render import format_value
 from swp_data.calc.result import KpiResult
 from swp_data.calc.selection import WardSelection, city, from_codes, ward_names
 from swp_data.disclosure.policy import PartnerPolicy
+from swp_data.kinds.rank import ranks
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period
@@ -104,31 +103,6 @@ class Dashboard:
     def _protect(self, kpi: Kpi) -> bool:
         return self.partner and kpi.sensitive
 
-    def warm(self, stop: Callable[[], bool] = lambda: False) -> None:
-        """Build every cached grid and every partner protection, so no visitor waits for them.
-
-        ``stop`` is checked between items, so the process can end cleanly part-way.
-        """
-        for kpi in catalogue.catalogue().values():
-            if stop():
-                return
-            if kpi.measure not in ("repeat", "rank"):
-                self.engine.grid(kpi)
-                for breakdown in kpi.breakdowns:
-                    self.engine.breakdown_grids(kpi, breakdown.key)
-            if not kpi.sensitive or kpi.measure in ("repeat", "rank"):
-                continue
-            tables = (
-                ["numerator"]
-                if kpi.measure in ("count", "population_rate")
-                else (["numerator", "complement"] if kpi.measure == "share" else ["numerator", "denominator"])
-            )
-            for fy in sorted({q.fy_start for q in self.engine.quarters()}):
-                for table in tables:
-                    if stop():
-                        return
-                    self.policy.year(kpi, table, fy)
-
     # -- the store ----------------------------------------------------------------------------------
     @property
     def as_of(self) -> str:
@@ -176,6 +150,13 @@ class Dashboard:
             period = self.engine.latest_available(kpi, period, filters.compare_to)[0]
         return self.policy.series(kpi, frame, filters.selection, period)
 
+    def series_step(self, key: str, filters: Filters) -> str:
+        """What one point of ``series`` spans, in words ("monthly", "yearly", "rolling 12 months ...")."""
+        kpi = catalogue.get(key)
+        if self._protect(kpi):
+            return kpi.kind.partner_series_step(kpi, filters.selection.is_city or kpi.geography == "city")
+        return kpi.kind.series_step(kpi)
+
     def by_ward(self, key: str, filters: Filters) -> pd.DataFrame:
         """The KPI in each ward for the period, ranked, with whether each ward is selected."""
         frame = self.engine.by_ward(key, filters.period)
@@ -217,7 +198,7 @@ class Dashboard:
     def wm_ranks(self, filters: Filters) -> pd.DataFrame:
         """Rates per 1,000 and ranks (1 = safest) of the 7 West Midlands CSPs by neighbourhood crime group."""
         kpi = catalogue.get("wm_safety_rank")
-        frame = special.ranks(self.engine, kpi, filters.period.start, filters.period.months[-1])
+        frame = ranks(self.engine, kpi, filters.period.start, filters.period.months[-1])
         return frame.rename(columns={"offence_group": "group"})[["group", "rank", "area", "rate_per_1000"]]
 
     # -- page tables -----------------------------------------------------------------------------------
@@ -236,7 +217,7 @@ class Dashboard:
         city_filters = Filters(city(), filters.period, filters.comparison)
         rows = []
         for kpi in catalogue.catalogue().values():
-            if kpi.geography == "city" or kpi.measure == "rank":
+            if kpi.geography == "city" or not kpi.kind.by_ward_available:
                 continue
             here = self.result(kpi.key, ward_filters, with_spc=False)
             whole = self.result(kpi.key, city_filters, with_spc=False)
@@ -250,7 +231,7 @@ class Dashboard:
                     "key": kpi.key,
                     "ward": _shown(here, rate=shown_rate),
                     "city": _shown(whole, rate=shown_rate),
-                    "measure": "per 1,000 residents" if shown_rate else kpi.unit,
+                    "measure": kpi.kind.map_title(kpi).lower() if shown_rate else kpi.unit,
                     "rank_of_20": None if rank.empty or pd.isna(rank.iloc[0]) else int(rank.iloc[0]),
                     "change": here.comparison.label if here.comparison else "no comparison",
                     "better": kpi.better,
@@ -269,7 +250,7 @@ def _shown(result: KpiResult, rate: bool = False) -> str:
     value = result.current.rate_per_1000 if rate else result.current.value
     if rate:
         return "not available" if value is None else f"{value:.2f}"
-    return format_value(value, result.unit)
+    return format_value(value, result.measure)
 
 
 def overview_row(kpi: Kpi, result: KpiResult) -> dict[str, object]:
@@ -277,13 +258,7 @@ def overview_row(kpi: Kpi, result: KpiResult) -> dict[str, object]:
     comparison = result.comparison
     change = "no comparison"
     if comparison is not None and comparison.change is not None:
-        sign = "+" if comparison.change > 0 else ""
-        amount = (
-            f"{sign}{comparison.change_percent:.1f}%"
-            if comparison.change_percent is not None and result.unit == "count"
-            else f"{sign}{format_value(comparison.change, result.unit)}"
-        )
-        change = f"{amount} ({comparison.label})"
+        change = f"{kpi.kind.format_change(comparison)} ({comparison.label})"
     elif comparison is not None:
         change = comparison.label
     return {
@@ -293,12 +268,12 @@ def overview_row(kpi: Kpi, result: KpiResult) -> dict[str, object]:
         "value": _shown(result) if result.availability != "partial" else _shown(result) + " *",
         "comparison": "suppressed"
         if result.suppressed
-        else (format_value(comparison.figure.value, result.unit) if comparison else "no comparison"),
+        else (format_value(comparison.figure.value, result.measure) if comparison else "no comparison"),
         "change": change,
         "rolling_12_months": (
             "suppressed"
             if result.suppressed
-            else format_value(result.rolling_12_months.value, result.unit)
+            else format_value(result.rolling_12_months.value, result.measure)
             if result.rolling_12_months
             else "not available"
         ),

@@ -120,6 +120,21 @@ def test_a_kpi_that_cannot_run_against_the_schema_is_refused() -> None:
         validate([_copy("hate_crime", source="nowhere")])
 
 
+def declared(key: str) -> dict[str, object]:
+    """A KPI's declaration as a dict (the unit is not declared: it follows from the kind)."""
+    return kpis.get(key).model_dump(exclude={"unit"})
+
+
 def test_declarations_check_their_own_consistency() -> None:
-    with pytest.raises(ValueError, match="percent"):
-        Kpi.model_validate(kpis.get("alcohol_related_share").model_dump() | {"unit": "count"})
+    # The unit follows from the kind, so a share in a count unit cannot even be declared.
+    assert kpis.get("alcohol_related_share").unit == "percent"
+    with pytest.raises(ValueError, match="unit"):
+        Kpi.model_validate(declared("alcohol_related_share") | {"unit": "count"})
+    with pytest.raises(ValueError, match="needs its denominator"):
+        Kpi.model_validate(declared("alcohol_related_share") | {"denominator": None})
+    with pytest.raises(ValueError, match="only counts carry a rate per 1,000"):
+        Kpi.model_validate(declared("alcohol_related_share") | {"per_1000": True})
+    with pytest.raises(ValueError, match="not a registered kind"):
+        Kpi.model_validate(declared("alcohol_related_share") | {"measure": "percentage"})
+    with pytest.raises(ValueError, match="not a page that reports KPIs"):
+        Kpi.model_validate(declared("alcohol_related_share") | {"priority": "ward_profile"})

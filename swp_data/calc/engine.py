@@ -2,8 +2,9 @@
 
 ``Engine(connection).result(key, selection, period)`` gives one ``KpiResult``;
 ``series``, ``by_ward`` and ``breakdown`` give the frames behind charts and
-tables. Additive measures come from cached grids; repeat-person measures
-(rolling 12 months) and the West Midlands rank query the store directly.
+tables. Each KPI's measure kind (``swp_data.kinds``) says how: gridded kinds are sums
+over cached ward x month grids, answered here; repeat-person measures and the West
+Midlands rank compute their own figures from the store.
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ import numpy as np
 import pandas as pd
 
 from swp_data import sql
-from swp_data.calc import special
 from swp_data.calc.grid import Axis, Grid, GridCache, store_axis
-from swp_data.calc.measures import Parts, base_result, compare, figure, value_of
 from swp_data.calc.result import Figure, KpiResult, Rag, Spc
 from swp_data.calc.selection import WardSelection, ward_names
 from swp_data.calc.spc_columns import add_spc
+from swp_data.kinds import KINDS, Parts, base_result
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter, add_months, month_end
@@ -168,11 +168,13 @@ class Engine:
         ``with_spc=False`` skips the SPC series for views that do not show it.
         """
         kpi = catalogue.get(key)
-        comparison_period = compare_to or period.year_earlier()
-        if kpi.measure == "repeat":
-            return special.repeat_result(self, kpi, selection, period, comparison_period)
-        if kpi.measure == "rank":
-            return special.rank_result(self, kpi, selection, period, comparison_period)
+        return kpi.kind.result(self, kpi, selection, period, compare_to or period.year_earlier(), with_spc)
+
+    def gridded_result(
+        self, kpi: Kpi, selection: WardSelection, period: Period, compare_to: Period, with_spc: bool
+    ) -> KpiResult:
+        """A gridded KPI's result: sums of its grid over the selection and period."""
+        comparison_period = compare_to
         if kpi.provisional_months:
             period, comparison_period, lag_note = self.latest_available(kpi, period, comparison_period)
         else:
@@ -189,14 +191,15 @@ class Engine:
             )
         then = self.parts(kpi, selection, comparison_period.start, comparison_period.months[-1])
         assert then is not None
-        current = figure(kpi, now)
+        kind = kpi.kind
+        current = kind.figure(kpi, now)
         notes = self._notes(kpi, now)
         if lag_note:
             notes.insert(0, lag_note)
         rolling_first = add_months(period.months[-1], -11)
         rolling_parts = self.parts(kpi, selection, rolling_first, period.months[-1])
-        rolling = figure(kpi, rolling_parts) if rolling_parts and rolling_parts.has_data else None
-        comparison = compare(kpi, now, then, comparison_period.label) if now.has_data else None
+        rolling = kind.figure(kpi, rolling_parts) if rolling_parts and rolling_parts.has_data else None
+        comparison = kind.compare(kpi, now, then, comparison_period.label) if now.has_data else None
         provisional = self.is_provisional(kpi, period.months[-1])
         if provisional:
             notes.append(
@@ -245,21 +248,17 @@ class Engine:
                 "needs (for example data.police.uk has no flags or victim details). They are left out, "
                 "not counted as zero."
             )
-        if parts.has_data and kpi.measure in ("share", "survey", "ratio") and parts.denominator <= 0:
-            notes.append(f"No cases in these wards and months: there is nothing to take the {kpi.unit} of.")
-        if kpi.measure == "population_rate" and not parts.population:
-            notes.append(
-                f"No population aged {kpi.population_band} is loaded for these wards, so only the count is shown."
-            )
+        empty = kpi.kind.empty_note(kpi, parts)
+        if empty:
+            notes.append(empty)
         return notes
 
     def _availability(self, kpi: Kpi, parts: Parts) -> str:
         if not parts.has_data:
             return "no data"
-        if kpi.measure in ("share", "survey", "ratio") and parts.denominator <= 0 and not parts.unknown:
+        if kpi.kind.nothing_to_divide(parts) and not parts.unknown:
             return "no data"  # nothing to take a share of in these wards and months
-        known = parts.numerator + (parts.denominator if kpi.measure != "count" else 0)
-        if parts.unknown and not known:
+        if parts.unknown and not kpi.kind.known(parts):
             return "not available"
         return "partial" if parts.unknown else "available"
 
@@ -273,10 +272,12 @@ class Engine:
     def series(self, key: str, selection: WardSelection, period: Period, points: int | None = None) -> pd.DataFrame:
         """The KPI by month (or quarter) up to the period's end, with SPC mean, limits and special causes."""
         kpi = catalogue.get(key)
-        if kpi.measure == "repeat":
-            return special.repeat_series(self, kpi, selection, period)
-        if kpi.measure == "rank":
-            return special.rank_series(self, kpi, period)
+        return kpi.kind.series(self, kpi, selection, period, points)
+
+    def gridded_series(
+        self, kpi: Kpi, selection: WardSelection, period: Period, points: int | None = None
+    ) -> pd.DataFrame:
+        """A gridded KPI by month (or quarter) up to the period's end, with SPC columns."""
         if kpi.provisional_months:
             period = self.latest_available(kpi, period, period.year_earlier())[0]
         rows = self._rows(kpi, selection)
@@ -302,17 +303,14 @@ class Engine:
             assert parts is not None
             if not parts.has_data and not records:
                 continue  # before the source began
-            value = value_of(kpi, parts) if parts.has_data else None
-            low = high = None
-            if value is not None and kpi.measure in ("share", "survey"):
-                shown = figure(kpi, parts)
-                low, high = shown.low, shown.high
+            value = kpi.kind.value(kpi, parts) if parts.has_data else None
+            low, high = kpi.kind.series_interval(kpi, parts) if value is not None else (None, None)
             records.append(
                 {
                     "period_start": start,
                     "period": label,
                     "numerator": parts.numerator,
-                    "denominator": parts.denominator if kpi.measure != "count" else None,
+                    "denominator": kpi.kind.series_denominator(parts),
                     "value": value,
                     "low": low,
                     "high": high,
@@ -323,7 +321,6 @@ class Engine:
             records.pop()  # after the source's latest data (reoffending lags): not part of the series
         frame = pd.DataFrame(records, columns=[*columns[:5], "low", "high", "provisional"])
         add_spc(frame, kpi.direction)
-        frame.attrs["step"] = "quarterly" if kpi.frequency == "quarter" else "monthly"
         return frame
 
     def is_provisional(self, kpi: Kpi, last_month: date) -> bool:
@@ -357,35 +354,36 @@ class Engine:
     def by_ward(self, key: str, period: Period) -> pd.DataFrame:
         """The KPI for each of the 20 wards in the period, ranked (1 = best for the desired direction)."""
         kpi = catalogue.get(key)
-        if kpi.measure == "repeat":
-            frame = special.repeat_by_ward(self, kpi, period)
-        elif kpi.geography == "city" or kpi.measure == "rank":
+        frame = kpi.kind.by_ward(self, kpi, period)
+        if frame is None:
             return pd.DataFrame(columns=["ward_code", "ward_name", "value"])
-        else:
-            names = ward_names()
-            records = []
-            for code in self.axis.wards:
-                selection = WardSelection((code,), names[code], "ward")
-                parts = self.parts(kpi, selection, period.start, period.months[-1])
-                assert parts is not None
-                shown = figure(kpi, parts)
-                records.append(
-                    {
-                        "ward_code": code,
-                        "ward_name": names[code],
-                        "value": shown.value,
-                        "numerator": shown.numerator,
-                        "denominator": shown.denominator,
-                        "low": shown.low,
-                        "high": shown.high,
-                        "rate_per_1000": shown.rate_per_1000,
-                    }
-                )
-            frame = pd.DataFrame(records)
-        score = frame["rate_per_1000"] if kpi.per_1000 and "rate_per_1000" in frame else frame["value"]
+        score = kpi.kind.ranking_score(kpi, frame)
         ascending = kpi.direction != "up"
         frame["rank"] = score.rank(ascending=ascending, method="min").astype("Int64")
         return frame.sort_values(["rank", "ward_name"], ignore_index=True)
+
+    def gridded_by_ward(self, kpi: Kpi, period: Period) -> pd.DataFrame:
+        """A gridded KPI in each of the 20 wards for the period."""
+        names = ward_names()
+        records = []
+        for code in self.axis.wards:
+            selection = WardSelection((code,), names[code], "ward")
+            parts = self.parts(kpi, selection, period.start, period.months[-1])
+            assert parts is not None
+            shown = kpi.kind.figure(kpi, parts)
+            records.append(
+                {
+                    "ward_code": code,
+                    "ward_name": names[code],
+                    "value": shown.value,
+                    "numerator": shown.numerator,
+                    "denominator": shown.denominator,
+                    "low": shown.low,
+                    "high": shown.high,
+                    "rate_per_1000": shown.rate_per_1000,
+                }
+            )
+        return pd.DataFrame(records)
 
     def breakdown(self, key: str, breakdown_key: str, selection: WardSelection, period: Period) -> pd.DataFrame:
         """The KPI split by a category, for a selection and period (count, share of total or rate within)."""
@@ -401,8 +399,9 @@ class Engine:
             records.append({"category": category, "numerator": num, "denominator": den})
         frame = pd.DataFrame(records, columns=["category", "numerator", "denominator"])
         if frame["denominator"].notna().any():
+            share = KINDS["share"]  # a breakdown with a denominator is a share within each category
             shares = [
-                figure(replace_measure(kpi, "share"), Parts(n, d or 0))
+                share.figure(kpi, Parts(n, d or 0))
                 for n, d in zip(frame["numerator"], frame["denominator"], strict=True)
             ]
         else:
@@ -412,11 +411,6 @@ class Engine:
         frame["low"] = [s.low for s in shares]
         frame["high"] = [s.high for s in shares]
         return frame
-
-
-def replace_measure(kpi: Kpi, measure: str) -> Kpi:
-    """The same KPI read as another measure (a breakdown's share within each category)."""
-    return kpi.model_copy(update={"measure": measure, "unit": "percent", "per_1000": False})
 
 
 def rag_rating(value: float, target: float, direction: str) -> Rag | None:

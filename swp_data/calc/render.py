@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from swp_data.calc.result import KpiResult
+from swp_data.kinds import kind
 
-_UNIT_SUFFIX = {"percent": "%", "rate per 100,000": " per 100,000", "ratio": "", "count": "", "rank": ""}
 
-
-def format_value(value: float | None, unit: str) -> str:
-    """A value in its unit, rounded for reading."""
-    if value is None:
-        return "not available"
-    if unit == "count":
-        return f"{value:,.0f}"
-    if unit == "rank":
-        return f"{value:.0f} of 7"
-    return f"{value:,.1f}{_UNIT_SUFFIX.get(unit, '')}" if unit != "ratio" else f"{value:.2f}"
+def format_value(value: float | None, measure: str) -> str:
+    """A value of a measure kind (``result.measure``) in its unit, rounded for reading."""
+    return kind(measure).format(value)
 
 
 def describe(result: KpiResult) -> str:
@@ -25,31 +18,30 @@ def describe(result: KpiResult) -> str:
     if result.suppressed:
         lines.append(f"  value: {result.shown_as} ({result.suppression_note})")
     else:
-        value = format_value(current.value, result.unit)
+        value = format_value(current.value, result.measure)
         parts = []
-        if current.denominator is not None and result.unit in ("percent", "ratio"):
+        if current.denominator is not None and kind(result.measure).shows_parts:
             parts.append(f"{current.numerator:,.0f} of {current.denominator:,.0f}")
         if current.low is not None and current.high is not None:
-            parts.append(
-                f"95% interval {format_value(current.low, result.unit)} to {format_value(current.high, result.unit)}"
-            )
+            low, high = format_value(current.low, result.measure), format_value(current.high, result.measure)
+            parts.append(f"95% interval {low} to {high}")
         if current.rate_per_1000 is not None:
             parts.append(f"{current.rate_per_1000:.2f} per 1,000 residents")
         lines.append(f"  value: {value}" + (f" ({'; '.join(parts)})" if parts else ""))
     if result.comparison:
         comparison = result.comparison
         lines.append(
-            f"  vs {comparison.period_label}: {format_value(comparison.figure.value, result.unit)} -> "
+            f"  vs {comparison.period_label}: {format_value(comparison.figure.value, result.measure)} -> "
             f"{comparison.label}"
             + (f" (p = {comparison.p_value:.3f}, {comparison.test})" if comparison.p_value is not None else "")
         )
     if result.rolling_12_months and result.rolling_label:
-        lines.append(f"  {result.rolling_label}: {format_value(result.rolling_12_months.value, result.unit)}")
+        lines.append(f"  {result.rolling_label}: {format_value(result.rolling_12_months.value, result.measure)}")
     if result.spc:
         lines.append(f"  SPC: {result.spc.variation}" + (f" ({result.spc.reason})" if result.spc.reason else ""))
     if result.target is not None:
         lines.append(
-            f"  target/baseline: {format_value(result.target, result.unit)} -> {result.rag} ({result.target_note})"
+            f"  target/baseline: {format_value(result.target, result.measure)} -> {result.rag} ({result.target_note})"
         )
     lines.append(f"  better: {result.better}; availability: {result.availability}")
     lines += [f"  note: {note}" for note in result.notes]

@@ -63,6 +63,7 @@ class KpiResult(BaseModel):
 
     key: str
     label: str
+    measure: str  # the kind of measure (swp_data.kinds): how to read, test and label the figures
     unit: str
     direction: str
     better: str

@@ -38,7 +38,7 @@ def kpi_table(board: Dashboard, key: str, filters: Filters, by: By) -> pd.DataFr
             )
         return pd.DataFrame(rows)
     kpi = catalogue.get(key)
-    if kpi.frequency == "quarter" or kpi.measure in ("repeat", "rank"):
+    if kpi.frequency == "quarter" or not kpi.kind.monthly:
         raise ValueError(f"{key} is reported by quarter (or over rolling 12 months), not by month: use --by quarter")
     if board.partner and kpi.sensitive:
         raise ValueError(f"monthly figures of {key} are not published for partners (small numbers): use --by quarter")

@@ -20,62 +20,23 @@ across wards or windows, so differencing cannot isolate one: they get the primar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from swp_data.calc import measures
-from swp_data.calc.measures import no_comparison
 from swp_data.calc.result import Figure, KpiResult, Spc
 from swp_data.calc.selection import WardSelection, load_ward_groups, ward_names
 from swp_data.calc.spc_columns import add_spc
-from swp_data.disclosure.protect import Key, Protection, is_primary
+from swp_data.disclosure.cells import SUPPRESSION_NOTE, WITHHELD, Cell, combine
+from swp_data.disclosure.protect import Key, Protection
 from swp_data.disclosure.published import CITY, category, group, protect_year, quarter, ward
+from swp_data.kinds.base import no_comparison
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter
 
 if TYPE_CHECKING:
     from swp_data.calc.engine import Engine
-
-SUPPRESSED = "<5"
-WITHHELD = "[c]"
-SUPPRESSION_NOTE = (
-    "Suppressed for partners: counts from 1 to {t} are shown as <{n}, and other figures are withheld ([c]) "
-    "where they would let a small count be worked out by subtraction."
-)
-COUNT_MEASURES = ("count", "population_rate")
-SHARE_MEASURES = ("share", "ratio")
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A partner-facing count: its value if shown, or how it is withheld."""
-
-    value: float | None
-    status: str  # 'shown' | 'primary' | 'secondary' | 'withheld' | 'unpublished'
-
-    @property
-    def shown(self) -> bool:
-        """Whether partners may see it."""
-        return self.status == "shown"
-
-    @property
-    def label(self) -> str:
-        """What partners see in its place."""
-        return {"primary": SUPPRESSED, "unpublished": "not published"}.get(self.status, WITHHELD)
-
-
-def _combine(cells: list[Cell]) -> Cell:
-    """A sum of cells: shown only if every cell is; otherwise withheld, never '<5' (it is no single small count)."""
-    if not cells:
-        return Cell(None, "unpublished")
-    if all(c.shown for c in cells):
-        return Cell(float(sum(c.value or 0 for c in cells)), "shown")
-    if len(cells) == 1:
-        return cells[0]
-    return Cell(None, "unpublished" if any(c.status == "unpublished" for c in cells) else "secondary")
 
 
 class PartnerPolicy:
@@ -140,7 +101,7 @@ class PartnerPolicy:
 
     def count_breakdown(self, kpi: Kpi) -> str | None:
         """The breakdown whose categories add up to the KPI's count (the one partners may see, city-wide)."""
-        if kpi.measure != "count" or not kpi.breakdowns:
+        if not kpi.kind.breakdowns_add_up() or not kpi.breakdowns:
             return None
         return kpi.breakdowns[0].key
 
@@ -168,7 +129,7 @@ class PartnerPolicy:
                 position = {code: i for i, code in enumerate(self.engine.axis.wards)}
                 keys = [ward(position[code]) for code in selection.wards]
             parts += [Cell(float(values[k]), protection.status[k]) for k in keys]
-        return _combine(parts)
+        return combine(parts)
 
     def category_cells(self, kpi: Kpi, period: Period) -> dict[str, Cell]:
         """City-wide cells per category of the KPI's count breakdown."""
@@ -190,32 +151,23 @@ class PartnerPolicy:
                     else [("BQ", k, available.index(q)) for q in present]
                 )
                 cells[name] += [Cell(float(values[key]), protection.status[key]) for key in keys]
-        return {name: _combine(parts) for name, parts in cells.items()}
+        return {name: combine(parts) for name, parts in cells.items()}
 
     # -- figures ---------------------------------------------------------------------------------------
     def figure(self, kpi: Kpi, shown: Figure, selection: WardSelection, period: Period) -> tuple[Figure, Cell]:
-        """The partner-facing version of a figure, and the cell that decided it."""
-        if kpi.measure == "repeat":
-            return self._repeat_figure(shown, kpi.zero_disclosive)
-        if kpi.measure in COUNT_MEASURES:
-            cell = self.cell(kpi, "numerator", selection, period)
-            if cell.shown:
-                return shown, cell
-            return Figure(value=None, suppressed=True), cell
-        tables = ("numerator", "complement") if kpi.measure == "share" else ("numerator", "denominator")
+        """The partner-facing version of a figure, and the cell that decided it (the KPI's kind decides how)."""
+        return kpi.kind.partner_figure(self, kpi, shown, selection, period)  # type: ignore[return-value]
+
+    def cell_figure(self, kpi: Kpi, shown: Figure, selection: WardSelection, period: Period) -> tuple[Figure, Cell]:
+        """A figure built on protected cells (the kind's disclosure tables): shown only when every cell is."""
+        tables = kpi.kind.disclosure_tables
         cells = [self.cell(kpi, t, selection, period) for t in tables]
         decisive = next((c for c in cells if not c.shown), cells[0])
-        if all(c.shown for c in cells):
-            return Figure(value=shown.value), decisive  # the rate alone: no counts, no interval
-        return Figure(value=None, suppressed=True), decisive
-
-    def _repeat_figure(self, shown: Figure, zero_disclosive: bool = True) -> tuple[Figure, Cell]:
-        numerator, denominator = shown.numerator or 0, shown.denominator or 0
-        small = any(is_primary(v, self.threshold, zero_disclosive) for v in (numerator, denominator - numerator))
-        small = small or is_primary(denominator, self.threshold, False)
-        if small:
-            return Figure(value=None, suppressed=True), Cell(None, "primary")
-        return Figure(value=shown.value), Cell(shown.value, "shown")
+        if not all(c.shown for c in cells):
+            return Figure(value=None, suppressed=True), decisive
+        if kpi.kind.publishes_count:
+            return shown, decisive
+        return Figure(value=shown.value), decisive  # the rate alone: no counts, no interval
 
     def result(
         self, kpi: Kpi, result: KpiResult, selection: WardSelection, period: Period, before: Period
@@ -230,13 +182,13 @@ class PartnerPolicy:
             else:
                 comparison = result.comparison.model_copy(update={"figure": previous})
         rolling = None
-        if result.rolling_12_months is not None and kpi.measure != "repeat":
+        if kpi.kind.partner_rolling_is_current():
+            rolling = current
+        elif result.rolling_12_months is not None:
             last = period.last
             rolling_period = Period(last.shift(-3), last)
             rolling_figure, _ = self.figure(kpi, result.rolling_12_months, selection, rolling_period)
             rolling = None if rolling_figure.suppressed else rolling_figure
-        elif kpi.measure == "repeat":
-            rolling = current
         notes = [n for n in result.notes if "records could not be counted" not in n]
         if len(notes) < len(result.notes):
             notes.append("Some records could not be counted: their source does not record what this KPI needs.")
@@ -264,26 +216,11 @@ class PartnerPolicy:
         return result.model_copy(update=update)
 
     def series(self, kpi: Kpi, frame: pd.DataFrame, selection: WardSelection, period: Period) -> pd.DataFrame:
-        """A trend partners may see: quarterly for the city, yearly for wards, small values withheld."""
-        if kpi.measure == "repeat":
-            rows = []
-            for _, row in frame.iterrows():
-                figure, _ = self._repeat_figure(
-                    Figure(value=row["value"], numerator=row["numerator"], denominator=row["denominator"]),
-                    kpi.zero_disclosive,
-                )
-                rows.append(
-                    {
-                        **row.to_dict(),
-                        "value": figure.value,
-                        "numerator": None,
-                        "denominator": None,
-                        "suppressed": figure.suppressed,
-                    }
-                )
-            out = pd.DataFrame(rows, columns=[*frame.columns, "suppressed"])
-            out.attrs["step"] = frame.attrs.get("step", "")
-            return out
+        """A trend partners may see (the KPI's kind decides how)."""
+        return kpi.kind.partner_series(self, kpi, frame, selection, period)
+
+    def cell_series(self, kpi: Kpi, frame: pd.DataFrame, selection: WardSelection, period: Period) -> pd.DataFrame:
+        """A trend of protected cells: quarterly for the city, yearly for wards, small values withheld."""
         city_level = selection.is_city or kpi.geography == "city"
         steps: list[tuple[str, Period]] = []
         last = period.last
@@ -301,7 +238,7 @@ class PartnerPolicy:
             parts = self.engine.parts(kpi, selection, span.start, span.months[-1])
             if parts is None or not parts.has_data:
                 continue
-            figure, _ = self.figure(kpi, measures.figure(kpi, parts), selection, span)
+            figure, _ = self.figure(kpi, kpi.kind.figure(kpi, parts), selection, span)
             records.append(
                 {
                     "period_start": span.start,
@@ -330,7 +267,6 @@ class PartnerPolicy:
             ],
         )
         add_spc(out, kpi.direction)
-        out.attrs["step"] = "quarterly" if city_level else "yearly"
         return out
 
     def by_ward(self, kpi: Kpi, frame: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -354,7 +290,7 @@ class PartnerPolicy:
                 {
                     **row.to_dict(),
                     "value": figure.value,
-                    "numerator": figure.value if kpi.measure in COUNT_MEASURES else None,
+                    "numerator": figure.value if kpi.kind.publishes_count else None,
                     "denominator": None,
                     "low": None,
                     "high": None,
@@ -363,7 +299,7 @@ class PartnerPolicy:
                 }
             )
         out = pd.DataFrame(rows)
-        score = out["rate_per_1000"] if kpi.per_1000 else out["value"]
+        score = kpi.kind.ranking_score(kpi, out)
         out["rank"] = score.rank(ascending=kpi.direction != "up", method="min").astype("Int64")
         return out.sort_values(["rank", "ward_name"], na_position="last", ignore_index=True)
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
+from swp_data.kinds import KINDS, MeasureKind, Unit
 from swp_data.site import PRIORITIES
 
 Direction = Literal["up", "down", "neutral"]
-Measure = Literal["count", "share", "ratio", "survey", "population_rate", "repeat", "rank"]
-Unit = Literal["count", "percent", "ratio", "rate per 100,000", "rank"]
 
 
 class Target(BaseModel):
@@ -53,8 +52,7 @@ class Kpi(BaseModel):
     priority: str = Field(description="The page it is reported on (a key of swp_data.site.PRIORITIES).")
     definition: str
     source: str
-    measure: Measure
-    unit: Unit
+    measure: str = Field(description="Its kind of measure: a key of swp_data.kinds.KINDS.")
     numerator: str
     denominator: str | None = None
     direction: Direction
@@ -88,17 +86,31 @@ class Kpi(BaseModel):
             raise ValueError(f"priority {value!r} is not a page that reports KPIs ({', '.join(PRIORITIES)})")
         return value
 
+    @field_validator("measure")
+    @classmethod
+    def _known_measure(cls, value: str) -> str:
+        if value not in KINDS:
+            raise ValueError(f"measure {value!r} is not a registered kind ({', '.join(KINDS)})")
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Kpi:
-        if self.measure in ("share", "survey") and self.unit != "percent":
-            raise ValueError(f"{self.key}: a {self.measure} is reported in percent")
-        if self.measure in ("share", "ratio", "survey", "repeat") and not self.denominator:
+        if self.kind.needs_denominator and not self.denominator:
             raise ValueError(f"{self.key}: a {self.measure} needs its denominator described")
-        if self.measure == "population_rate" and self.unit != "rate per 100,000":
-            raise ValueError(f"{self.key}: population rates are per 100,000")
-        if self.per_1000 and self.measure != "count":
+        if self.per_1000 and not self.kind.per_1000_allowed:
             raise ValueError(f"{self.key}: only counts carry a rate per 1,000")
         return self
+
+    @property
+    def kind(self) -> MeasureKind:
+        """The kind of measure: how the figure, its test, interval, series, disclosure and labels work."""
+        return KINDS[self.measure]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def unit(self) -> Unit:
+        """The unit, which follows from the kind."""
+        return self.kind.unit
 
     @property
     def zero_disclosive(self) -> bool:

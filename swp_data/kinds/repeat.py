@@ -1,4 +1,4 @@
-"""Measures that are not sums over wards and months: repeat people over 12 months, and the WM rank.
+"""Repeat measures: people (or places) with ``threshold``+ incidents in the 12 months to a period's end.
 
 A repeat measure counts people (victims, offenders, callers) or places with at
 least ``threshold`` incidents in the 12 months to a period's end, within the
@@ -9,20 +9,24 @@ change is tested between non-overlapping windows a year apart.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from swp_data.calc.measures import Parts, base_result, compare, figure
-from swp_data.calc.result import Comparison, Figure, KpiResult, Spc
+from swp_data.calc.result import Figure, KpiResult, Spc
 from swp_data.calc.selection import WardSelection, ward_names
 from swp_data.calc.spc_columns import no_spc
-from swp_data.kpis.model import Kpi
+from swp_data.disclosure.cells import Cell
+from swp_data.disclosure.protect import is_primary
+from swp_data.kinds.base import EngineView, Parts, PolicyView, Unit, base_result, register
+from swp_data.kinds.gridded import Share
 from swp_data.periods import Period, add_months, month_end
 
 if TYPE_CHECKING:
-    from swp_data.calc.engine import Engine
+    from swp_data.kpis.model import Kpi
+
+Engine = EngineView
 
 WINDOW_MONTHS = 12
 ROLLING_SPC_REASON = (
@@ -150,11 +154,11 @@ def repeat_result(engine: Engine, kpi: Kpi, selection: WardSelection, period: Pe
     windows = [_window(period.months[-1]), _window(before.months[-1])]
     counts = repeat_counts(engine, kpi, selection.wards, windows)
     now, then = _parts(counts, 0), _parts(counts, 1)
-    current = figure(kpi, now)
+    current = kpi.kind.figure(kpi, now)
     label = f"12 months to {month_end(windows[0][1]):%b %Y}"
     comparison = None
     if now.has_data:
-        comparison = compare(kpi, now, then, f"12 months to {month_end(windows[1][1]):%b %Y}")
+        comparison = kpi.kind.compare(kpi, now, then, f"12 months to {month_end(windows[1][1]):%b %Y}")
     notes = [f"Measured over the {label}: a person counts as a repeat with {kpi.threshold} or more incidents."]
     return base_result(kpi, selection.label, period.label).model_copy(
         update=dict(
@@ -184,14 +188,13 @@ def repeat_series(engine: Engine, kpi: Kpi, selection: WardSelection, period: Pe
                     "period": f"12 months to {month_end(quarter.end):%b %Y}",
                     "numerator": parts.numerator,
                     "denominator": parts.denominator,
-                    "value": figure(kpi, parts).value,
+                    "value": kpi.kind.figure(kpi, parts).value,
                 }
             )
     frame = pd.DataFrame(records, columns=["period_start", "period", "numerator", "denominator", "value"])
     frame["low"], frame["high"] = None, None
     no_spc(frame)
     frame["provisional"] = False
-    frame.attrs["step"] = "rolling 12 months, at each quarter end"
     return frame
 
 
@@ -202,7 +205,7 @@ def repeat_by_ward(engine: Engine, kpi: Kpi, period: Period) -> pd.DataFrame:
     records = []
     for code in engine.axis.wards:
         rows = counts[counts["ward_code"] == code]
-        shown = figure(kpi, Parts(float(rows["numerator"].sum()), float(rows["denominator"].sum())))
+        shown = kpi.kind.figure(kpi, Parts(float(rows["numerator"].sum()), float(rows["denominator"].sum())))
         records.append(
             {
                 "ward_code": code,
@@ -218,95 +221,88 @@ def repeat_by_ward(engine: Engine, kpi: Kpi, period: Period) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
-# -- West Midlands rank ------------------------------------------------------------------------------------
-NEIGHBOURHOOD_TOTAL = "all neighbourhood crime"
-HOME_AREA = "Wolverhampton"
+@register
+class Repeat(Share):
+    """The share of people with ``threshold``+ incidents among everyone with any, over 12 months.
 
+    People do not add up across wards or windows, so it is not gridded: each selection and
+    window is counted from the incidents. Consecutive windows overlap, so there is no SPC;
+    partners get the primary rule only (differencing cannot isolate a person).
+    """
 
-def ranks(engine: Engine, kpi: Kpi, first: date, last: date) -> pd.DataFrame:
-    """Each area's rate per 1,000 and rank (1 = lowest rate) by offence group and for the total."""
-    frame: pd.DataFrame = engine.cache.get(
-        (engine.version, "rank", kpi.key), lambda: engine.connection.execute(kpi.sql).df()
-    )  # type: ignore[assignment]
-    months = pd.to_datetime(frame["month"]).dt.date
-    window = frame[(months >= first) & (months <= last)]
-    if window.empty:
-        return pd.DataFrame(columns=["area", "offence_group", "rate_per_1000", "rank"])
-    rates = (
-        window.groupby(["area", "offence_group"])
-        .agg(count=("count", "sum"), population=("population", "max"))
-        .reset_index()
-    )
-    rates["rate_per_1000"] = rates["count"] / rates["population"] * 1000
-    total = rates.groupby("area", as_index=False)["rate_per_1000"].sum().assign(offence_group=NEIGHBOURHOOD_TOTAL)
-    rates = pd.concat([rates[["area", "offence_group", "rate_per_1000"]], total], ignore_index=True)
-    rates["rank"] = rates.groupby("offence_group")["rate_per_1000"].rank(method="min").astype(int)
-    return rates.sort_values(["offence_group", "rank"], ignore_index=True)
+    name = "repeat"
+    unit: ClassVar[Unit] = "percent"
+    columns = ("person", "ward_code", "month")
+    gridded = False
+    monthly = False
+    spc_applies = False
 
+    def period_shown(self, period: Period) -> str:
+        """The 12 months to the period's end."""
+        return f"12 months to {period.end:%b %Y}"
 
-def _home_rank(table: pd.DataFrame) -> float | None:
-    row = table[(table["area"] == HOME_AREA) & (table["offence_group"] == NEIGHBOURHOOD_TOTAL)]
-    return None if row.empty else float(row["rank"].iloc[0])
+    def result(
+        self, engine: EngineView, kpi: Kpi, selection: WardSelection, period: Period, compare_to: Period, with_spc: bool
+    ) -> KpiResult:
+        """The 12 months to the period's end against the 12 months to the comparison period's end."""
+        return repeat_result(engine, kpi, selection, period, compare_to)
 
+    def series(
+        self, engine: EngineView, kpi: Kpi, selection: WardSelection, period: Period, points: int | None
+    ) -> pd.DataFrame:
+        """The rolling share at each of the last 8 quarter ends (a trend, not an SPC chart)."""
+        return repeat_series(engine, kpi, selection, period)
 
-def rank_result(engine: Engine, kpi: Kpi, selection: WardSelection, period: Period, before: Period) -> KpiResult:
-    """Wolverhampton's rank among the 7 CSPs for neighbourhood crime in the period (city-wide only)."""
-    base = base_result(kpi, selection.label, period.label).model_copy(
-        update={
-            "spc": Spc(variation="not applicable", reason="A rank is not a measured quantity; SPC does not apply."),
-        }
-    )
-    if not selection.is_city:
-        return base.model_copy(
-            update={
-                "availability": "city only",
-                "notes": ["A city-wide comparison with the other West Midlands CSPs: select the whole city to see it."],
-            }
-        )
-    now = _home_rank(ranks(engine, kpi, period.start, period.months[-1]))
-    then = _home_rank(ranks(engine, kpi, before.start, before.months[-1]))
-    if now is None:
-        return base.model_copy(update={"availability": "no data"})
-    comparison = None
-    if then is not None:
-        change = now - then
-        comparison = Comparison(
-            period_label=before.label,
-            figure=Figure(value=then),
-            change=change,
-            change_percent=None,
-            p_value=None,
-            significant=None,
-            test="not tested (ranks)",
-            label="not tested",
-        )
-    return base.model_copy(
-        update={
-            "current": Figure(value=now),
-            "comparison": comparison,
-            "notes": ["1 = the lowest rate per 1,000 residents of the 7 West Midlands CSPs."],
-        }
-    )
+    def by_ward(self, engine: EngineView, kpi: Kpi, period: Period) -> pd.DataFrame | None:
+        """The share within each ward."""
+        return repeat_by_ward(engine, kpi, period)
 
+    def partner_figure(
+        self, policy: PolicyView, kpi: Kpi, shown: Figure, selection: WardSelection, period: Period
+    ) -> tuple[Figure, object]:
+        """The primary rule on the people counted, the repeats and the others: the rate alone, or suppressed."""
+        return primary_only(shown, policy.threshold, kpi.zero_disclosive)
 
-def rank_series(engine: Engine, kpi: Kpi, period: Period) -> pd.DataFrame:
-    """Wolverhampton's rank for each of the last 8 quarters."""
-    records = []
-    for quarter in (period.last.shift(-i) for i in reversed(range(8))):
-        rank = _home_rank(ranks(engine, kpi, quarter.start, quarter.months[-1]))
-        if rank is not None:
-            records.append(
+    def partner_series(
+        self, policy: PolicyView, kpi: Kpi, frame: pd.DataFrame, selection: WardSelection, period: Period
+    ) -> pd.DataFrame:
+        """Each rolling point under the primary rule, without its counts."""
+        rows = []
+        for _, row in frame.iterrows():
+            figure, _ = primary_only(
+                Figure(value=row["value"], numerator=row["numerator"], denominator=row["denominator"]),
+                policy.threshold,
+                kpi.zero_disclosive,
+            )
+            rows.append(
                 {
-                    "period_start": quarter.start,
-                    "period": quarter.label,
+                    **row.to_dict(),
+                    "value": figure.value,
                     "numerator": None,
                     "denominator": None,
-                    "value": rank,
+                    "suppressed": figure.suppressed,
                 }
             )
-    frame = pd.DataFrame(records, columns=["period_start", "period", "numerator", "denominator", "value"])
-    frame["low"], frame["high"] = None, None
-    no_spc(frame)
-    frame["provisional"] = False
-    frame.attrs.setdefault("step", "quarterly")
-    return frame
+        return pd.DataFrame(rows, columns=[*frame.columns, "suppressed"])
+
+    def partner_rolling_is_current(self) -> bool:
+        """The figure is itself a rolling 12 months."""
+        return True
+
+    def series_step(self, kpi: Kpi) -> str:
+        """Rolling windows at quarter ends."""
+        return "rolling 12 months, at each quarter end"
+
+    def partner_series_step(self, kpi: Kpi, city_level: bool) -> str:
+        """Partners see the same rolling points."""
+        return self.series_step(kpi)
+
+
+def primary_only(shown: Figure, threshold: int, zero_disclosive: bool = True) -> tuple[Figure, Cell]:
+    """A repeat figure under the primary rule: suppressed if repeats, non-repeats or everyone are small."""
+    numerator, denominator = shown.numerator or 0, shown.denominator or 0
+    small = any(is_primary(v, threshold, zero_disclosive) for v in (numerator, denominator - numerator))
+    small = small or is_primary(denominator, threshold, False)
+    if small:
+        return Figure(value=None, suppressed=True), Cell(None, "primary")
+    return Figure(value=shown.value), Cell(shown.value, "shown")

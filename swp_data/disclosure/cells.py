@@ -1,0 +1,41 @@
+"""A partner-facing count: shown, or how it is withheld; and sums of such cells."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SUPPRESSED = "<5"
+WITHHELD = "[c]"
+SUPPRESSION_NOTE = (
+    "Suppressed for partners: counts from 1 to {t} are shown as <{n}, and other figures are withheld ([c]) "
+    "where they would let a small count be worked out by subtraction."
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A partner-facing count: its value if shown, or how it is withheld."""
+
+    value: float | None
+    status: str  # 'shown' | 'primary' | 'secondary' | 'withheld' | 'unpublished'
+
+    @property
+    def shown(self) -> bool:
+        """Whether partners may see it."""
+        return self.status == "shown"
+
+    @property
+    def label(self) -> str:
+        """What partners see in its place."""
+        return {"primary": SUPPRESSED, "unpublished": "not published"}.get(self.status, WITHHELD)
+
+
+def combine(cells: list[Cell]) -> Cell:
+    """A sum of cells: shown only if every cell is; otherwise withheld, never '<5' (it is no single small count)."""
+    if not cells:
+        return Cell(None, "unpublished")
+    if all(c.shown for c in cells):
+        return Cell(float(sum(c.value or 0 for c in cells)), "shown")
+    if len(cells) == 1:
+        return cells[0]
+    return Cell(None, "unpublished" if any(c.status == "unpublished" for c in cells) else "secondary")

@@ -1,0 +1,275 @@
+"""Kinds summed over ward x month grids: counts, shares, survey proportions, ratios, population rates."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import pandas as pd
+
+from swp_data.calc.result import Comparison, Figure
+from swp_data.kinds.base import GRID_COLUMNS, MeasureKind, Parts, Unit, register
+from swp_data.stats import intervals
+from swp_data.stats.tests_of_change import poisson_e_test, two_proportion_test
+
+if TYPE_CHECKING:
+    from swp_data.kpis.model import Kpi
+
+
+def _signed(text: str, change: float) -> str:
+    return ("+" if change > 0 else "") + text
+
+
+@register
+class Count(MeasureKind):
+    """Records meeting a condition (optionally also per 1,000 residents); Poisson interval and E-test."""
+
+    name = "count"
+    unit: ClassVar[Unit] = "count"
+    axis_from_zero = True
+    number_format = "%d"
+    publishes_count = True
+    per_1000_allowed = True
+
+    def figure(self, kpi: Kpi, parts: Parts) -> Figure:
+        """The count, its exact Poisson 95% interval and, where declared, its rate per 1,000."""
+        num = parts.numerator
+        low, high = intervals.poisson_interval(round(num))
+        rate = num / parts.population * 1000 if kpi.per_1000 and parts.population else None
+        return Figure(value=num, numerator=num, low=low, high=high, rate_per_1000=rate)
+
+    def value(self, kpi: Kpi, parts: Parts) -> float | None:
+        """The count."""
+        return parts.numerator
+
+    def series_denominator(self, parts: Parts) -> float | None:
+        """A count has no denominator."""
+        return None
+
+    def known(self, parts: Parts) -> float:
+        """Records counted."""
+        return parts.numerator
+
+    def change_test(self, kpi: Kpi, now: Parts, then: Parts) -> tuple[float | None, str]:
+        """The exact Poisson E-test of two counts over equal exposure."""
+        return poisson_e_test(round(now.numerator), round(then.numerator)), "Poisson E-test"
+
+    def ranking_score(self, kpi: Kpi, frame: pd.DataFrame) -> pd.Series:
+        """Rate per 1,000 where declared (wards differ in size), else the count."""
+        return frame["rate_per_1000"] if kpi.per_1000 and "rate_per_1000" in frame else frame["value"]
+
+    def breakdowns_add_up(self) -> bool:
+        """A count's categories add up to it."""
+        return True
+
+    def format(self, value: float | None) -> str:
+        """Whole numbers with thousands separators."""
+        return "not available" if value is None else f"{value:,.0f}"
+
+    def format_change(self, comparison: Comparison) -> str:
+        """The change in per cent of the comparison figure."""
+        if comparison.change is None:
+            return comparison.label
+        if comparison.change_percent is not None:
+            return _signed(f"{comparison.change_percent:.1f}%", comparison.change)
+        return _signed(self.format(comparison.change), comparison.change)
+
+    def format_change_amount(self, change: float) -> str:
+        """The change in records, for a card."""
+        return f"{change:+,.0f}"
+
+    def axis_title(self, kpi: Kpi) -> str:
+        """'Count'."""
+        return "Count"
+
+    def map_field(self, kpi: Kpi) -> str:
+        """Wards are coloured by their rate per 1,000 where declared, else by the count."""
+        return "rate_per_1000" if kpi.per_1000 else "value"
+
+    def map_title(self, kpi: Kpi) -> str:
+        """'Per 1,000 residents' or 'Count'."""
+        return "Per 1,000 residents" if kpi.per_1000 else "Count"
+
+
+class _Proportion(MeasureKind):
+    """Shared by shares and survey proportions: percentages with a Wilson interval."""
+
+    unit: ClassVar[Unit] = "percent"
+    needs_denominator = True
+    divides = True
+    shows_parts = True
+    disclosure_tables = ("numerator", "complement")
+
+    def value(self, kpi: Kpi, parts: Parts) -> float | None:
+        """The percentage."""
+        return 100 * parts.numerator / parts.denominator if parts.denominator > 0 else None
+
+    def series_interval(self, kpi: Kpi, parts: Parts) -> tuple[float | None, float | None]:
+        """Each point carries its interval."""
+        shown = self.figure(kpi, parts)
+        return shown.low, shown.high
+
+    def format(self, value: float | None) -> str:
+        """'12.3%'."""
+        return "not available" if value is None else f"{value:,.1f}%"
+
+    def format_change(self, comparison: Comparison) -> str:
+        """The change in percentage points, e.g. '+1.2%'."""
+        if comparison.change is None:
+            return comparison.label
+        return _signed(self.format(comparison.change), comparison.change)
+
+    def format_change_amount(self, change: float) -> str:
+        """The change in percentage points, for a card."""
+        return f"{change:+.1f} pts"
+
+    def axis_title(self, kpi: Kpi) -> str:
+        """'Per cent'."""
+        return "Per cent"
+
+
+@register
+class Share(_Proportion):
+    """Records meeting a condition out of those in scope; Wilson interval, two-proportion test."""
+
+    name = "share"
+
+    def figure(self, kpi: Kpi, parts: Parts) -> Figure:
+        """The percentage and its Wilson 95% interval."""
+        num, den = parts.numerator, parts.denominator
+        if den <= 0:
+            return Figure(value=None, numerator=num, denominator=den)
+        low, high = intervals.wilson_interval(num, den)
+        return Figure(value=100 * num / den, numerator=num, denominator=den, low=100 * low, high=100 * high)
+
+    def change_test(self, kpi: Kpi, now: Parts, then: Parts) -> tuple[float | None, str]:
+        """The two-proportion z-test."""
+        if now.denominator <= 0 or then.denominator <= 0:
+            return None, "two-proportion z-test"
+        return two_proportion_test(now.numerator, now.denominator, then.numerator, then.denominator), (
+            "two-proportion z-test"
+        )
+
+
+@register
+class Survey(_Proportion):
+    """A weighted share of survey respondents; interval and test use the Kish effective sample size."""
+
+    name = "survey"
+    columns = (*GRID_COLUMNS, "respondents", "weight_sq")
+
+    def figure(self, kpi: Kpi, parts: Parts) -> Figure:
+        """The weighted percentage and its weighted Wilson 95% interval."""
+        num, den = parts.numerator, parts.denominator
+        if den <= 0 or parts.weight_sq <= 0:
+            return Figure(value=None, numerator=num, denominator=den)
+        low, high = intervals.weighted_wilson_interval(num, den, parts.weight_sq)
+        return Figure(value=100 * num / den, numerator=num, denominator=den, low=100 * low, high=100 * high)
+
+    def change_test(self, kpi: Kpi, now: Parts, then: Parts) -> tuple[float | None, str]:
+        """The two-proportion z-test on effective sample sizes."""
+        name = "two-proportion z-test (effective sample sizes)"
+        if min(now.denominator, then.denominator, now.weight_sq, then.weight_sq) <= 0:
+            return None, name
+        n_now = intervals.effective_sample_size(now.denominator, now.weight_sq)
+        n_then = intervals.effective_sample_size(then.denominator, then.weight_sq)
+        return two_proportion_test(
+            now.numerator / now.denominator * n_now, n_now, then.numerator / then.denominator * n_then, n_then
+        ), name
+
+
+@register
+class Ratio(MeasureKind):
+    """Events per person (MoJ frequency: reoffences per reoffender); E-test of rates."""
+
+    name = "ratio"
+    unit: ClassVar[Unit] = "ratio"
+    needs_denominator = True
+    divides = True
+    shows_parts = True
+    number_format = "%.2f"
+    disclosure_tables = ("numerator", "denominator")
+
+    def figure(self, kpi: Kpi, parts: Parts) -> Figure:
+        """Numerator over denominator (no interval)."""
+        num, den = parts.numerator, parts.denominator
+        return Figure(value=num / den if den > 0 else None, numerator=num, denominator=den)
+
+    def change_test(self, kpi: Kpi, now: Parts, then: Parts) -> tuple[float | None, str]:
+        """The Poisson E-test of two rates, with the denominators as exposure."""
+        if now.denominator <= 0 or then.denominator <= 0:
+            return None, "Poisson E-test"
+        return (
+            poisson_e_test(round(now.numerator), round(then.numerator), now.denominator, then.denominator),
+            "Poisson E-test (rates per reoffender)",
+        )
+
+    def format(self, value: float | None) -> str:
+        """Two decimals."""
+        return "not available" if value is None else f"{value:.2f}"
+
+    def format_change(self, comparison: Comparison) -> str:
+        """The change in the ratio."""
+        if comparison.change is None:
+            return comparison.label
+        return _signed(self.format(comparison.change), comparison.change)
+
+    def format_change_amount(self, change: float) -> str:
+        """The change in the ratio, for a card."""
+        return f"{change:+.1f}"
+
+    def axis_title(self, kpi: Kpi) -> str:
+        """What the ratio counts."""
+        return "Reoffences per reoffender"
+
+
+@register
+class PopulationRate(MeasureKind):
+    """Events per 100,000 residents of the KPI's population band (e.g. first-time entrants aged 10-17)."""
+
+    name = "population_rate"
+    unit: ClassVar[Unit] = "rate per 100,000"
+    publishes_count = True
+    per = 100_000
+
+    def figure(self, kpi: Kpi, parts: Parts) -> Figure:
+        """The rate and its exact Poisson interval, scaled."""
+        num = parts.numerator
+        if not parts.population:
+            return Figure(value=None, numerator=num)
+        low, high = intervals.poisson_interval(round(num))
+        scale = self.per / parts.population
+        return Figure(
+            value=num * scale, numerator=num, denominator=parts.population, low=low * scale, high=high * scale
+        )
+
+    def value(self, kpi: Kpi, parts: Parts) -> float | None:
+        """The rate."""
+        return parts.numerator * self.per / parts.population if parts.population else None
+
+    def empty_note(self, kpi: Kpi, parts: Parts) -> str | None:
+        """Without a population only the count can be shown."""
+        if not parts.population:
+            return f"No population aged {kpi.population_band} is loaded for these wards, so only the count is shown."
+        return None
+
+    def change_test(self, kpi: Kpi, now: Parts, then: Parts) -> tuple[float | None, str]:
+        """The exact Poisson E-test of the counts (the population is the same in both periods)."""
+        return poisson_e_test(round(now.numerator), round(then.numerator)), "Poisson E-test"
+
+    def format(self, value: float | None) -> str:
+        """'123.4 per 100,000'."""
+        return "not available" if value is None else f"{value:,.1f} per {self.per:,}"
+
+    def format_change(self, comparison: Comparison) -> str:
+        """The change in the rate."""
+        if comparison.change is None:
+            return comparison.label
+        return _signed(self.format(comparison.change), comparison.change)
+
+    def format_change_amount(self, change: float) -> str:
+        """The change in the rate, for a card."""
+        return f"{change:+.1f}"
+
+    def axis_title(self, kpi: Kpi) -> str:
+        """'Per 100,000 aged 10-17'."""
+        return f"Per {self.per:,} aged {kpi.population_band}"
