@@ -22,10 +22,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from swp_data.calc import selection
+from swp_data import selection
 from swp_data.calc.engine import Engine
-from swp_data.calc.grid import GridCache
 from swp_data.demo import build_demo_store
+from swp_data.grid import GridCache
 from swp_data.kpis.catalogue import catalogue
 from swp_data.periods import Period
 from swp_data.site import PRIORITIES

@@ -8,10 +8,10 @@ import streamlit as st
 from swp_app.filters import current_filters
 from swp_app.session import DEMO_NOTICE, _is_demo, dashboard
 from swp_data.calc.render import format_value
-from swp_data.calc.result import KpiResult
 from swp_data.kinds import kind
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
+from swp_data.results import KpiResult
 from swp_data.settings import get_settings
 from swp_data.views import Filters
 

@@ -9,6 +9,7 @@ import streamlit as st
 from swp_app.cards import download_csv, headings
 from swp_app.session import dashboard
 from swp_data.geography import ward_boundaries
+from swp_data.kinds.rank import AREAS
 from swp_data.kpis.model import Kpi
 from swp_data.views import Filters
 
@@ -225,7 +226,7 @@ def rank_table(filters: Filters) -> None:
         hide_index=True,
         column_config={
             "rate_per_1000": st.column_config.NumberColumn("Per 1,000", format="%.2f"),
-            "rank": st.column_config.NumberColumn("Rank of 7"),
+            "rank": st.column_config.NumberColumn(f"Rank of {AREAS}"),
         },
     )
     download_csv(frame, "wm-ranks.csv", headings(filters, title), "dl-wm-ranks")

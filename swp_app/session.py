@@ -10,7 +10,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from swp_data import demo, store
 from swp_data.access import PARTNER, Access, level_for
-from swp_data.calc.grid import GridCache
+from swp_data.grid import GridCache
 from swp_data.settings import get_settings
 from swp_data.views import Dashboard
 

@@ -84,13 +84,13 @@ def _kpis(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _query(args: argparse.Namespace, out: TextIO) -> int:
+    from swp_data import selection as selections
     from swp_data import store
     from swp_data.access import ANALYST, PARTNER
-    from swp_data.calc import selection as selections
     from swp_data.calc.render import describe
-    from swp_data.calc.tables import default_period, kpi_table
     from swp_data.kpis.catalogue import get
     from swp_data.periods import Period
+    from swp_data.tables import default_period, kpi_table
     from swp_data.views import Dashboard, Filters
 
     get(args.key)  # a clear error for an unknown key before opening the store

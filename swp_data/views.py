@@ -15,15 +15,15 @@ import pandas as pd
 
 from swp_data.access import ANALYST, PARTNER, Access, AccessDenied
 from swp_data.calc.engine import Engine
-from swp_data.calc.grid import GridCache
 from swp_data.calc.render import format_value
-from swp_data.calc.result import KpiResult
-from swp_data.calc.selection import WardSelection, city, from_codes, ward_names
 from swp_data.disclosure.policy import PartnerPolicy
+from swp_data.grid import GridCache
 from swp_data.kinds.rank import ranks
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period
+from swp_data.results import KpiResult
+from swp_data.selection import WardSelection, city, from_codes, ward_names
 from swp_data.settings import get_settings
 from swp_data.site import PRIORITIES
 from swp_data.sources import SOURCES

@@ -14,13 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from swp_data import access, geography, store
+from swp_data import access, geography, selection, store
 from swp_data.access import AccessDenied
-from swp_data.calc import selection
-from swp_data.calc.selection import load_ward_groups
 from swp_data.importing import import_paths
 from swp_data.kpis.catalogue import catalogue
 from swp_data.periods import Period
+from swp_data.selection import load_ward_groups
 from swp_data.sources import SOURCES
 from swp_data.views import Dashboard, Filters
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from swp_data import geography, store
-from swp_data.calc import selection
+from swp_data import geography, selection, store
 from swp_data.calc.engine import Engine, rag_rating
 from swp_data.importing import import_paths
 from swp_data.periods import Period

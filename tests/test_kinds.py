@@ -12,11 +12,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from swp_data.calc.result import Comparison, Figure
+from swp_data.disclosure.cells import primary_only
 from swp_data.kinds import KINDS, Parts, kind
-from swp_data.kinds.repeat import primary_only
 from swp_data.kpis.catalogue import catalogue, get
 from swp_data.periods import Period
+from swp_data.results import Comparison, Figure
 
 TESTED: set[str] = set()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from swp_data.calc import selection
+from swp_data import selection
 from swp_data.calc.engine import Engine
 from swp_data.kpis.catalogue import catalogue
 from swp_data.periods import Period

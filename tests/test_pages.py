@@ -9,8 +9,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from swp_data import settings
-from swp_data.calc import selection
+from swp_data import selection, settings
 from swp_data.calc.render import format_value
 from swp_data.periods import Period
 from swp_data.views import Dashboard, Filters

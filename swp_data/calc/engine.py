@@ -16,15 +16,15 @@ import numpy as np
 import pandas as pd
 
 from swp_data import sql
-from swp_data.calc.grid import Axis, Grid, GridCache, store_axis
-from swp_data.calc.result import Figure, KpiResult, Rag, Spc
-from swp_data.calc.selection import WardSelection, ward_names
-from swp_data.calc.spc_columns import add_spc
+from swp_data.grid import Axis, Grid, GridCache, store_axis
 from swp_data.kinds import KINDS, Parts, base_result
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter, add_months, month_end
+from swp_data.results import Figure, KpiResult, Rag, Spc
+from swp_data.selection import WardSelection, ward_names
 from swp_data.stats import spc
+from swp_data.stats.spc_columns import add_spc
 
 SERIES_POINTS = {"month": 36, "quarter": 16}
 AMBER_MARGIN = 0.05

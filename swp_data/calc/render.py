@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from swp_data.calc.result import KpiResult
 from swp_data.kinds import kind
+from swp_data.results import KpiResult
 
 
 def format_value(value: float | None, measure: str) -> str:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from swp_data.disclosure.protect import is_primary
+from swp_data.results import Figure
+
 SUPPRESSED = "<5"
 WITHHELD = "[c]"
 SUPPRESSION_NOTE = (
@@ -39,3 +42,13 @@ def combine(cells: list[Cell]) -> Cell:
     if len(cells) == 1:
         return cells[0]
     return Cell(None, "unpublished" if any(c.status == "unpublished" for c in cells) else "secondary")
+
+
+def primary_only(shown: Figure, threshold: int, zero_disclosive: bool = True) -> tuple[Figure, Cell]:
+    """A repeat figure under the primary rule: suppressed if repeats, non-repeats or everyone are small."""
+    numerator, denominator = shown.numerator or 0, shown.denominator or 0
+    small = any(is_primary(v, threshold, zero_disclosive) for v in (numerator, denominator - numerator))
+    small = small or is_primary(denominator, threshold, False)
+    if small:
+        return Figure(value=None, suppressed=True), Cell(None, "primary")
+    return Figure(value=shown.value), Cell(shown.value, "shown")

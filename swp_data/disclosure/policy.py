@@ -25,15 +25,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from swp_data.calc.result import Figure, KpiResult, Spc
-from swp_data.calc.selection import WardSelection, load_ward_groups, ward_names
-from swp_data.calc.spc_columns import add_spc
-from swp_data.disclosure.cells import SUPPRESSION_NOTE, WITHHELD, Cell, combine
+from swp_data.disclosure.cells import SUPPRESSION_NOTE, WITHHELD, Cell, combine, primary_only
 from swp_data.disclosure.protect import Key, Protection
 from swp_data.disclosure.published import CITY, category, group, protect_year, quarter, ward
 from swp_data.kinds.base import no_comparison
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter
+from swp_data.results import Figure, KpiResult, Spc
+from swp_data.selection import WardSelection, load_ward_groups, ward_names
+from swp_data.stats.spc_columns import add_spc
 
 if TYPE_CHECKING:
     from swp_data.calc.engine import Engine
@@ -157,6 +157,10 @@ class PartnerPolicy:
     def figure(self, kpi: Kpi, shown: Figure, selection: WardSelection, period: Period) -> tuple[Figure, Cell]:
         """The partner-facing version of a figure, and the cell that decided it (the KPI's kind decides how)."""
         return kpi.kind.partner_figure(self, kpi, shown, selection, period)  # type: ignore[return-value]
+
+    def primary_figure(self, shown: Figure, zero_disclosive: bool) -> tuple[Figure, Cell]:
+        """A figure under the primary rule only: suppressed when its repeats, others or total are small."""
+        return primary_only(shown, self.threshold, zero_disclosive)
 
     def cell_figure(self, kpi: Kpi, shown: Figure, selection: WardSelection, period: Period) -> tuple[Figure, Cell]:
         """A figure built on protected cells (the kind's disclosure tables): shown only when every cell is."""

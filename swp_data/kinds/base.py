@@ -18,16 +18,15 @@ from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
 import pandas as pd
 
-from swp_data.calc.result import ChangeLabel, Comparison, Figure, KpiResult
+from swp_data.results import ChangeLabel, Comparison, Figure, KpiResult
 from swp_data.stats.tests_of_change import SIGNIFICANCE_LEVEL
 
 if TYPE_CHECKING:
     import duckdb
 
-    from swp_data.calc.grid import Axis, GridCache
-    from swp_data.calc.selection import WardSelection
-    from swp_data.kpis.model import Kpi
+    from swp_data.grid import Axis, GridCache
     from swp_data.periods import Period
+    from swp_data.selection import WardSelection
 
 Unit = Literal["count", "percent", "ratio", "rate per 100,000", "rank"]
 DisclosureTable = Literal["numerator", "complement", "denominator"]
@@ -47,6 +46,39 @@ class Parts:
     weight_sq: float = 0.0
     population: float | None = None  # residents of the selection (all ages, or the KPI's band)
     has_data: bool = True
+
+
+class KpiSpec(Protocol):
+    """What a kind reads of a KPI declaration (``swp_data.kpis.model.Kpi``; kinds never import it: no cycle)."""
+
+    key: str
+    label: str
+    measure: str
+    better: str
+    direction: str
+    sensitive: bool
+    sql: str
+    per_1000: bool
+    population_band: str
+    frequency: str
+    geography: str
+    threshold: int
+    target: object | None
+
+    @property
+    def unit(self) -> str:
+        """Its unit."""
+
+    @property
+    def kind(self) -> MeasureKind:
+        """Its kind."""
+
+    @property
+    def zero_disclosive(self) -> bool:
+        """Whether a zero discloses."""
+
+
+Kpi = KpiSpec
 
 
 class EngineView(Protocol):
@@ -74,6 +106,9 @@ class PolicyView(Protocol):
     """What a kind needs of the partner disclosure policy."""
 
     threshold: int
+
+    def primary_figure(self, shown: Figure, zero_disclosive: bool) -> tuple[Figure, object]:
+        """A figure under the primary rule only (for measures whose people do not add up)."""
 
     def cell_figure(self, kpi: Kpi, shown: Figure, selection: WardSelection, period: Period) -> tuple[Figure, object]:
         """A figure built on protected cells: shown only when its cells are."""

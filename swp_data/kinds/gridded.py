@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 import pandas as pd
 
-from swp_data.calc.result import Comparison, Figure
 from swp_data.kinds.base import GRID_COLUMNS, MeasureKind, Parts, Unit, register
+from swp_data.results import Comparison, Figure
 from swp_data.stats import intervals
 from swp_data.stats.tests_of_change import poisson_e_test, two_proportion_test
 
 if TYPE_CHECKING:
-    from swp_data.kpis.model import Kpi
+    from swp_data.kinds.base import KpiSpec as Kpi
 
 
 def _signed(text: str, change: float) -> str:

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 import pandas as pd
 
-from swp_data.calc.result import Comparison, Figure, KpiResult, Spc
-from swp_data.calc.selection import WardSelection
-from swp_data.calc.spc_columns import no_spc
 from swp_data.kinds.base import EngineView, MeasureKind, Unit, base_result, register
 from swp_data.periods import Period
+from swp_data.results import Comparison, Figure, KpiResult, Spc
+from swp_data.selection import WardSelection
+from swp_data.stats.spc_columns import no_spc
 
 if TYPE_CHECKING:
-    from swp_data.kpis.model import Kpi
+    from swp_data.kinds.base import KpiSpec as Kpi
 
 Engine = EngineView
 AREAS = 7  # the West Midlands CSPs ranked

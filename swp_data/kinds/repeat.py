@@ -14,17 +14,15 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 import pandas as pd
 
-from swp_data.calc.result import Figure, KpiResult, Spc
-from swp_data.calc.selection import WardSelection, ward_names
-from swp_data.calc.spc_columns import no_spc
-from swp_data.disclosure.cells import Cell
-from swp_data.disclosure.protect import is_primary
 from swp_data.kinds.base import EngineView, Parts, PolicyView, Unit, base_result, register
 from swp_data.kinds.gridded import Share
 from swp_data.periods import Period, add_months, month_end
+from swp_data.results import Figure, KpiResult, Spc
+from swp_data.selection import WardSelection, ward_names
+from swp_data.stats.spc_columns import no_spc
 
 if TYPE_CHECKING:
-    from swp_data.kpis.model import Kpi
+    from swp_data.kinds.base import KpiSpec as Kpi
 
 Engine = EngineView
 
@@ -261,7 +259,7 @@ class Repeat(Share):
         self, policy: PolicyView, kpi: Kpi, shown: Figure, selection: WardSelection, period: Period
     ) -> tuple[Figure, object]:
         """The primary rule on the people counted, the repeats and the others: the rate alone, or suppressed."""
-        return primary_only(shown, policy.threshold, kpi.zero_disclosive)
+        return policy.primary_figure(shown, kpi.zero_disclosive)
 
     def partner_series(
         self, policy: PolicyView, kpi: Kpi, frame: pd.DataFrame, selection: WardSelection, period: Period
@@ -269,9 +267,8 @@ class Repeat(Share):
         """Each rolling point under the primary rule, without its counts."""
         rows = []
         for _, row in frame.iterrows():
-            figure, _ = primary_only(
+            figure, _ = policy.primary_figure(
                 Figure(value=row["value"], numerator=row["numerator"], denominator=row["denominator"]),
-                policy.threshold,
                 kpi.zero_disclosive,
             )
             rows.append(
@@ -296,13 +293,3 @@ class Repeat(Share):
     def partner_series_step(self, kpi: Kpi, city_level: bool) -> str:
         """Partners see the same rolling points."""
         return self.series_step(kpi)
-
-
-def primary_only(shown: Figure, threshold: int, zero_disclosive: bool = True) -> tuple[Figure, Cell]:
-    """A repeat figure under the primary rule: suppressed if repeats, non-repeats or everyone are small."""
-    numerator, denominator = shown.numerator or 0, shown.denominator or 0
-    small = any(is_primary(v, threshold, zero_disclosive) for v in (numerator, denominator - numerator))
-    small = small or is_primary(denominator, threshold, False)
-    if small:
-        return Figure(value=None, suppressed=True), Cell(None, "primary")
-    return Figure(value=shown.value), Cell(shown.value, "shown")

@@ -6,6 +6,7 @@ from functools import cache
 
 import duckdb
 
+from swp_data.kinds.base import GRID_COLUMNS
 from swp_data.kpis.catalogue import asb, neighbourhood, overview, reoffending, victimisation, violence
 from swp_data.kpis.model import Kpi
 from swp_data.schema import full_ddl
@@ -15,18 +16,6 @@ from swp_data.sources import SOURCES
 
 class CatalogueError(ValueError):
     """The catalogue breaks one of its rules."""
-
-
-_GRID_COLUMNS = ["ward_code", "month", "numerator", "denominator", "unknown"]
-_EXPECTED_COLUMNS: dict[str, list[str]] = {
-    "count": _GRID_COLUMNS,
-    "share": _GRID_COLUMNS,
-    "ratio": _GRID_COLUMNS,
-    "population_rate": _GRID_COLUMNS,
-    "survey": [*_GRID_COLUMNS, "respondents", "weight_sq"],
-    "repeat": ["person", "ward_code", "month"],
-    "rank": ["area", "month", "offence_group", "count", "population"],
-}
 
 
 def validate(kpis: list[Kpi]) -> dict[str, Kpi]:
@@ -49,9 +38,9 @@ def validate(kpis: list[Kpi]) -> dict[str, Kpi]:
     try:
         schema.execute(full_ddl())
         for kpi in kpis:
-            queries = [("sql", kpi.sql, _EXPECTED_COLUMNS[kpi.measure])]
+            queries = [("sql", kpi.sql, list(kpi.kind.columns))]
             queries += [
-                (f"breakdown {b.key}", b.sql, ["ward_code", "month", "category", *_GRID_COLUMNS[2:]])
+                (f"breakdown {b.key}", b.sql, ["ward_code", "month", "category", *GRID_COLUMNS[2:]])
                 for b in kpi.breakdowns
             ]
             for name, query, expected in queries:
