@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
+import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -13,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
+from streamlit.testing.v1 import AppTest
 
 from swp_data import access, geography, store
 from swp_data.access import AccessDenied
@@ -317,10 +321,66 @@ def test_only_a_listed_identity_is_an_analyst() -> None:
     assert access.level_for({}, {}) == "partner"
 
 
-def test_a_fresh_clone_runs_in_partner_mode() -> None:
-    repo = Path(__file__).resolve().parent.parent
-    assert not (repo / ".streamlit" / "secrets.toml").exists()
-    assert ".streamlit/secrets.toml" in (repo / ".gitignore").read_text()
-    from swp_data.settings import Settings
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _tracked(folder: str) -> list[str] | None:
+    """The files git tracks under ``folder``: exactly what a fresh clone holds (None outside a git checkout)."""
+    try:
+        listed = subprocess.run(
+            ["git", "-C", str(REPO), "ls-files", "--", folder], capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return listed.stdout.splitlines()
+
+
+@pytest.fixture
+def clone_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Streamlit reads its secrets only where a fresh clone would have them: a copy of the tracked
+    ``.streamlit`` folder and an empty home folder, never this machine's own secrets.toml files."""
+    from streamlit import config
+    from streamlit.runtime.secrets import secrets_singleton
+
+    clone, home = tmp_path / "clone" / ".streamlit", tmp_path / "home" / ".streamlit"
+    clone.mkdir(parents=True)
+    tracked = _tracked(".streamlit")
+    for name in tracked if tracked is not None else [".streamlit/config.toml"]:
+        shutil.copy(REPO / name, clone / Path(name).name)
+    before = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(home / "secrets.toml"), str(clone / "secrets.toml")])
+    monkeypatch.setattr(secrets_singleton, "_secrets", None)  # forget secrets already read from elsewhere
+    try:
+        yield clone
+    finally:
+        config.set_option("secrets.files", before)
+
+
+def test_a_fresh_clone_runs_in_partner_mode(
+    clone_secrets: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch, modern_navigation: None
+) -> None:
+    tracked = _tracked(".streamlit")
+    if tracked is not None:  # a clone has no secrets file, and git keeps one made locally out of commits
+        assert ".streamlit/secrets.toml" not in tracked
+        ignored = subprocess.run(["git", "-C", str(REPO), "check-ignore", "-q", ".streamlit/secrets.toml"])
+        assert ignored.returncode == 0
+    assert ".streamlit/secrets.toml" in (REPO / ".gitignore").read_text()
+    assert not (clone_secrets / "secrets.toml").exists()
+    from swp_data.settings import Settings, get_settings
 
     assert "access" not in Settings.model_fields  # no setting can grant analyst access
+
+    monkeypatch.setenv("SWP_DB_PATH", str(demo_db))
+    get_settings.cache_clear()
+    try:
+        app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    finally:
+        get_settings.cache_clear()
+    assert not app.exception, [e.value for e in app.exception]
+    sidebar = [info.value for info in app.sidebar.info]
+    assert "Partner view: small numbers are suppressed." in sidebar
+    assert not app.sidebar.success  # no analyst banner
+    assert "Analyst sign-in is not configured on this server (see the README)." in [
+        c.value for c in app.sidebar.caption
+    ]
+    assert not [b for b in app.sidebar.button if b.label in ("Analyst sign-in", "Sign out")]
