@@ -174,6 +174,44 @@ def small_counts(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
     return counts, strands
 
 
+def generated_figures(counts: np.ndarray, strands: np.ndarray) -> dict[tuple, int]:
+    """Every figure ``partner_views`` reaches, counted from the crimes ``build_store`` writes (same order)."""
+    figures: dict[tuple, int] = {("C",): int(counts.sum())}
+    for q in range(4):
+        figures[("Q", q)] = int(counts[:, q].sum())
+    for w in range(len(WARDS)):
+        figures[("W", w)] = int(counts[w].sum())
+    for name, ward_group in load_ward_groups().items():
+        figures[("G", name)] = int(sum(counts[WARDS.index(code)].sum() for code in ward_group.wards))
+    serial = 0
+    for w in range(len(WARDS)):
+        for q in range(4):
+            for _ in range(int(counts[w, q])):
+                strand = STRANDS[int(strands[serial % len(strands)])]
+                figures[("B", strand)] = figures.get(("B", strand), 0) + 1
+                figures[("BQ", strand, q)] = figures.get(("BQ", strand, q), 0) + 1
+                serial += 1
+    return figures
+
+
+def analyst_figure(truth: Dashboard, key: tuple) -> float:
+    """The true value of a figure in ``partner_views``, as an analyst's Dashboard gives it."""
+    city = selection.city()
+    if key[0] in ("C", "Q", "W", "G"):
+        chosen = {"C": city, "Q": city, "W": None, "G": None}[key[0]]
+        if key[0] == "W":
+            chosen = selection.from_codes([WARDS[key[1]]])
+        elif key[0] == "G":
+            chosen = selection.from_group(key[1])
+        period = Period(YEAR.quarters[key[1]], YEAR.quarters[key[1]]) if key[0] == "Q" else YEAR
+        value = truth.result("hate_crime", Filters(chosen, period)).current.value
+        return 0.0 if value is None else float(value)
+    quarter = YEAR.quarters[key[2]] if key[0] == "BQ" else None
+    period = Period(quarter, quarter) if quarter else YEAR
+    frame = truth.breakdown("hate_crime", "strand", Filters(city, period)).set_index("category")
+    return float(frame["value"].get(key[1], 0) or 0)
+
+
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
@@ -184,19 +222,24 @@ def test_no_suppressed_count_can_be_recovered_from_everything_a_partner_sees(tmp
     connection = build_store(folder, counts, strands)
     board = Dashboard(connection, access="partner")
     seen = partner_views(board)
+    kinds = {key[0] for key in seen}  # every kind of cell is checked below, strands wherever there are crimes
+    assert kinds >= {"C", "Q", "W", "G"} and ("B" in kinds) == bool(counts.sum()), kinds
     truth = Dashboard(connection, access="analyst")
+    generated = generated_figures(counts, strands)
+    actual = {key: analyst_figure(truth, key) for key in seen}
+    for key, value in actual.items():  # the analyst's figures are the generated data's: a true reference
+        assert value == generated.get(key, 0), (key, value)
+    for key, value in seen.items():
+        if isinstance(value, str):  # a marker says what it hides: "<5" only ever hides 1 to 4
+            assert value != "<5" or 1 <= actual[key] <= THRESHOLD, (key, actual[key])
+        else:  # a figure a partner sees is the true figure, and never a small one
+            assert value == actual[key], (key, value, actual[key])
+            assert value == 0 or value > THRESHOLD, (key, value)
     names = list(board.engine.breakdown_grids(catalogue()["hate_crime"], "strand"))
-    for key, (low, high) in attack(seen, len(WARDS), names).items():
-        if key[0] == "G":
-            actual = truth.result("hate_crime", Filters(selection.from_group(key[1]), YEAR)).current.value
-        elif key[0] == "W":
-            actual = counts[key[1]].sum()
-        else:
-            continue
-        if 1 <= actual <= THRESHOLD:
-            assert high - low >= 1 - 1e-6, (key, actual, low, high)
-    for value in seen.values():  # nothing small is shown
-        assert isinstance(value, str) or value == 0 or value > THRESHOLD
+    for key, (low, high) in attack(seen, len(WARDS), names).items():  # wards, groups, city, quarters, strands
+        assert low - 1e-6 <= actual[key] <= high + 1e-6, (key, actual[key], low, high)  # the attack is sound
+        if 1 <= actual[key] <= THRESHOLD:
+            assert high - low >= 1 - 1e-6, (key, actual[key], low, high)
 
 
 @pytest.fixture(scope="module")
