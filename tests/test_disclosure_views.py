@@ -198,7 +198,7 @@ def analyst_figure(truth: Dashboard, key: tuple) -> float:
     """The true value of a figure in ``partner_views``, as an analyst's Dashboard gives it."""
     city = selection.city()
     if key[0] in ("C", "Q", "W", "G"):
-        chosen = {"C": city, "Q": city, "W": None, "G": None}[key[0]]
+        chosen = city
         if key[0] == "W":
             chosen = selection.from_codes([WARDS[key[1]]])
         elif key[0] == "G":
