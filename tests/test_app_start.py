@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from swp_data import settings
+from swp_data.sources import SOURCES
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -31,5 +32,6 @@ def test_first_start_builds_the_demo_store_and_says_so(fresh_store_path: Path, m
     # The first page's figures come from the new store.
     app.switch_page("pages/about_data.py").run()
     sources = app.dataframe[0].value
-    assert len(sources) == 12
+    assert len(sources) == len(SOURCES)
+    assert sorted(sources["table"]) == sorted(SOURCES)  # one row per declared source, none twice
     assert int(sources.loc[sources["table"] == "crime", "rows"].iloc[0]) > 200_000

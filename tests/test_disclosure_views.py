@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
+import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -13,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
+from streamlit.testing.v1 import AppTest
 
 from swp_data import access, geography, selection, store
 from swp_data.access import AccessDenied
@@ -169,6 +173,44 @@ def small_counts(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
     return counts, strands
 
 
+def generated_figures(counts: np.ndarray, strands: np.ndarray) -> dict[tuple, int]:
+    """Every figure ``partner_views`` reaches, counted from the crimes ``build_store`` writes (same order)."""
+    figures: dict[tuple, int] = {("C",): int(counts.sum())}
+    for q in range(4):
+        figures[("Q", q)] = int(counts[:, q].sum())
+    for w in range(len(WARDS)):
+        figures[("W", w)] = int(counts[w].sum())
+    for name, ward_group in load_ward_groups().items():
+        figures[("G", name)] = int(sum(counts[WARDS.index(code)].sum() for code in ward_group.wards))
+    serial = 0
+    for w in range(len(WARDS)):
+        for q in range(4):
+            for _ in range(int(counts[w, q])):
+                strand = STRANDS[int(strands[serial % len(strands)])]
+                figures[("B", strand)] = figures.get(("B", strand), 0) + 1
+                figures[("BQ", strand, q)] = figures.get(("BQ", strand, q), 0) + 1
+                serial += 1
+    return figures
+
+
+def analyst_figure(truth: Dashboard, key: tuple) -> float:
+    """The true value of a figure in ``partner_views``, as an analyst's Dashboard gives it."""
+    city = selection.city()
+    if key[0] in ("C", "Q", "W", "G"):
+        chosen = city
+        if key[0] == "W":
+            chosen = selection.from_codes([WARDS[key[1]]])
+        elif key[0] == "G":
+            chosen = selection.from_group(key[1])
+        period = Period(YEAR.quarters[key[1]], YEAR.quarters[key[1]]) if key[0] == "Q" else YEAR
+        value = truth.result("hate_crime", Filters(chosen, period)).current.value
+        return 0.0 if value is None else float(value)
+    quarter = YEAR.quarters[key[2]] if key[0] == "BQ" else None
+    period = Period(quarter, quarter) if quarter else YEAR
+    frame = truth.breakdown("hate_crime", "strand", Filters(city, period)).set_index("category")
+    return float(frame["value"].get(key[1], 0) or 0)
+
+
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
@@ -179,19 +221,24 @@ def test_no_suppressed_count_can_be_recovered_from_everything_a_partner_sees(tmp
     connection = build_store(folder, counts, strands)
     board = Dashboard(connection, access="partner")
     seen = partner_views(board)
+    kinds = {key[0] for key in seen}  # every kind of cell is checked below, strands wherever there are crimes
+    assert kinds >= {"C", "Q", "W", "G"} and ("B" in kinds) == bool(counts.sum()), kinds
     truth = Dashboard(connection, access="analyst")
+    generated = generated_figures(counts, strands)
+    actual = {key: analyst_figure(truth, key) for key in seen}
+    for key, value in actual.items():  # the analyst's figures are the generated data's: a true reference
+        assert value == generated.get(key, 0), (key, value)
+    for key, value in seen.items():
+        if isinstance(value, str):  # a marker says what it hides: "<5" only ever hides 1 to 4
+            assert value != "<5" or 1 <= actual[key] <= THRESHOLD, (key, actual[key])
+        else:  # a figure a partner sees is the true figure, and never a small one
+            assert value == actual[key], (key, value, actual[key])
+            assert value == 0 or value > THRESHOLD, (key, value)
     names = list(board.engine.breakdown_grids(catalogue()["hate_crime"], "strand"))
-    for key, (low, high) in attack(seen, len(WARDS), names).items():
-        if key[0] == "G":
-            actual = truth.result("hate_crime", Filters(selection.from_group(key[1]), YEAR)).current.value
-        elif key[0] == "W":
-            actual = counts[key[1]].sum()
-        else:
-            continue
-        if 1 <= actual <= THRESHOLD:
-            assert high - low >= 1 - 1e-6, (key, actual, low, high)
-    for value in seen.values():  # nothing small is shown
-        assert isinstance(value, str) or value == 0 or value > THRESHOLD
+    for key, (low, high) in attack(seen, len(WARDS), names).items():  # wards, groups, city, quarters, strands
+        assert low - 1e-6 <= actual[key] <= high + 1e-6, (key, actual[key], low, high)  # the attack is sound
+        if 1 <= actual[key] <= THRESHOLD:
+            assert high - low >= 1 - 1e-6, (key, actual[key], low, high)
 
 
 @pytest.fixture(scope="module")
@@ -316,10 +363,66 @@ def test_only_a_listed_identity_is_an_analyst() -> None:
     assert access.level_for({}, {}) == "partner"
 
 
-def test_a_fresh_clone_runs_in_partner_mode() -> None:
-    repo = Path(__file__).resolve().parent.parent
-    assert not (repo / ".streamlit" / "secrets.toml").exists()
-    assert ".streamlit/secrets.toml" in (repo / ".gitignore").read_text()
-    from swp_data.settings import Settings
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _tracked(folder: str) -> list[str] | None:
+    """The files git tracks under ``folder``: exactly what a fresh clone holds (None outside a git checkout)."""
+    try:
+        listed = subprocess.run(
+            ["git", "-C", str(REPO), "ls-files", "--", folder], capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return listed.stdout.splitlines()
+
+
+@pytest.fixture
+def clone_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Streamlit reads its secrets only where a fresh clone would have them: a copy of the tracked
+    ``.streamlit`` folder and an empty home folder, never this machine's own secrets.toml files."""
+    from streamlit import config
+    from streamlit.runtime.secrets import secrets_singleton
+
+    clone, home = tmp_path / "clone" / ".streamlit", tmp_path / "home" / ".streamlit"
+    clone.mkdir(parents=True)
+    tracked = _tracked(".streamlit")
+    for name in tracked if tracked is not None else [".streamlit/config.toml"]:
+        shutil.copy(REPO / name, clone / Path(name).name)
+    before = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(home / "secrets.toml"), str(clone / "secrets.toml")])
+    monkeypatch.setattr(secrets_singleton, "_secrets", None)  # forget secrets already read from elsewhere
+    try:
+        yield clone
+    finally:
+        config.set_option("secrets.files", before)
+
+
+def test_a_fresh_clone_runs_in_partner_mode(
+    clone_secrets: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch, modern_navigation: None
+) -> None:
+    tracked = _tracked(".streamlit")
+    if tracked is not None:  # a clone has no secrets file, and git keeps one made locally out of commits
+        assert ".streamlit/secrets.toml" not in tracked
+        ignored = subprocess.run(["git", "-C", str(REPO), "check-ignore", "-q", ".streamlit/secrets.toml"])
+        assert ignored.returncode == 0
+    assert ".streamlit/secrets.toml" in (REPO / ".gitignore").read_text()
+    assert not (clone_secrets / "secrets.toml").exists()
+    from swp_data.settings import Settings, get_settings
 
     assert "access" not in Settings.model_fields  # no setting can grant analyst access
+
+    monkeypatch.setenv("SWP_DB_PATH", str(demo_db))
+    get_settings.cache_clear()
+    try:
+        app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    finally:
+        get_settings.cache_clear()
+    assert not app.exception, [e.value for e in app.exception]
+    sidebar = [info.value for info in app.sidebar.info]
+    assert "Partner view: small numbers are suppressed." in sidebar
+    assert not app.sidebar.success  # no analyst banner
+    assert "Analyst sign-in is not configured on this server (see the README)." in [
+        c.value for c in app.sidebar.caption
+    ]
+    assert not [b for b in app.sidebar.button if b.label in ("Analyst sign-in", "Sign out")]

@@ -28,6 +28,7 @@ from swp_data.importing import import_paths
 from swp_data.sources import SOURCES
 
 WARD = ward_code_by_name()  # ward name -> code, from the boundaries file
+TEMPLATE_FILES = 2 * len(SOURCES) + 1  # a CSV and an XLSX per source, and README.md
 
 # Text rows for every source, as a partner would type them. Each exercises blanks
 # (unknown, not zero), allowed values in any case, wards by name and by code, and
@@ -294,7 +295,7 @@ def typed_cell(value: str) -> Any:
 def test_write_templates_writes_a_csv_and_xlsx_per_source(templates: Path) -> None:
     names = sorted(p.name for p in templates.iterdir())
     assert names == sorted([f"{t}.csv" for t in SOURCES] + [f"{t}.xlsx" for t in SOURCES] + ["README.md"])
-    assert len(names) == 25
+    assert len(names) == TEMPLATE_FILES
     for table, source in SOURCES.items():
         columns = [c.name for c in source.columns]
         assert template_header(templates, table) == columns
@@ -311,6 +312,7 @@ def test_every_source_loads_from_csv_and_xlsx_identically(templates: Path, tmp_p
     """The two template forms of the same rows give the same typed rows, for every source."""
     from swp_data import store
 
+    assert sorted(ROWS) == sorted(SOURCES)  # a new source needs rows here too
     via_csv, via_xlsx = store.memory_store(), store.memory_store()
     for table, rows in ROWS.items():
         csv_path = write_template_csv(tmp_path / f"{table}.csv", template_header(templates, table), rows)
@@ -666,7 +668,7 @@ def test_template_csv_saved_by_excel_with_bom_and_crlf(
 def test_cli_templates_import_and_info(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder, db = tmp_path / "blank", tmp_path / "swp.duckdb"
     assert main(["templates", str(folder)]) == 0
-    assert "Wrote 25 files" in capsys.readouterr().out
+    assert f"Wrote {TEMPLATE_FILES} files" in capsys.readouterr().out
     filled_path = write_template_csv(tmp_path / "tests.csv", template_header(folder, "drug_test"), ROWS["drug_test"])
 
     assert main(["--db", str(db), "import", "--quiet", str(filled_path)]) == 0

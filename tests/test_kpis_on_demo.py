@@ -47,8 +47,42 @@ def test_seed_figures_through_the_engine(engine: Engine) -> None:
     assert rank.current.value == 2
 
 
-def test_wards_add_up_to_the_city(engine: Engine) -> None:
-    table = engine.by_ward("total_recorded_crime", YEAR_2022)
+def hand_ranks(scores: dict[str, float], direction: str) -> dict[str, int]:
+    """1 = the best ward for the KPI's direction (highest when it should go up, else lowest);
+    tied wards share the better rank and the next rank is skipped."""
+    better = (lambda a, b: a > b) if direction == "up" else (lambda a, b: a < b)
+    return {ward: 1 + sum(better(other, score) for other in scores.values()) for ward, score in scores.items()}
+
+
+def test_wards_add_up_to_the_city_and_rank_by_their_rate(engine: Engine) -> None:
+    table = engine.by_ward("total_recorded_crime", YEAR_2022).set_index("ward_code")
     city = engine.result("total_recorded_crime", selection.city(), YEAR_2022)
     assert table["value"].sum() == city.current.value
-    assert sorted(table["rank"]) == list(range(1, 21)) or table["rank"].max() <= 20
+    # Hand-computed from the records: crimes per ward in the year, per 1,000 residents (Census 2021).
+    counts = dict(
+        engine.connection.execute(
+            "select ward_code, count(*) from crime where month between ? and ? group by ward_code",
+            [YEAR_2022.start, YEAR_2022.months[-1]],
+        ).fetchall()
+    )
+    population = dict(engine.connection.execute("select ward_code, population from ward").fetchall())
+    assert sorted(table.index) == sorted(population) == sorted(counts)  # all 20 wards, once each
+    rates = {ward: counts[ward] * 1000 / population[ward] for ward in population}
+    assert table["value"].to_dict() == counts
+    assert table["rate_per_1000"].to_dict() == pytest.approx(rates)
+    expected = hand_ranks(rates, catalogue()["total_recorded_crime"].direction)  # down: lowest rate is 1
+    assert table["rank"].to_dict() == expected
+    assert hand_ranks(counts, "down") != expected  # ranked by the rate, not the count: the two differ here
+    assert list(table["rank"]) == sorted(table["rank"])  # listed best first
+
+
+def test_a_kpi_that_should_rise_ranks_its_highest_ward_first_and_ties_share_a_rank(engine: Engine) -> None:
+    kpi = catalogue()["community_order_completion"]
+    assert kpi.direction == "up" and not kpi.per_1000
+    table = engine.by_ward(kpi.key, YEAR_2022).set_index("ward_code")
+    values = table["value"].to_dict()
+    assert len(values) == 20 and all(v is not None and 0 <= v <= 100 for v in values.values())
+    expected = hand_ranks(values, "up")
+    assert table["rank"].to_dict() == expected
+    assert len(set(expected.values())) < len(expected)  # the demo has a tie, so the tie rule is checked
+    assert list(table["rank"]) == sorted(table["rank"])
