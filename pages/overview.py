@@ -11,7 +11,8 @@ filters = swp_app.current_filters()
 board = swp_app.dashboard()
 swp_app.page_header("Overview", filters, "Every KPI; * = some records lack the field needed (see the KPI's page).")
 
-table = board.overview(filters)
+figures = board.overview(filters)
+table = swp_app.overview_display(figures)
 query = swp_app.filter_query(filters)
 table["open"] = [
     f"{swp_app.PAGE_PATHS[page]}{query}&{urlencode({'kpi': label.strip()})}"
@@ -33,4 +34,4 @@ for priority in PRIORITIES.values():
     st.subheader(priority)
     st.dataframe(rows[list(columns)], hide_index=True, column_config=columns, key=f"overview-{priority}")
 title = f"Every KPI: {filters.selection.label}, {filters.period.label}"
-swp_app.download_csv(table.drop(columns=["open"]), "swp-overview.csv", swp_app.headings(filters, title), "dl-overview")
+swp_app.download_csv(figures, "swp-overview.csv", swp_app.headings(filters, title), "dl-overview")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import streamlit as st
 
 import swp_app
-from swp_data.views import ward_options
+from swp_data.selection import ward_options
 
 filters = swp_app.current_filters()
 board = swp_app.dashboard()
@@ -21,7 +21,8 @@ with header:
         None,
         f"Against the whole city, with the ward's rank among the 20 wards (1 = best). {board.as_of}.",
     )
-profile = board.ward_profile(ward, filters)
+figures = board.ward_profile(ward, filters)
+profile = swp_app.ward_profile_display(figures)
 columns = {
     "kpi": st.column_config.TextColumn("KPI", width="medium"),
     "ward": st.column_config.TextColumn(wards[ward]),
@@ -36,4 +37,4 @@ for priority, rows in profile.groupby("priority", sort=False):
     st.dataframe(rows[list(columns)], hide_index=True, column_config=columns, key=f"profile-{priority}")
 title = f"Ward profile: {wards[ward]} against the city, {filters.period.label}"
 lines = [title, f"Period: {filters.period.label}; compared with {filters.compare_to.label}", board.as_of]
-swp_app.download_csv(profile, f"ward-profile-{ward}.csv", lines, "dl-profile")
+swp_app.download_csv(figures, f"ward-profile-{ward}.csv", lines, "dl-profile")

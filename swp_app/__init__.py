@@ -19,6 +19,7 @@ from swp_app.session import (
     dashboard,
     sign_in_configured,
 )
+from swp_app.tables import overview_display, ward_profile_display
 
 __all__ = [
     "PAGE_PATHS",
@@ -36,6 +37,7 @@ __all__ = [
     "headings",
     "kpi_card",
     "kpi_cards",
+    "overview_display",
     "page_header",
     "period_shown",
     "priority_page",
@@ -44,5 +46,6 @@ __all__ = [
     "sign_in_configured",
     "trend_chart",
     "ward_map",
+    "ward_profile_display",
     "ward_table",
 ]

@@ -8,12 +8,12 @@ import streamlit as st
 from swp_app.filters import current_filters
 from swp_app.session import DEMO_NOTICE, _is_demo, dashboard
 from swp_data.calc.render import format_value
+from swp_data.filters import Filters
 from swp_data.kinds import kind
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
 from swp_data.results import KpiResult
 from swp_data.settings import get_settings
-from swp_data.views import Filters
 
 
 def page_header(title: str, filters: Filters | None = None, subtitle: str | None = None) -> None:

@@ -8,10 +8,10 @@ import streamlit as st
 
 from swp_app.cards import download_csv, headings
 from swp_app.session import dashboard
+from swp_data.filters import Filters
 from swp_data.geography import ward_boundaries
 from swp_data.kinds.rank import AREAS
 from swp_data.kpis.model import Kpi
-from swp_data.views import Filters
 
 # Okabe-Ito colour-blind-safe palette; blue = improvement and orange = concern, as NHS "Making Data Count".
 IMPROVEMENT, CONCERN, NEUTRAL, INK, GRID = "#0072B2", "#E69F00", "#CC79A7", "#333333", "#999999"

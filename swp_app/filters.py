@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from swp_app.session import dashboard
+from swp_data.filters import COMPARISONS, Filters
 from swp_data.periods import Period, PeriodError, Quarter
-from swp_data.selection import SelectionError, city, from_codes, from_group, load_ward_groups
-from swp_data.views import COMPARISONS, Filters, ward_options
+from swp_data.selection import SelectionError, city, from_codes, from_group, load_ward_groups, ward_options
 
 # URL paths are the page files' names, so even Streamlit's legacy pages/ mode finds a deep link's page.
 PAGE_PATHS = {

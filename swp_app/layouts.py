@@ -8,9 +8,9 @@ from swp_app.cards import definitions, download_csv, headings, kpi_cards, page_h
 from swp_app.charts import breakdown_chart, rank_table, trend_chart, ward_map, ward_table
 from swp_app.filters import current_filters
 from swp_app.session import dashboard
+from swp_data.filters import Filters
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
-from swp_data.views import Filters
 
 
 def priority_page(priority: str, title: str) -> None:

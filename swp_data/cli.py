@@ -88,10 +88,11 @@ def _query(args: argparse.Namespace, out: TextIO) -> int:
     from swp_data import store
     from swp_data.access import ANALYST, PARTNER
     from swp_data.calc.render import describe
+    from swp_data.filters import Filters
     from swp_data.kpis.catalogue import get
     from swp_data.periods import Period
     from swp_data.tables import default_period, kpi_table
-    from swp_data.views import Dashboard, Filters
+    from swp_data.views import Dashboard
 
     get(args.key)  # a clear error for an unknown key before opening the store
     with store.opened(args.db, read_only=True) as connection:

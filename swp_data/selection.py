@@ -129,3 +129,8 @@ def resolve(text: str) -> WardSelection:
             )
         codes.append(code)
     return from_codes(codes)
+
+
+def ward_options() -> dict[str, str]:
+    """Current ward code -> name, in name order (for filters)."""
+    return dict(sorted(ward_names().items(), key=lambda item: item[1]))

@@ -7,9 +7,10 @@ from typing import Literal
 import pandas as pd
 
 from swp_data.calc.engine import Engine
+from swp_data.filters import Filters
 from swp_data.kpis import catalogue
 from swp_data.periods import Period, Quarter
-from swp_data.views import Dashboard, Filters
+from swp_data.views import Dashboard
 
 By = Literal["ward", "quarter", "month"]
 

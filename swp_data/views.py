@@ -7,7 +7,6 @@ anything. Disclosure control for partner access is applied here too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 import duckdb
@@ -15,66 +14,18 @@ import pandas as pd
 
 from swp_data.access import ANALYST, PARTNER, Access, AccessDenied
 from swp_data.calc.engine import Engine
-from swp_data.calc.render import format_value
 from swp_data.disclosure.policy import PartnerPolicy
+from swp_data.filters import Filters
 from swp_data.grid import GridCache
 from swp_data.kinds.rank import ranks
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
-from swp_data.periods import Period
 from swp_data.results import KpiResult
-from swp_data.selection import WardSelection, city, from_codes, ward_names
+from swp_data.selection import city, from_codes
 from swp_data.settings import get_settings
 from swp_data.site import PRIORITIES
 from swp_data.sources import SOURCES
 from swp_data.status import skipped_reasons, source_status
-
-Comparison = Literal["year", "previous"]
-COMPARISONS: dict[str, str] = {"year": "Same period last year", "previous": "Previous period"}
-
-CAVEATS: dict[str, str] = {
-    "crime": (
-        "data.police.uk locations are approximate (snapped to a nearby street point), rows with no location "
-        "cannot be placed on a ward and are skipped, and the files carry no flags, victims or offenders."
-    ),
-    "asb_incident": "ASB from data.police.uk has no category, theme, caller or intervention.",
-    "reoffending_cohort": (
-        "Proven reoffending lags: a cohort is followed for 12 months plus 6 months for proof, so it is final "
-        "18 months after it closes. Later cohorts are provisional."
-    ),
-    "treatment_episode": "Re-presentation is known only 6 months after a successful completion.",
-    "survey_response": "Survey percentages are weighted where weights exist; intervals use the effective sample size.",
-    "partner_return": "MARAC, SARC, case review and modern slavery figures are city-wide returns, not by ward.",
-    "comparator_area": "Comparator areas are ranked on rates per 1,000 residents (1 = safest).",
-    "ward_population": (
-        "Census 2021 all-ages counts are official; a 10-17 figure may be a demo estimate (see its note)."
-    ),
-}
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a page is showing: wards, period and comparison."""
-
-    selection: WardSelection
-    period: Period
-    comparison: Comparison = "year"
-
-    @property
-    def compare_to(self) -> Period:
-        """The comparison period."""
-        if self.comparison == "previous":
-            return self.period.shift(-len(self.period.quarters))
-        return self.period.year_earlier()
-
-    def heading_lines(self, as_of: str) -> list[str]:
-        """Lines naming the filters and the as-of date (for download headers)."""
-        return [
-            "Safer Wolverhampton Partnership performance dashboard",
-            f"Wards: {self.selection.label}",
-            f"Period: {self.period.label}; compared with {self.compare_to.label}",
-            as_of,
-        ]
 
 
 class Dashboard:
@@ -116,7 +67,7 @@ class Dashboard:
     def sources(self) -> pd.DataFrame:
         """Each source: period covered, rows, last load, skipped rows, and its caveat."""
         frame = source_status(self.engine.connection)
-        frame["caveat"] = frame["table"].map(CAVEATS).fillna("")
+        frame["caveat"] = frame["table"].map({table: source.caveat for table, source in SOURCES.items()}).fillna("")
         return frame
 
     def skipped(self) -> pd.DataFrame:
@@ -181,7 +132,7 @@ class Dashboard:
         if self.partner:
             raise AccessDenied("record-level data is for signed-in analysts only")
         kpi = catalogue.get(key)
-        if kpi.source in ("comparator_area", "commissioned_spend", "partner_return"):
+        if not SOURCES[kpi.source].record_level:
             return pd.DataFrame()
         columns = [c for c in SOURCES[kpi.source].store_columns if c != "load_id"]
         return self.engine.connection.execute(
@@ -203,7 +154,7 @@ class Dashboard:
 
     # -- page tables -----------------------------------------------------------------------------------
     def overview(self, filters: Filters) -> pd.DataFrame:
-        """Every KPI in one table, grouped by priority, ready to show."""
+        """Every KPI in one table, grouped by priority: typed values (swp_app makes the display strings)."""
         rows = []
         for kpi in catalogue.catalogue().values():
             result = self.result(kpi.key, filters)
@@ -211,7 +162,7 @@ class Dashboard:
         return pd.DataFrame(rows)
 
     def ward_profile(self, ward_code: str, filters: Filters) -> pd.DataFrame:
-        """One ward across every ward-level KPI against the city, with its rank among the 20 wards."""
+        """One ward across every ward-level KPI against the city, with its rank among the 20 wards (typed)."""
         ward = from_codes([ward_code])
         ward_filters = Filters(ward, filters.period, filters.comparison)
         city_filters = Filters(city(), filters.period, filters.comparison)
@@ -223,15 +174,17 @@ class Dashboard:
             whole = self.result(kpi.key, city_filters, with_spc=False)
             table = self.by_ward(kpi.key, ward_filters)
             rank = table.loc[table["ward_code"] == ward_code, "rank"]
-            shown_rate = kpi.per_1000
             rows.append(
                 {
                     "priority": kpi.priority_title,
                     "kpi": kpi.label,
                     "key": kpi.key,
-                    "ward": _shown(here, rate=shown_rate),
-                    "city": _shown(whole, rate=shown_rate),
-                    "measure": kpi.kind.map_title(kpi).lower() if shown_rate else kpi.unit,
+                    "measure": kpi.measure,
+                    "per_1000": kpi.per_1000,
+                    "ward_value": shown_value(here, rate=kpi.per_1000),
+                    "ward_state": state(here),
+                    "city_value": shown_value(whole, rate=kpi.per_1000),
+                    "city_state": state(whole),
                     "rank_of_20": None if rank.empty or pd.isna(rank.iloc[0]) else int(rank.iloc[0]),
                     "change": here.comparison.label if here.comparison else "no comparison",
                     "better": kpi.better,
@@ -242,49 +195,50 @@ class Dashboard:
         return frame
 
 
-def _shown(result: KpiResult, rate: bool = False) -> str:
+State = Literal["shown", "suppressed", "no data", "city only", "not available"]
+
+
+def state(result: KpiResult) -> State:
+    """Whether a result's value is shown, or why not (suppressed, no data, city only, not available)."""
     if result.suppressed:
         return "suppressed"
     if result.availability in ("no data", "city only", "not available"):
-        return result.availability
-    value = result.current.rate_per_1000 if rate else result.current.value
-    if rate:
-        return "not available" if value is None else f"{value:.2f}"
-    return format_value(value, result.measure)
+        return result.availability  # type: ignore[return-value]
+    return "shown"
+
+
+def shown_value(result: KpiResult, rate: bool = False) -> float | None:
+    """The value a reader sees (the rate per 1,000 where asked), None when it is not shown."""
+    if state(result) != "shown":
+        return None
+    return result.current.rate_per_1000 if rate else result.current.value
 
 
 def overview_row(kpi: Kpi, result: KpiResult) -> dict[str, object]:
-    """One Overview row: latest value, same period last year, change, rolling 12 months, SPC, direction, RAG."""
+    """One Overview row: latest value, comparison, change and its test, rolling 12 months, SPC, RAG (typed)."""
     comparison = result.comparison
-    change = "no comparison"
-    if comparison is not None and comparison.change is not None:
-        change = f"{kpi.kind.format_change(comparison)} ({comparison.label})"
-    elif comparison is not None:
-        change = comparison.label
+    hidden = result.suppressed
     return {
         "priority": PRIORITIES[kpi.priority],
-        "kpi": kpi.label if kpi.parent is None else f"  {kpi.label}",
+        "kpi": kpi.label,
         "key": kpi.key,
-        "value": _shown(result) if result.availability != "partial" else _shown(result) + " *",
-        "comparison": "suppressed"
-        if result.suppressed
-        else (format_value(comparison.figure.value, result.measure) if comparison else "no comparison"),
-        "change": change,
-        "rolling_12_months": (
-            "suppressed"
-            if result.suppressed
-            else format_value(result.rolling_12_months.value, result.measure)
-            if result.rolling_12_months
-            else "not available"
-        ),
+        "companion": kpi.parent is not None,
+        "measure": kpi.measure,
+        "value": shown_value(result),
+        "state": state(result),
+        "shown_as": result.shown_as if hidden else None,
+        "partial": result.availability == "partial",
+        "comparison_period": comparison.period_label if comparison else None,
+        "comparison_value": None if hidden or comparison is None else comparison.figure.value,
+        "change": None if comparison is None else comparison.change,
+        "change_percent": None if comparison is None else comparison.change_percent,
+        "change_label": comparison.label if comparison else "no comparison",
+        "p_value": None if comparison is None else comparison.p_value,
+        "test": None if comparison is None else comparison.test,
+        "rolling_12_months": None if hidden or result.rolling_12_months is None else result.rolling_12_months.value,
         "spc": result.spc.variation if result.spc else "not applicable",
         "better": kpi.better,
-        "rag": result.rag or "",
+        "rag": result.rag,
         "availability": result.availability,
         "page": kpi.priority,
     }
-
-
-def ward_options() -> dict[str, str]:
-    """Current ward code -> name, in name order (for filters)."""
-    return dict(sorted(ward_names().items(), key=lambda item: item[1]))

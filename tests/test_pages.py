@@ -9,10 +9,12 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from swp_app.tables import ward_profile_display
 from swp_data import selection, settings
 from swp_data.calc.render import format_value
+from swp_data.filters import Filters
 from swp_data.periods import Period
-from swp_data.views import Dashboard, Filters
+from swp_data.views import Dashboard
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = {
@@ -173,7 +175,9 @@ def test_ward_profile_follows_the_ward_in_the_url(board: Dashboard) -> None:
     assert app.title[0].value == "Ward Profile: Heath Town, 2026/27 Q2"
     profile = board.ward_profile("E05014848", Filters(selection.city(), Period.parse("2026/27Q2")))
     shown = app.dataframe[0].value
-    assert list(shown["ward"]) == list(profile[profile["priority"] == "Overview"]["ward"])
+    expected = ward_profile_display(profile)
+    assert list(shown["ward"]) == list(expected[expected["priority"] == "Overview"]["ward"])
+    assert shown["ward"].str.match(r"^[\d,.]+%?$|^suppressed$|^no data$").all()
 
 
 def test_partners_see_small_numbers_suppressed_with_the_reason() -> None:

@@ -65,6 +65,8 @@ class Source:
     placement: Placement
     month_from: str | None = None  # the date field whose month is stored as `month`
     store_only: dict[str, str] = field(default_factory=dict)  # derived columns
+    caveat: str = ""  # what a reader must know about this source's figures (About the Data, packs)
+    record_level: bool = True  # one row per crime, person or response (False: aggregate returns)
 
     @property
     def columns(self) -> list[Column]:

@@ -66,6 +66,7 @@ SURVEY = Source(
     key=("survey_name", "response_id"),
     placement="ward",
     month_from="fieldwork_date",
+    caveat="Survey percentages are weighted where weights exist; intervals use the effective sample size.",
 )
 
 PARTNER_RETURNS = Source(
@@ -77,4 +78,6 @@ PARTNER_RETURNS = Source(
     key=("indicator_key", "period_start", "period_type", "ward"),
     placement="ward_or_city",
     month_from="period_start",
+    caveat="MARAC, SARC, case review and modern slavery figures are city-wide returns, not by ward.",
+    record_level=False,
 )

@@ -55,6 +55,8 @@ COMPARATORS = Source(
     record=ComparatorRecord,
     key=("area", "month", "offence_group"),
     placement="none",
+    caveat="Comparator areas are ranked on rates per 1,000 residents (1 = safest).",
+    record_level=False,
 )
 
 SPEND = Source(
@@ -65,6 +67,7 @@ SPEND = Source(
     record=SpendRecord,
     key=("financial_year", "service"),
     placement="none",
+    record_level=False,
 )
 
 POPULATION = Source(
@@ -78,4 +81,6 @@ POPULATION = Source(
     record=PopulationRecord,
     key=("ward", "age_band", "year"),
     placement="ward",
+    caveat="Census 2021 all-ages counts are official; a 10-17 figure may be a demo estimate (see its note).",
+    record_level=False,
 )

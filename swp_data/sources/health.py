@@ -59,6 +59,7 @@ TREATMENT = Source(
     placement="ward",
     month_from="start_date",
     store_only={"discharge_month": "date"},
+    caveat="Re-presentation is known only 6 months after a successful completion.",
 )
 
 DRUG_TESTS = Source(

@@ -72,6 +72,10 @@ REOFFENDING = Source(
     key=("offender_id", "cohort_start"),
     placement="ward",
     month_from="cohort_start",
+    caveat=(
+        "Proven reoffending lags: a cohort is followed for 12 months plus 6 months for proof, so it is "
+        "final 18 months after it closes. Later cohorts are provisional."
+    ),
 )
 
 FIRST_TIME_ENTRANTS = Source(

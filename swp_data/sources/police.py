@@ -113,6 +113,11 @@ CRIME = Source(
     placement="lsoa",
     month_from="recorded_date",
     store_only={"source_format": "varchar"},
+    caveat=(
+        "data.police.uk locations are approximate (snapped to a nearby street point), rows with no "
+        "location cannot be placed on a ward and are skipped, and the files carry no flags, victims or "
+        "offenders."
+    ),
 )
 
 ASB = Source(
@@ -125,4 +130,5 @@ ASB = Source(
     placement="lsoa",
     month_from="incident_date",
     store_only={"source_format": "varchar"},
+    caveat="ASB from data.police.uk has no category, theme, caller or intervention.",
 )

@@ -1,0 +1,93 @@
+"""Display strings for the data layer's typed tables (the Overview, the Ward Profile): made here, at the edge."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from swp_data.kinds import kind
+from swp_data.results import Comparison
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def shown(value: object, state: str, measure: str, rate: bool = False) -> str:
+    """A value as a reader sees it: the number in its unit, or why there is none."""
+    if state != "shown":
+        return state
+    if rate:
+        return "not available" if _missing(value) else f"{value:.2f}"
+    return kind(measure).format(None if _missing(value) else float(value))  # type: ignore[arg-type]
+
+
+def overview_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The Overview as shown: one text column per figure ('1,991', '-6.7% (improved)', 'suppressed')."""
+    rows = []
+    for row in table.to_dict("records"):
+        measure = str(row["measure"])
+        value = shown(row["value"], str(row["state"]), measure)
+        if row["change"] is None or _missing(row["change"]):
+            change = str(row["change_label"])
+        else:
+            comparison = Comparison(
+                period_label=str(row["comparison_period"]),
+                figure={"value": row["comparison_value"]},  # type: ignore[arg-type]
+                change=float(row["change"]),
+                change_percent=None if _missing(row["change_percent"]) else float(row["change_percent"]),
+                p_value=None if _missing(row["p_value"]) else float(row["p_value"]),
+                significant=None,
+                test=str(row["test"] or ""),
+                label=row["change_label"],
+            )
+            change = f"{kind(measure).format_change(comparison)} ({comparison.label})"
+        if row["state"] == "suppressed":
+            comparison_text = rolling = "suppressed"
+        else:
+            comparison_text = (
+                "no comparison"
+                if row["comparison_period"] is None
+                else kind(measure).format(None if _missing(row["comparison_value"]) else row["comparison_value"])
+            )
+            rolling = (
+                "not available"
+                if _missing(row["rolling_12_months"])
+                else kind(measure).format(row["rolling_12_months"])
+            )
+        rows.append(
+            {
+                "priority": row["priority"],
+                "kpi": f"  {row['kpi']}" if row["companion"] else row["kpi"],
+                "key": row["key"],
+                "value": value + (" *" if row["partial"] else ""),
+                "comparison": comparison_text,
+                "change": change,
+                "rolling_12_months": rolling,
+                "spc": row["spc"],
+                "better": row["better"],
+                "rag": row["rag"] or "",
+                "availability": row["availability"],
+                "page": row["page"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def ward_profile_display(profile: pd.DataFrame) -> pd.DataFrame:
+    """The Ward Profile as shown: the ward's and the city's figures as text, with what they measure."""
+    out = profile[["priority", "kpi", "key"]].copy()
+    out["ward"] = [
+        shown(r["ward_value"], r["ward_state"], r["measure"], rate=r["per_1000"]) for r in profile.to_dict("records")
+    ]
+    out["city"] = [
+        shown(r["city_value"], r["city_state"], r["measure"], rate=r["per_1000"]) for r in profile.to_dict("records")
+    ]
+    out["measure"] = [
+        "per 1,000 residents" if r["per_1000"] else kind(r["measure"]).unit for r in profile.to_dict("records")
+    ]
+    out["rank_of_20"] = profile["rank_of_20"]
+    out["change"] = profile["change"]
+    out["better"] = profile["better"]
+    return out
