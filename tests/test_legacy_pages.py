@@ -7,6 +7,7 @@ Streamlit upgrade, Streamlit no longer starts in legacy mode for this layout: de
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,13 +31,18 @@ st.navigation([st.Page(home, url_path="home", default=True), st.Page("pages/othe
 
 
 @pytest.fixture
-def plain_app(tmp_path: Path) -> Path:
-    """A minimal app in the product's layout (entry script beside ``pages/``), without the workaround."""
+def plain_app(tmp_path: Path) -> Iterator[Path]:
+    """A minimal app in the product's layout (entry script beside ``pages/``), without the workaround.
+
+    Streamlit's flag is process-wide: it is put back as it was after the test.
+    """
     (tmp_path / "pages").mkdir()
     (tmp_path / "pages" / "other.py").write_text('import streamlit as st\n\nst.title("other")\n')
     entry = tmp_path / "entry.py"
     entry.write_text(ENTRY)
-    return entry
+    saved = PagesManager.uses_pages_directory
+    yield entry
+    PagesManager.uses_pages_directory = saved
 
 
 def test_streamlit_still_runs_a_page_on_its_own_beside_a_pages_folder(plain_app: Path) -> None:
@@ -54,13 +60,9 @@ def test_streamlit_still_runs_a_page_on_its_own_beside_a_pages_folder(plain_app:
 
 def test_a_fresh_session_beside_a_pages_folder_starts_in_legacy_mode(plain_app: Path) -> None:
     """The flag ``swp_app.legacy_pages`` answers: set by the first PagesManager from the folder's presence."""
-    saved = PagesManager.uses_pages_directory
-    try:
-        PagesManager.uses_pages_directory = None
-        PagesManager(str(plain_app))
-        assert legacy_pages.active()
-    finally:
-        PagesManager.uses_pages_directory = saved
+    PagesManager.uses_pages_directory = None
+    PagesManager(str(plain_app))
+    assert legacy_pages.active()
 
 
 def test_with_the_workaround_the_same_link_runs_the_entry_script_and_its_navigation(plain_app: Path) -> None:
