@@ -1,4 +1,9 @@
-"""Safer Wolverhampton Partnership performance dashboard: ``streamlit run app.py``."""
+"""Safer Wolverhampton Partnership performance dashboard: ``streamlit run app.py``.
+
+The pages, their menu, titles, icons and URL paths come from the registry
+(``swp_data.site.PAGES``). Each rerun builds one Dashboard and one set of Filters here and
+passes them to the page it draws.
+"""
 
 from __future__ import annotations
 
@@ -8,57 +13,14 @@ import swp_app
 from swp_data.settings import get_settings
 
 st.set_page_config(page_title="Safer Wolverhampton Partnership", page_icon=":material/shield:", layout="wide")
+swp_app.legacy_pages.leave()  # before anything is drawn (see the module)
 
-page = st.navigation(
-    {
-        "Performance": [
-            st.Page(
-                "pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True
-            ),
-            st.Page(
-                "pages/reducing_reoffending.py",
-                title="Reducing Reoffending",
-                icon=":material/autorenew:",
-                url_path="reducing_reoffending",
-            ),
-            st.Page(
-                "pages/violence_prevention.py",
-                title="Violence Prevention",
-                icon=":material/health_and_safety:",
-                url_path="violence_prevention",
-            ),
-            st.Page(
-                "pages/victimisation.py",
-                title="Reducing Victimisation",
-                icon=":material/diversity_3:",
-                url_path="victimisation",
-            ),
-            st.Page(
-                "pages/anti_social_behaviour.py",
-                title="Anti-Social Behaviour",
-                icon=":material/campaign:",
-                url_path="anti_social_behaviour",
-            ),
-            st.Page(
-                "pages/neighbourhood_crime.py",
-                title="Neighbourhood Crime",
-                icon=":material/home:",
-                url_path="neighbourhood_crime",
-            ),
-        ],
-        "Places and data": [
-            st.Page(
-                "pages/ward_profile.py", title="Ward Profile", icon=":material/location_on:", url_path="ward_profile"
-            ),
-            st.Page("pages/about_data.py", title="About the Data", icon=":material/info:", url_path="about_data"),
-        ],
-    }
-)
+page = swp_app.navigation()
 if not swp_app.ensure_store(get_settings().db_path):
     st.stop()
-swp_app.access_panel()
-filters = swp_app.filters_sidebar()
+board = swp_app.dashboard()
+swp_app.access_panel(board)
+filters = swp_app.filters_sidebar(board)
 if filters is None:
     st.stop()
-st.session_state["_swp_filters"] = filters
-page.run()
+swp_app.run_page(page, board, filters)

@@ -16,19 +16,9 @@ from pathlib import Path
 
 from swp_data.demo import build_demo_store
 from swp_data.settings import get_settings
-from tests.apptest_support import ModernPagesManager, patch_target
+from swp_data.site import PAGES
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, REPO, start_app, wait_for_app
 
-PAGES = [
-    "overview",
-    "reducing_reoffending",
-    "violence_prevention",
-    "victimisation",
-    "anti_social_behaviour",
-    "neighbourhood_crime",
-    "ward_profile",
-    "about_data",
-]
 CHARTS_DRAWN = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     const charts = [...document.querySelectorAll('.vega-embed')];
@@ -44,16 +34,19 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def server_runs(changes: int) -> None:
-    """Time AppTest reruns of each page after random ward and period changes."""
+    """Time AppTest reruns of each page after random ward and period changes.
+
+    AppTest runs the app exactly as served: app.py leaves Streamlit's legacy pages/ mode
+    itself (``swp_app.legacy_pages``), so nothing is patched here.
+    """
     from streamlit.testing.v1 import AppTest
 
-    module, name = patch_target()
-    setattr(module, name, ModernPagesManager)
     rng = random.Random(3)
-    for page in PAGES:
+    for spec in PAGES:
+        page = spec.key
         app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
-        if page != "overview":
-            app.switch_page(f"pages/{page}.py").run()
+        if not spec.default:
+            app.switch_page(spec.module).run()
         wards = app.sidebar.multiselect(key="wards").options
         quarters = app.sidebar.selectbox(key="from").options
         timings = []
@@ -83,11 +76,12 @@ def browser_times(db: Path, visits: int = 5) -> None:
             tab = browser.new_page(viewport={"width": 1280, "height": 720})
             tab.goto(url)
             wait_for_app(tab)  # warm the server's caches once, as after any first visitor
-            for page in PAGES:
+            for spec in PAGES:
+                page = spec.key
                 timings = []
                 for visit in range(visits):
                     started = time.perf_counter()
-                    tab.goto(f"{url}/{page}?from=2025/26+Q{1 + visit % 4}")
+                    tab.goto(f"{url}/{spec.url_path}?from=2025/26+Q{1 + visit % 4}")
                     wait_for_app(tab)
                     tab.wait_for_function(CHARTS_DRAWN, timeout=30_000)
                     timings.append(time.perf_counter() - started)

@@ -3,46 +3,55 @@ from __future__ import annotations
 import streamlit as st
 
 import swp_app
+from swp_data.filters import Filters
+from swp_data.views import Dashboard
 
-board = swp_app.dashboard()
-swp_app.page_header(
-    "About the Data", None, f"What each source holds, when it was loaded, what was skipped and why. {board.as_of}."
-)
 
-sources = board.sources()
-st.subheader("Sources in the store")
-st.dataframe(
-    sources,
-    hide_index=True,
-    column_config={
-        "source": "Source",
-        "table": "Table",
-        "rows": st.column_config.NumberColumn("Rows", format="localized"),
-        "first_month": st.column_config.DateColumn("From", format="MMM YYYY"),
-        "last_month": st.column_config.DateColumn("To", format="MMM YYYY"),
-        "last_loaded": st.column_config.DatetimeColumn("Last loaded", format="D MMM YYYY, HH:mm"),
-        "files_loaded": st.column_config.NumberColumn("Files loaded"),
-        "rows_skipped": st.column_config.NumberColumn("Rows skipped", format="localized"),
-        "caveat": st.column_config.TextColumn("Caveats", width="large"),
-    },
-)
-swp_app.download_csv(sources, "swp-sources.csv", ["Sources in the store", board.as_of], "dl-sources")
+def render(board: Dashboard, filters: Filters) -> None:
+    swp_app.page_header(
+        board,
+        "About the Data",
+        None,
+        f"What each source holds, when it was loaded, what was skipped and why. {board.as_of}.",
+    )
 
-st.subheader("Rows skipped when loading, and why")
-skipped = board.skipped()
-if skipped.empty:
-    st.write("No rows have been skipped: every row read was loaded.")
-else:
-    st.dataframe(skipped, hide_index=True)
-    swp_app.download_csv(skipped, "swp-skipped.csv", ["Rows skipped when loading", board.as_of], "dl-skipped")
+    sources = board.sources()
+    st.subheader("Sources in the store")
+    st.dataframe(
+        sources,
+        hide_index=True,
+        column_config={
+            "source": "Source",
+            "table": "Table",
+            "rows": st.column_config.NumberColumn("Rows", format="localized"),
+            "first_month": st.column_config.DateColumn("From", format="MMM YYYY"),
+            "last_month": st.column_config.DateColumn("To", format="MMM YYYY"),
+            "last_loaded": st.column_config.DatetimeColumn("Last loaded", format="D MMM YYYY, HH:mm"),
+            "files_loaded": st.column_config.NumberColumn("Files loaded"),
+            "rows_skipped": st.column_config.NumberColumn("Rows skipped", format="localized"),
+            "caveat": st.column_config.TextColumn("Caveats", width="large"),
+        },
+    )
+    swp_app.download_csv(sources, "swp-sources.csv", ["Sources in the store", board.as_of], "dl-sources")
 
-st.subheader("Reading the figures")
-st.markdown(
-    "- **Wards** are the 20 current (May 2023) wards; records are placed through their LSOA "
-    "(see `data/reference/ATTRIBUTION.md` for the lookups and their licences).\n"
-    "- **Change** is called a rise or fall only when it is statistically significant (Poisson E-test for counts, "
-    "two-proportion test for percentages, 5% level); otherwise it says *no significant change*.\n"
-    "- **SPC** follows NHS *Making Data Count*: XmR limits; a point beyond the limits, 7 in a row on one side of "
-    "the mean, or 6 rising or falling is a special cause, shown blue (improvement) or orange (concern).\n"
-    "- **Unknown is not zero**: records that do not carry a field a KPI needs are left out and counted in a note."
-)
+    st.subheader("Rows skipped when loading, and why")
+    skipped = board.skipped()
+    if skipped.empty:
+        st.write("No rows have been skipped: every row read was loaded.")
+    else:
+        st.dataframe(skipped, hide_index=True)
+        swp_app.download_csv(skipped, "swp-skipped.csv", ["Rows skipped when loading", board.as_of], "dl-skipped")
+
+    st.subheader("Reading the figures")
+    st.markdown(
+        "- **Wards** are the 20 current (May 2023) wards; records are placed through their LSOA "
+        "(see `data/reference/ATTRIBUTION.md` for the lookups and their licences).\n"
+        "- **Change** is called a rise or fall only when it is statistically significant (Poisson E-test for counts, "
+        "two-proportion test for percentages, 5% level); otherwise it says *no significant change*.\n"
+        "- **SPC** follows NHS *Making Data Count*: XmR limits; a point beyond the limits, 7 in a row on one side of "
+        "the mean, or 6 rising or falling is a special cause, shown blue (improvement) or orange (concern).\n"
+        "- **Unknown is not zero**: records that do not carry a field a KPI needs are left out and counted in a note."
+    )
+
+
+swp_app.view(render)

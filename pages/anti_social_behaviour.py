@@ -1,5 +1,12 @@
 from __future__ import annotations
 
 import swp_app
+from swp_data.filters import Filters
+from swp_data.views import Dashboard
 
-swp_app.priority_page("anti_social_behaviour", "Anti-Social Behaviour")
+
+def render(board: Dashboard, filters: Filters) -> None:
+    swp_app.priority_page(board, filters, "anti_social_behaviour")
+
+
+swp_app.view(render)

@@ -1,5 +1,12 @@
 from __future__ import annotations
 
 import swp_app
+from swp_data.filters import Filters
+from swp_data.views import Dashboard
 
-swp_app.priority_page("reducing_reoffending", "Reducing Reoffending")
+
+def render(board: Dashboard, filters: Filters) -> None:
+    swp_app.priority_page(board, filters, "reducing_reoffending")
+
+
+swp_app.view(render)

@@ -3,38 +3,44 @@ from __future__ import annotations
 import streamlit as st
 
 import swp_app
+from swp_data.filters import Filters
 from swp_data.selection import ward_options
+from swp_data.views import Dashboard
 
-filters = swp_app.current_filters()
-board = swp_app.dashboard()
-wards = ward_options()
-codes_by_name = {name: code for code, name in wards.items()}
-default = wards[filters.selection.wards[0]] if len(filters.selection.wards) == 1 else next(iter(codes_by_name))
-header = st.container()  # the title goes above the ward picker but needs its choice
-name = st.selectbox(
-    "Ward", list(codes_by_name), index=list(codes_by_name).index(default), key="ward", bind="query-params"
-)
-ward = codes_by_name[name]
-with header:
-    swp_app.page_header(
-        f"Ward Profile: {name}, {filters.period.label}",
-        None,
-        f"Against the whole city, with the ward's rank among the 20 wards (1 = best). {board.as_of}.",
+
+def render(board: Dashboard, filters: Filters) -> None:
+    wards = ward_options()
+    codes_by_name = {name: code for code, name in wards.items()}
+    default = wards[filters.selection.wards[0]] if len(filters.selection.wards) == 1 else next(iter(codes_by_name))
+    header = st.container()  # the title goes above the ward picker but needs its choice
+    name = st.selectbox(
+        "Ward", list(codes_by_name), index=list(codes_by_name).index(default), key="ward", bind="query-params"
     )
-figures = board.ward_profile(ward, filters)
-profile = swp_app.ward_profile_display(figures)
-columns = {
-    "kpi": st.column_config.TextColumn("KPI", width="medium"),
-    "ward": st.column_config.TextColumn(wards[ward]),
-    "city": st.column_config.TextColumn("Wolverhampton"),
-    "measure": st.column_config.TextColumn("Measure"),
-    "rank_of_20": st.column_config.NumberColumn("Rank of 20"),
-    "change": st.column_config.TextColumn(f"Change vs {filters.compare_to.label}"),
-    "better": st.column_config.TextColumn("Better"),
-}
-for priority, rows in profile.groupby("priority", sort=False):
-    st.subheader(str(priority))
-    st.dataframe(rows[list(columns)], hide_index=True, column_config=columns, key=f"profile-{priority}")
-title = f"Ward profile: {wards[ward]} against the city, {filters.period.label}"
-lines = [title, f"Period: {filters.period.label}; compared with {filters.compare_to.label}", board.as_of]
-swp_app.download_csv(figures, f"ward-profile-{ward}.csv", lines, "dl-profile")
+    ward = codes_by_name[name]
+    with header:
+        swp_app.page_header(
+            board,
+            f"Ward Profile: {name}, {filters.period.label}",
+            None,
+            f"Against the whole city, with the ward's rank among the 20 wards (1 = best). {board.as_of}.",
+        )
+    figures = board.ward_profile(ward, filters)
+    profile = swp_app.ward_profile_display(figures)
+    columns = {
+        "kpi": st.column_config.TextColumn("KPI", width="medium"),
+        "ward": st.column_config.TextColumn(wards[ward]),
+        "city": st.column_config.TextColumn("Wolverhampton"),
+        "measure": st.column_config.TextColumn("Measure"),
+        "rank_of_20": st.column_config.NumberColumn("Rank of 20"),
+        "change": st.column_config.TextColumn(f"Change vs {filters.compare_to.label}"),
+        "better": st.column_config.TextColumn("Better"),
+    }
+    for priority, rows in profile.groupby("priority", sort=False):
+        st.subheader(str(priority))
+        st.dataframe(rows[list(columns)], hide_index=True, column_config=columns, key=f"profile-{priority}")
+    title = f"Ward profile: {wards[ward]} against the city, {filters.period.label}"
+    lines = [title, f"Period: {filters.period.label}; compared with {filters.compare_to.label}", board.as_of]
+    swp_app.download_csv(figures, f"ward-profile-{ward}.csv", lines, "dl-profile")
+
+
+swp_app.view(render)

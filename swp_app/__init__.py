@@ -1,17 +1,20 @@
-"""The one module joining the data layer to Streamlit: cached store, shared filters, cards, charts, downloads.
+"""The one package joining the data layer to Streamlit: navigation, cached store, shared filters, cards, charts.
 
-Pages import this and lay things out; every figure comes from ``swp_data.views.Dashboard``.
+Pages import this and lay things out; every figure comes from the ``swp_data.views.Dashboard``
+that app.py builds once per rerun and passes to the page with the rerun's Filters.
 Filters are bound to the URL (``bind="query-params"``), so they persist across pages and
 a pasted link reopens the same page, wards and period.
 """
 
 from __future__ import annotations
 
+from swp_app import legacy_pages
 from swp_app.cards import definitions, download_csv, headings, kpi_card, kpi_cards, page_header
 from swp_app.charts import breakdown_chart, period_shown, rank_table, trend_chart, ward_map, ward_table
-from swp_app.filters import PAGE_PATHS, current_filters, filter_query, filters_sidebar
+from swp_app.filters import PAGE_PATHS, filter_query, filters_sidebar
 from swp_app.first_start import ensure_store
 from swp_app.layouts import priority_page, record_drilldown
+from swp_app.navigation import navigation, run_page, view
 from swp_app.session import (
     access_level,
     access_panel,
@@ -27,7 +30,6 @@ __all__ = [
     "access_panel",
     "breakdown_chart",
     "connection",
-    "current_filters",
     "dashboard",
     "definitions",
     "download_csv",
@@ -37,14 +39,18 @@ __all__ = [
     "headings",
     "kpi_card",
     "kpi_cards",
+    "legacy_pages",
+    "navigation",
     "overview_display",
     "page_header",
     "period_shown",
     "priority_page",
     "rank_table",
     "record_drilldown",
+    "run_page",
     "sign_in_configured",
     "trend_chart",
+    "view",
     "ward_map",
     "ward_profile_display",
     "ward_table",

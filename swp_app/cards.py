@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from swp_app.filters import current_filters
-from swp_app.session import DEMO_NOTICE, _is_demo, dashboard
+from swp_app.session import DEMO_NOTICE, _is_demo
 from swp_data.calc.render import format_value
 from swp_data.filters import Filters
 from swp_data.kinds import kind
@@ -14,17 +13,16 @@ from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
 from swp_data.results import KpiResult
 from swp_data.settings import get_settings
+from swp_data.views import Dashboard
 
 
-def page_header(title: str, filters: Filters | None = None, subtitle: str | None = None) -> None:
+def page_header(board: Dashboard, title: str, filters: Filters | None = None, subtitle: str | None = None) -> None:
     """A title that says what is shown, for which wards and period, and the demo notice when it applies."""
     # Titles say what, where and when; a smaller h1 keeps them on one line on a 1280x720 projector.
     st.html("<style>h1 { font-size: 2.1rem !important; }</style>")
     if filters is not None:
         st.title(f"{title}: {filters.selection.label}, {filters.period.label}")
-        st.caption(
-            f"Compared with {filters.compare_to.label}. {dashboard().as_of}." + (f" {subtitle}" if subtitle else "")
-        )
+        st.caption(f"Compared with {filters.compare_to.label}. {board.as_of}." + (f" {subtitle}" if subtitle else ""))
     else:
         st.title(title)
         if subtitle:
@@ -47,9 +45,9 @@ def download_csv(frame: pd.DataFrame, file_name: str, heading_lines: list[str], 
     )
 
 
-def headings(filters: Filters, what: str) -> list[str]:
-    """Download header lines: what the table is, the filters and the as-of date."""
-    return [what, *filters.heading_lines(dashboard().as_of)]
+def headings(filters: Filters, what: str, as_of: str) -> list[str]:
+    """Download header lines: what the table is, the filters and the as-of date (``Dashboard.as_of``)."""
+    return [what, *filters.heading_lines(as_of)]
 
 
 def _delta(result: KpiResult) -> tuple[str | None, str | None, str]:
@@ -62,7 +60,7 @@ def _delta(result: KpiResult) -> tuple[str | None, str | None, str]:
     return amount, comparison.label, colour
 
 
-def kpi_card(result: KpiResult, kpi: Kpi) -> None:
+def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
     """A metric card: value, change and whether it is significant, coloured by the desired direction."""
     if result.suppressed:
         value = result.shown_as or "[c]"
@@ -100,7 +98,7 @@ def kpi_card(result: KpiResult, kpi: Kpi) -> None:
         details.append(f"RAG {result.rag.upper()} against {format_value(result.target, result.measure)}")
     if result.provisional:
         details.append("provisional")
-    if result.period != current_filters().period.label:
+    if result.period != filters.period.label:
         details.append(f"latest available: {result.period}")
     if result.availability in ("partial", "not available", "city only", "no data"):
         details.append(result.availability)
@@ -108,14 +106,14 @@ def kpi_card(result: KpiResult, kpi: Kpi) -> None:
         st.caption(" · ".join(details))
 
 
-def kpi_cards(results: list[KpiResult], per_row: int = 3) -> None:
+def kpi_cards(results: list[KpiResult], filters: Filters, per_row: int = 3) -> None:
     """Cards in rows, with a footnote explaining any suppression."""
     kpis = catalogue.catalogue()
     for start in range(0, len(results), per_row):
         columns = st.columns(per_row)
         for column, result in zip(columns, results[start : start + per_row], strict=False):
             with column:
-                kpi_card(result, kpis[result.key])
+                kpi_card(result, kpis[result.key], filters)
     note = next((r.suppression_note for r in results if r.suppressed and r.suppression_note), None)
     if note:
         st.caption(f"<5 and [c]: {note}")

@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from swp_app.cards import download_csv, headings
-from swp_app.session import dashboard
 from swp_data.filters import Filters
 from swp_data.geography import ward_boundaries
 from swp_data.kinds.rank import AREAS
@@ -21,11 +20,8 @@ def _unit_title(kpi: Kpi) -> str:
     return kpi.kind.axis_title(kpi)
 
 
-def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key: str) -> None:
-    """The series with SPC mean and limits, special-cause points marked; a CSV of exactly the points shown.
-
-    ``step`` says what a point spans (``Dashboard.series_step``).
-    """
+def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key: str, *, as_of: str) -> None:
+    """The series with SPC mean and limits, special-cause points marked; a CSV of exactly the points shown."""
     title = f"{kpi.label}, {step}: {filters.selection.label}, to {filters.period.last.label}"
     if "suppressed" in frame and frame["suppressed"].astype(bool).any():
         withheld = ", ".join(frame.loc[frame["suppressed"].astype(bool), "period"])
@@ -79,7 +75,7 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key:
     if shown["mean"].isna().all() and kpi.kind.spc_applies:
         st.caption("SPC limits need at least 12 periods with data.")
     download_csv(
-        shown.drop(columns=["period_start"]), f"{kpi.key}-trend.csv", headings(filters, title), f"dl-trend-{key}"
+        shown.drop(columns=["period_start"]), f"{kpi.key}-trend.csv", headings(filters, title, as_of), f"dl-trend-{key}"
     )
 
 
@@ -88,7 +84,7 @@ def period_shown(kpi: Kpi, filters: Filters) -> str:
     return kpi.kind.period_shown(filters.period)
 
 
-def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> None:
+def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of: str) -> None:
     """Choropleth of the KPI by ward (rate per 1,000 for counts), selected wards outlined."""
     measure = kpi.kind.map_field(kpi)
     what = kpi.kind.map_title(kpi).lower()
@@ -145,10 +141,10 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> None:
             for f in features
         ]
     )
-    download_csv(shown, f"{kpi.key}-map.csv", headings(filters, title), f"dl-map-{key}")
+    download_csv(shown, f"{kpi.key}-map.csv", headings(filters, title, as_of), f"dl-map-{key}")
 
 
-def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> None:
+def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of: str) -> None:
     """The ranked ward table with rates and intervals, and its download."""
     title = f"{kpi.label}: wards ranked, {period_shown(kpi, filters)} (1 = best for 'better: {kpi.better}')"
     columns = [
@@ -184,10 +180,10 @@ def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str) -> Non
             ),
         },
     )
-    download_csv(shown, f"{kpi.key}-wards.csv", headings(filters, title), f"dl-wards-{key}")
+    download_csv(shown, f"{kpi.key}-wards.csv", headings(filters, title, as_of), f"dl-wards-{key}")
 
 
-def breakdown_chart(kpi: Kpi, label: str, frame: pd.DataFrame, filters: Filters, key: str) -> None:
+def breakdown_chart(kpi: Kpi, label: str, frame: pd.DataFrame, filters: Filters, key: str, *, as_of: str) -> None:
     """A bar chart of a breakdown (with intervals for shares), and its download."""
     title = f"{kpi.label}, {label.lower()}: {filters.selection.label}, {filters.period.label}"
     share = bool(frame["denominator"].notna().any())  # the data layer gives shares within categories
@@ -212,13 +208,15 @@ def breakdown_chart(kpi: Kpi, label: str, frame: pd.DataFrame, filters: Filters,
     # A height per bar (alt.Step): a fixed pixel height collapses discrete axes in Streamlit's sizing.
     st.altair_chart(alt.layer(*layers).properties(title=title, height=alt.Step(30)), width="stretch")
     download_csv(
-        frame, f"{kpi.key}-{label.lower().replace(' ', '-')}.csv", headings(filters, title), f"dl-breakdown-{key}"
+        frame,
+        f"{kpi.key}-{label.lower().replace(' ', '-')}.csv",
+        headings(filters, title, as_of),
+        f"dl-breakdown-{key}",
     )
 
 
-def rank_table(filters: Filters) -> None:
-    """The 7 West Midlands CSPs ranked by rate per 1,000 for each neighbourhood crime group."""
-    frame = dashboard().wm_ranks(filters)
+def rank_table(frame: pd.DataFrame, filters: Filters, *, as_of: str) -> None:
+    """The 7 West Midlands CSPs ranked by rate per 1,000 for each neighbourhood crime group (``Dashboard.wm_ranks``)."""
     title = f"West Midlands CSPs ranked by neighbourhood crime per 1,000 residents, {filters.period.label} (1 = safest)"
     st.markdown(f"**{title}**")
     st.dataframe(
@@ -229,4 +227,4 @@ def rank_table(filters: Filters) -> None:
             "rank": st.column_config.NumberColumn(f"Rank of {AREAS}"),
         },
     )
-    download_csv(frame, "wm-ranks.csv", headings(filters, title), "dl-wm-ranks")
+    download_csv(frame, "wm-ranks.csv", headings(filters, title, as_of), "dl-wm-ranks")

@@ -6,32 +6,22 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from swp_app.session import dashboard
 from swp_data.filters import COMPARISONS, Filters
 from swp_data.periods import Period, PeriodError, Quarter
 from swp_data.selection import SelectionError, city, from_codes, from_group, load_ward_groups, ward_options
+from swp_data.site import PAGES
+from swp_data.views import Dashboard
 
-# URL paths are the page files' names, so even Streamlit's legacy pages/ mode finds a deep link's page.
-PAGE_PATHS = {
-    priority: priority
-    for priority in (
-        "overview",
-        "reducing_reoffending",
-        "violence_prevention",
-        "victimisation",
-        "anti_social_behaviour",
-        "neighbourhood_crime",
-    )
-}
+PAGE_PATHS = {page.key: page.url_path for page in PAGES if page.reports_kpis}
+"""The URL path of each page KPIs belong to (the Overview links each KPI to its page)."""
 
 
-def filters_sidebar() -> Filters | None:
+def filters_sidebar(board: Dashboard) -> Filters | None:
     """The shared filters (in the sidebar, bound to the URL); None with a plain message if they make no sense.
 
     Bound widgets put their displayed text in the URL, so options are the readable labels
     themselves: a shared link reads ``?wards=Park&wards=St+Peters&from=2025/26+Q3``.
     """
-    board = dashboard()
     quarters = [_quarter_label(code) for code in board.quarters()]
     _accept_compact_periods_in_the_link(quarters)
     codes_by_name = {name: code for code, name in ward_options().items()}
@@ -99,28 +89,6 @@ def _accept_compact_periods_in_the_link(quarters: list[str]) -> None:
             continue
         if label in quarters:
             st.session_state[key] = label
-
-
-def current_filters() -> Filters:
-    """The filters app.py set for this run (pages call this)."""
-    if "_swp_filters" not in st.session_state:
-        _leave_legacy_pages_mode()
-    return st.session_state["_swp_filters"]
-
-
-def _leave_legacy_pages_mode() -> None:
-    """Recover when a page ran without app.py.
-
-    Streamlit decides once per process, at its first session, whether a folder named
-    ``pages/`` means its legacy multipage mode; only ``st.navigation`` turns that off. If
-    the very first visitor opens a deep link (a page URL from a committee paper), the
-    page runs on its own. Turning the flag off and rerunning hands control to app.py's
-    ``st.navigation``, which then resolves the same URL, for this and every later session.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    PagesManager.uses_pages_directory = False
-    st.rerun()
 
 
 def filter_query(filters: Filters) -> str:

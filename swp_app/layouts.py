@@ -6,36 +6,35 @@ import streamlit as st
 
 from swp_app.cards import definitions, download_csv, headings, kpi_cards, page_header
 from swp_app.charts import breakdown_chart, rank_table, trend_chart, ward_map, ward_table
-from swp_app.filters import current_filters
-from swp_app.session import dashboard
 from swp_data.filters import Filters
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
+from swp_data.site import page
+from swp_data.views import Dashboard
 
 
-def priority_page(priority: str, title: str) -> None:
+def priority_page(board: Dashboard, filters: Filters, priority: str) -> None:
     """A priority page: its KPI cards, then one KPI explored as a trend, a map, a ranked table and breakdowns."""
-    filters = current_filters()
-    board = dashboard()
-    page_header(title, filters)
+    as_of = board.as_of
+    page_header(board, page(priority).title, filters)
     kpis = catalogue.for_priority(priority)
-    kpi_cards(board.results([k.key for k in kpis], filters))
+    kpi_cards(board.results([k.key for k in kpis], filters), filters)
     definitions(kpis)
     st.subheader("Explore a KPI")
     keys_by_label = {k.label: k.key for k in kpis}
     label = st.selectbox("KPI to explore", list(keys_by_label), key="kpi", bind="query-params")
     key = keys_by_label[label]
     kpi = catalogue.get(key)
-    trend_chart(kpi, board.series(key, filters), board.series_step(key, filters), filters, key)
+    trend_chart(kpi, board.series(key, filters), board.series_step(key, filters), filters, key, as_of=as_of)
     if kpi.geography == "ward" and kpi.kind.by_ward_available:
         left, right = st.columns([3, 2])
         wards = board.by_ward(key, filters)
         with left:
-            ward_map(kpi, wards, filters, key)
+            ward_map(kpi, wards, filters, key, as_of=as_of)
         with right:
-            ward_table(kpi, wards, filters, key)
+            ward_table(kpi, wards, filters, key, as_of=as_of)
     elif kpi.kind.league_table:
-        rank_table(filters)
+        rank_table(board.wm_ranks(filters), filters, as_of=as_of)
     else:
         st.info(f"{kpi.label} is a city-wide figure: partners return it for the whole city, not by ward.")
     for breakdown in kpi.breakdowns:
@@ -46,18 +45,18 @@ def priority_page(priority: str, title: str) -> None:
                 "to protect small numbers."
             )
         else:
-            breakdown_chart(kpi, breakdown.label, frame, filters, f"{key}-{breakdown.key}")
+            breakdown_chart(kpi, breakdown.label, frame, filters, f"{key}-{breakdown.key}", as_of=as_of)
     if priority == "neighbourhood_crime" and not kpi.kind.league_table:
         st.subheader("West Midlands comparison")
-        rank_table(filters)
+        rank_table(board.wm_ranks(filters), filters, as_of=as_of)
     if not board.partner:
-        record_drilldown(kpi, filters)
+        record_drilldown(board, kpi, filters)
 
 
-def record_drilldown(kpi: Kpi, filters: Filters) -> None:
+def record_drilldown(board: Dashboard, kpi: Kpi, filters: Filters) -> None:
     """The records behind a figure (analysts only: the data layer refuses partners)."""
     with st.expander(f"Records behind {kpi.label} (analysts only)", icon=":material/table_rows:"):
-        records = dashboard().records(kpi.key, filters)
+        records = board.records(kpi.key, filters)
         if records.empty:
             st.write("This KPI comes from aggregate returns: there are no records to show.")
             return
@@ -67,5 +66,8 @@ def record_drilldown(kpi: Kpi, filters: Filters) -> None:
         )
         st.dataframe(records, hide_index=True, height=300)
         download_csv(
-            records, f"{kpi.key}-records.csv", headings(filters, f"Records behind {kpi.label}"), f"dl-records-{kpi.key}"
+            records,
+            f"{kpi.key}-records.csv",
+            headings(filters, f"Records behind {kpi.label}", board.as_of),
+            f"dl-records-{kpi.key}",
         )

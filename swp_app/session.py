@@ -43,7 +43,7 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 def dashboard() -> Dashboard:
-    """The figures for this session, at this user's access level."""
+    """The figures for this session, at this user's access level (app.py builds one per rerun)."""
     return Dashboard(connection(), _grid_cache(str(get_settings().db_path)), access=access_level())
 
 
@@ -66,11 +66,10 @@ def access_level() -> Access:
     return level_for(st.user.to_dict(), _secrets_section("analysts"))
 
 
-def access_panel() -> None:
-    """Who is looking, and sign-in or sign-out where sign-in is configured."""
+def access_panel(board: Dashboard) -> None:
+    """Who is looking (at ``board``'s access level), and sign-in or sign-out where sign-in is configured."""
     with st.sidebar:
-        level = access_level()
-        if level == "analyst":
+        if not board.partner:
             st.success(
                 f"Analyst view: {st.user.get('email') or st.user.get('name')}. Small numbers are shown.",
                 icon=":material/lock_open:",

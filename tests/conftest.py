@@ -51,8 +51,13 @@ def loaded(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.DuckDBPyCon
 
 
 @pytest.fixture
-def modern_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run AppTest as the served app runs (see ``apptest_support.ModernPagesManager``)."""
-    from apptest_support import ModernPagesManager, patch_target
+def modern_navigation() -> Iterator[None]:
+    """AppTest runs as the served app runs: app.py leaves Streamlit's legacy pages/ mode itself.
 
-    monkeypatch.setattr(*patch_target(), ModernPagesManager)
+    Nothing is patched: ``swp_app.legacy_pages`` is the app's own workaround, the same in
+    AppTest, the server and the benchmarks. After the test the app has left legacy mode.
+    """
+    from swp_app import legacy_pages
+
+    yield
+    assert not legacy_pages.active(), "the app was left in Streamlit's legacy pages/ mode"

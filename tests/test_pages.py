@@ -10,24 +10,30 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from swp_app.tables import ward_profile_display
-from swp_data import selection, settings
+from swp_data import selection, settings, site
+from swp_data.access import ANALYST
 from swp_data.calc.render import format_value
 from swp_data.filters import Filters
+from swp_data.kpis import catalogue
 from swp_data.periods import Period
+from swp_data.results import KpiResult
 from swp_data.views import Dashboard
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = {
-    "overview": "Overview",
-    "reducing_reoffending": "Reducing Reoffending",
-    "violence_prevention": "Violence Prevention",
-    "victimisation": "Reducing Victimisation",
-    "anti_social_behaviour": "Anti-Social Behaviour",
-    "neighbourhood_crime": "Neighbourhood Crime",
-    "ward_profile": "Ward Profile",
-    "about_data": "About the Data",
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGES = {page.key: page.title for page in site.PAGES}
+PRIORITY_PAGES = list(site.PRIORITY_PAGES)
+ANALYST_EMAIL = "community.safety.analyst@wolverhampton.gov.uk"
+SIGN_IN = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "not-a-secret",
+        "client_id": "swp-test",
+        "client_secret": "not-a-secret",
+        "server_metadata_url": "https://login.example.invalid/.well-known/openid-configuration",
+    },
+    "analysts": {"emails": [ANALYST_EMAIL], "groups": ["analyst-group-object-id"]},
 }
-PRIORITY_PAGES = [p for p in PAGES if p not in ("overview", "ward_profile", "about_data")]
 
 
 @pytest.fixture(autouse=True)
@@ -43,19 +49,59 @@ def board(demo_db: Path) -> Dashboard:
     return Dashboard(duckdb.connect(str(demo_db), read_only=True))
 
 
-def open_page(page: str, query: dict[str, str | list[str]] | None = None) -> AppTest:
-    """Open the app (as from a link carrying ``query``) and go to a page."""
+@pytest.fixture(scope="module")
+def analyst_board(demo_db: Path) -> Dashboard:
+    return Dashboard(duckdb.connect(str(demo_db), read_only=True), access=ANALYST)
+
+
+def open_page(
+    page: str, query: dict[str, str | list[str]] | None = None, user: dict[str, object] | None = None
+) -> AppTest:
+    """Open the app (as from a link carrying ``query``) and go to a page; ``user`` signs someone in."""
     app = AppTest.from_file(APP, default_timeout=60)
+    if user is not None:
+        app.secrets = SIGN_IN
+        app.user = user
     for key, value in (query or {}).items():
         app.query_params[key] = value
     app.run()
-    if page != "overview":
-        app.switch_page(f"pages/{page}.py").run()
+    if not site.page(page).default:
+        app.switch_page(site.page(page).module).run()
     return app
 
 
+def signed_in(email: str, **claims: object) -> dict[str, object]:
+    """``AppTest.user`` for someone signed in through OpenID Connect."""
+    return {"is_logged_in": True, "email": email, "name": email.split("@")[0], **claims}
+
+
 def metric(app: AppTest, label: str) -> str:
-    return next(m.value for m in app.metric if m.label == label)
+    values = [m.value for m in app.metric if m.label == label]
+    assert len(values) == 1, f"{len(values)} cards labelled {label!r}"
+    return values[0]
+
+
+def shown_for_partners(result: KpiResult) -> str:
+    """What a partner's card shows for a withheld figure: the marker the data layer set."""
+    assert result.suppressed and result.shown_as, result
+    return result.shown_as
+
+
+def test_every_page_file_is_registered_and_every_registered_page_has_its_file() -> None:
+    files = sorted(path.stem for path in (ROOT / "pages").glob("*.py"))
+    assert files == sorted(PAGES)
+    assert all((ROOT / page.module).is_file() for page in site.PAGES)
+    assert set(site.PRIORITY_PAGES) < set(site.PRIORITIES) <= set(PAGES)
+    assert sum(page.default for page in site.PAGES) == 1
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_registered_page_runs_for_a_signed_in_analyst(page: str) -> None:
+    app = open_page(page, user=signed_in(ANALYST_EMAIL))
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value.startswith(PAGES[page])
+    assert any(s.value.startswith("Analyst view") for s in app.sidebar.success)
+    assert not app.warning
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -71,7 +117,7 @@ def test_every_page_runs_with_its_title_and_the_demo_notice(page: str) -> None:
 def test_every_priority_page_has_cards_titled_charts_and_downloads(page: str) -> None:
     app = open_page(page)
     charts = app.get("vega_lite_chart")
-    assert len(app.metric) >= 8
+    assert len(app.metric) == len(catalogue.for_priority(page))  # a card for every KPI of the priority
     assert len(charts) >= 1
     for chart in charts:
         assert '"title"' in chart.proto.spec  # no chart without a title
@@ -146,10 +192,21 @@ def test_a_link_with_an_impossible_period_gives_the_same_plain_message() -> None
     assert not app.exception and "cannot be shown" in app.warning[0].value
 
 
-def test_a_ward_with_no_records_in_the_period_shows_zero_or_no_data_not_an_error() -> None:
-    app = open_page("reducing_reoffending", {"wards": ["Tettenhall Regis"], "from": "2019/20 Q1"})
+def test_a_ward_with_no_records_in_the_period_shows_zero_or_no_data_not_an_error(
+    board: Dashboard, analyst_board: Dashboard
+) -> None:
+    query = {"wards": ["Tettenhall Regis"], "from": "2019/20 Q1"}
+    label = "First-time entrants to the youth justice system"
+    filters = Filters(selection.resolve("Tettenhall Regis"), Period.parse("2019/20Q1", "2026/27Q2"))
+    app = open_page("reducing_reoffending", query)
     assert not app.exception
-    assert metric(app, "First-time entrants to the youth justice system")
+    assert metric(app, label) == shown_for_partners(board.result("first_time_entrants", filters))
+    # The analyst sees the figure itself.
+    app = open_page("reducing_reoffending", query, user=signed_in(ANALYST_EMAIL))
+    assert not app.exception
+    expected = analyst_board.result("first_time_entrants", filters)
+    assert expected.current.value is not None
+    assert metric(app, label) == format_value(expected.current.value, expected.measure)
 
 
 def test_reoffending_shows_the_latest_cohort_and_marks_it_provisional() -> None:
@@ -162,11 +219,11 @@ def test_reoffending_shows_the_latest_cohort_and_marks_it_provisional() -> None:
 def test_overview_lists_every_kpi_grouped_by_priority_with_links(board: Dashboard) -> None:
     app = open_page("overview")
     tables = [frame.value for frame in app.dataframe]
-    assert len(tables) == 6
+    assert len(tables) == len(site.PRIORITIES)
     rows = sum(len(t) for t in tables)
     assert rows == len(board.overview(Filters(selection.city(), Period.parse("2026/27Q2"))))
     links = [link for table in tables for link in table["open"]]
-    assert all(link.split("?")[0] in PAGES for link in links)
+    assert {link.split("?")[0] for link in links} == {site.page(key).url_path for key in site.PRIORITIES}
     assert any("kpi=Violence+with+injury" in link for link in links)
 
 
@@ -202,6 +259,74 @@ def test_no_url_parameter_turns_a_partner_into_an_analyst() -> None:
     app = open_page("victimisation", query)
     assert metric(app, "Hidden harm: forced marriage, honour-based abuse, FGM, modern slavery") == "<5"
     assert any(i.value.startswith("Partner view") for i in app.sidebar.info)
+
+
+HIDDEN_HARM = "Hidden harm: forced marriage, honour-based abuse, FGM, modern slavery"
+HEATH_TOWN_2025 = {"wards": ["Heath Town"], "from": "2025/26 Q1", "to": "2025/26 Q4", "kpi": HIDDEN_HARM}
+
+
+def test_an_analyst_on_the_list_sees_small_numbers_and_the_records_behind_them(
+    board: Dashboard, analyst_board: Dashboard
+) -> None:
+    filters = Filters(selection.resolve("Heath Town"), Period.parse("2025/26Q1", "2025/26Q4"))
+    partner, truth = board.result("hidden_harm", filters), analyst_board.result("hidden_harm", filters)
+    assert partner.shown_as == "<5" and truth.current.value is not None and 1 <= truth.current.value <= 4
+    app = open_page("victimisation", HEATH_TOWN_2025, user=signed_in(ANALYST_EMAIL))
+    assert not app.exception, [e.value for e in app.exception]
+    assert metric(app, HIDDEN_HARM) == format_value(truth.current.value, "count")
+    assert not any(c.value.startswith("<5 and [c]:") for c in app.caption)
+    assert any(s.value.startswith(f"Analyst view: {ANALYST_EMAIL}") for s in app.sidebar.success)
+    assert [b.label for b in app.sidebar.button] == ["Sign out"]
+    assert [e.label for e in app.expander if e.label.startswith("Records behind")] == [
+        f"Records behind {HIDDEN_HARM} (analysts only)"
+    ]
+    records = analyst_board.records("hidden_harm", filters)
+    assert not records.empty
+    drilldown = next(e for e in app.expander if e.label.startswith("Records behind"))
+    assert len(drilldown.dataframe[0].value) == len(records)
+    assert drilldown.caption[0].value.startswith(f"{len(records):,} records from ")
+
+
+def test_an_analyst_named_by_group_is_an_analyst() -> None:
+    user = signed_in("someone@wolverhampton.gov.uk", groups=["Analyst-Group-Object-Id"])
+    app = open_page("victimisation", HEATH_TOWN_2025, user=user)
+    assert metric(app, HIDDEN_HARM) != "<5"
+    assert any(e.label.startswith("Records behind") for e in app.expander)
+
+
+def test_a_signed_in_user_not_on_the_analyst_list_stays_a_partner(board: Dashboard) -> None:
+    app = open_page("victimisation", HEATH_TOWN_2025, user=signed_in("a.partner@example.org", groups=["other"]))
+    assert not app.exception, [e.value for e in app.exception]
+    filters = Filters(selection.resolve("Heath Town"), Period.parse("2025/26Q1", "2025/26Q4"))
+    assert metric(app, HIDDEN_HARM) == shown_for_partners(board.result("hidden_harm", filters)) == "<5"
+    assert any(i.value.startswith("Partner view") for i in app.sidebar.info)
+    assert [b.label for b in app.sidebar.button] == ["Sign out"]
+    assert not any(e.label.startswith("Records behind") for e in app.expander)
+
+
+def test_with_sign_in_configured_a_visitor_not_signed_in_is_a_partner_offered_sign_in() -> None:
+    app = open_page("victimisation", HEATH_TOWN_2025, user={"is_logged_in": False})
+    assert metric(app, HIDDEN_HARM) == "<5"
+    assert [b.label for b in app.sidebar.button] == ["Analyst sign-in"]
+    assert not any(e.label.startswith("Records behind") for e in app.expander)
+
+
+@pytest.mark.parametrize("page", PRIORITY_PAGES)
+def test_one_rerun_of_a_priority_page_builds_exactly_one_dashboard(page: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[Dashboard] = []
+    original = Dashboard.__init__
+
+    def counting(self: Dashboard, *args: object, **kwargs: object) -> None:
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Dashboard, "__init__", counting)
+    app = open_page(page)
+    built.clear()
+    app.sidebar.multiselect(key="wards").set_value(["Park"]).run()
+    assert not app.exception
+    assert app.title[0].value.startswith(f"{PAGES[page]}: Park, ")
+    assert len(built) == 1
 
 
 def test_neighbourhood_crime_always_shows_the_west_midlands_ranks() -> None:
