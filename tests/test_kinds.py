@@ -106,6 +106,17 @@ def test_population_rate() -> None:
     assert rate.format(35.0) == "35.0 per 100,000" and rate.axis_title(kpi) == "Per 100,000 aged 10-17"
 
 
+@hand_computed("resident_rate")
+def test_resident_rate() -> None:
+    rate, kpi = kind("resident_rate"), get("knife_crime_rate")
+    shown = rate.figure(kpi, Parts(29, 0, population=263_730))
+    assert shown.value == pytest.approx(29 / 263.730)  # 0.10996 per 1,000
+    assert rate.format(shown.value) == "0.11 per 1,000" and rate.unit == "rate per 1,000"
+    assert rate.axis_title(kpi) == "Per 1,000 residents" and kpi.population_band == "all ages"
+    assert rate.figure(kpi, Parts(29, 0, population=None)).value is None
+    assert rate.empty_note(kpi, Parts(29, 0)) == "No population is loaded for these wards, so only the count is shown."
+
+
 @hand_computed("repeat")
 def test_repeat() -> None:
     repeat, kpi = kind("repeat"), get("repeat_ppv")

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from swp_data.periods import Period
     from swp_data.selection import WardSelection
 
-Unit = Literal["count", "percent", "ratio", "rate per 100,000", "rank"]
+Unit = Literal["count", "percent", "ratio", "rate per 100,000", "rate per 1,000", "rank"]
 DisclosureTable = Literal["numerator", "complement", "denominator"]
 
 GRID_COLUMNS = ("ward_code", "month", "numerator", "denominator", "unknown")

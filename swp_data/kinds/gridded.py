@@ -249,7 +249,8 @@ class PopulationRate(MeasureKind):
     def empty_note(self, kpi: Kpi, parts: Parts) -> str | None:
         """Without a population only the count can be shown."""
         if not parts.population:
-            return f"No population aged {kpi.population_band} is loaded for these wards, so only the count is shown."
+            who = "population" if kpi.population_band == "all ages" else f"population aged {kpi.population_band}"
+            return f"No {who} is loaded for these wards, so only the count is shown."
         return None
 
     def change_test(self, kpi: Kpi, now: Parts, then: Parts) -> tuple[float | None, str]:
@@ -271,5 +272,20 @@ class PopulationRate(MeasureKind):
         return f"{change:+.1f}"
 
     def axis_title(self, kpi: Kpi) -> str:
-        """'Per 100,000 aged 10-17'."""
+        """'Per 100,000 aged 10-17', or 'Per 1,000 residents' for all ages."""
+        if kpi.population_band == "all ages":
+            return f"Per {self.per:,} residents"
         return f"Per {self.per:,} aged {kpi.population_band}"
+
+
+@register
+class ResidentRate(PopulationRate):
+    """Events per 1,000 residents of all ages (Census 2021) as the headline figure."""
+
+    name = "resident_rate"
+    unit: ClassVar[Unit] = "rate per 1,000"
+    per = 1_000
+
+    def format(self, value: float | None) -> str:
+        """'12.34 per 1,000' (two decimals: ward rates per 1,000 are small numbers)."""
+        return "not available" if value is None else f"{value:,.2f} per {self.per:,}"

@@ -7,24 +7,9 @@ numerator, denominator, unknown``. Conditions are our own SQL (never user input)
 from __future__ import annotations
 
 from swp_data import vocab
+from swp_data.sources.measures import POLICE_UK, quoted, subgroup_in, subgroup_unknown
 
-POLICE_UK = "source_format like 'police.uk%'"
-
-
-def quoted(values: tuple[str, ...] | list[str]) -> str:
-    """A SQL list of our own vocabulary values."""
-    return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
-
-
-def subgroup_in(*subgroups: str) -> str:
-    """Crimes in these Home Office subgroups."""
-    return f"offence_subgroup in ({quoted(list(subgroups))})"
-
-
-def subgroup_unknown(*subgroups: str) -> str:
-    """Crimes whose subgroup is not recorded but whose crime type could hide one of these subgroups."""
-    types = sorted({vocab.OFFENCE_SUBGROUPS[s][1] for s in subgroups})
-    return f"offence_subgroup is null and police_crime_type in ({quoted(types)})"
+__all__ = ["POLICE_UK", "quoted", "subgroup_in", "subgroup_unknown"]
 
 
 def count_grid(table: str, condition: str, unknown: str = "false", month: str = "month") -> str:

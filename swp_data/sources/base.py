@@ -16,6 +16,8 @@ from typing import Literal
 import annotated_types
 from pydantic import BaseModel, ConfigDict
 
+from swp_data.sources.measures import Measure, Measures
+
 Placement = Literal["lsoa", "ward", "ward_or_city", "none"]
 
 
@@ -67,6 +69,12 @@ class Source:
     store_only: dict[str, str] = field(default_factory=dict)  # derived columns
     caveat: str = ""  # what a reader must know about this source's figures (About the Data, packs)
     record_level: bool = True  # one row per crime, person or response (False: aggregate returns)
+    declared_measures: tuple[Measure, ...] = ()  # what KPIs can count of its records
+
+    @property
+    def measures(self) -> Measures:
+        """Its measures by name (``CRIME.measures.knife_crime``), each bound to this table."""
+        return Measures(self.table, self.declared_measures)
 
     @property
     def columns(self) -> list[Column]:

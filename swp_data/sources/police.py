@@ -9,6 +9,7 @@ from pydantic import Field
 
 from swp_data import vocab
 from swp_data.sources.base import Source, SourceRecord
+from swp_data.sources.crime_measures import CRIME_MEASURES
 
 OffenceSubgroup = Literal[tuple(vocab.OFFENCE_SUBGROUPS)]  # type: ignore[valid-type]
 OffenceGroup = Literal[vocab.OFFENCE_GROUPS]  # type: ignore[valid-type]
@@ -118,6 +119,7 @@ CRIME = Source(
         "location cannot be placed on a ward and are skipped, and the files carry no flags, victims or "
         "offenders."
     ),
+    declared_measures=CRIME_MEASURES,
 )
 
 ASB = Source(

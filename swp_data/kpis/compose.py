@@ -1,0 +1,115 @@
+"""KPIs composed from source measures, in the style of dbt MetricFlow: one short declaration per KPI.
+
+A measure (the condition a record meets, and when that cannot be judged) is declared once on
+its Source (``swp_data.sources``). A KPI picks its kind and its measures; the SQL, the source,
+the unit and the default numerator and denominator labels follow::
+
+    count(CRIME.measures.knife_crime, key="knife_crime", label="Knife crime", ...)
+    share(CRIME.measures.alcohol_related, of=CRIME.measures.violence_with_injury_alcohol_known, ...)
+    rate(CRIME.measures.knife_crime, per=1_000, of="population", key="knife_crime_rate", ...)
+    repeat(CRIME.measures.public_place_violence, person="victim_id", ...)
+
+The remaining fields (key, label, priority, definition, direction, better, sensitive ...) are
+the KPI's own. A KPI whose figure is no count or share of records (survey proportions, MoJ
+cohorts, the WM rank) is declared as a ``Kpi`` with its SQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from swp_data.kinds import KINDS
+from swp_data.kpis.model import Breakdown, Kpi
+from swp_data.kpis.queries import category_grid, count_grid, people_events, share_grid
+from swp_data.sources.measures import Measure
+
+POPULATIONS = {"population": "all ages", "population aged 10-17": "10-17"}
+"""What a rate can be per: all residents, or the 10-17 population (youth justice)."""
+
+
+def _value_grid(measure: Measure) -> str:
+    """A summed measure (partner returns: one figure per row) per ward and month."""
+    return f"""
+select ward_code, month,
+       {measure.value} as numerator,
+       null::double as denominator,
+       0 as unknown
+from {measure.table}
+where {measure.condition}
+group by all
+"""
+
+
+def _value_share_grid(measure: Measure, of: Measure) -> str:
+    """One summed measure as a share of another, per ward and month."""
+    return f"""
+select ward_code, month,
+       {measure.value} filter (where {measure.condition}) as numerator,
+       {of.value} filter (where {of.condition}) as denominator,
+       0 as unknown
+from {measure.table}
+where ({measure.condition}) or ({of.condition})
+group by all
+"""
+
+
+def _grid(measure: Measure) -> str:
+    if measure.value == "count(*)":
+        return count_grid(measure.table, measure.condition, measure.unknown)
+    return _value_grid(measure)
+
+
+def count(measure: Measure, **declaration: Any) -> Kpi:
+    """The number of records meeting the measure (``per_1000=True`` also shows it per 1,000 residents)."""
+    declaration.setdefault("numerator", measure.label)
+    return Kpi(measure="count", source=measure.table, sql=_grid(measure), **declaration)
+
+
+def share(measure: Measure, *, of: Measure, unknown: str | None = None, **declaration: Any) -> Kpi:
+    """The percentage of ``of``'s records that also meet ``measure`` (``unknown``: records that cannot be judged)."""
+    if measure.table != of.table:
+        raise ValueError(f"{measure.name} and {of.name} come from different sources")
+    declaration.setdefault("numerator", measure.label)
+    declaration.setdefault("denominator", of.label)
+    if measure.value == "count(*)":
+        sql = share_grid(measure.table, measure.condition, of.condition, unknown or measure.unknown)
+    else:
+        sql = _value_share_grid(measure, of)
+    return Kpi(measure="share", source=measure.table, sql=sql, **declaration)
+
+
+def rate(measure: Measure, *, per: int, of: str = "population", **declaration: Any) -> Kpi:
+    """The measure per ``per`` residents (``of``: "population" or "population aged 10-17")."""
+    kinds = [kind for kind in KINDS.values() if getattr(kind, "per", None) == per]
+    if not kinds:
+        raise ValueError(f"no rate kind per {per:,}")
+    declaration.setdefault("numerator", measure.label)
+    return Kpi(
+        measure=kinds[0].name,
+        source=measure.table,
+        population_band=POPULATIONS[of],
+        sql=_grid(measure),
+        **declaration,
+    )
+
+
+def repeat(measure: Measure, *, person: str, **declaration: Any) -> Kpi:
+    """Of the people (``person`` column) with a record meeting the measure in 12 months, the share with 2 or more."""
+    declaration.setdefault("numerator", f"{measure.label}: people with 2+ in 12 months")
+    declaration.setdefault("denominator", f"{measure.label}: people with any in 12 months")
+    return Kpi(
+        measure="repeat",
+        source=measure.table,
+        sql=people_events(measure.table, person, measure.condition),
+        **declaration,
+    )
+
+
+def breakdown(key: str, label: str, *, by: str, of: Measure, within: Measure | None = None) -> Breakdown:
+    """``of`` split by the SQL expression ``by`` (with ``within``: the share of ``within`` in each category)."""
+    if within is None:
+        return Breakdown(key=key, label=label, sql=category_grid(of.table, by, of.condition))
+    return Breakdown(key=key, label=label, sql=category_grid(of.table, by, of.condition, within.condition))
+
+
+__all__ = ["POPULATIONS", "breakdown", "count", "rate", "repeat", "share"]

@@ -1,0 +1,60 @@
+"""What police recorded crimes can be counted for: the measures of the ``crime`` source.
+
+Each measure says which crimes meet it and which cannot be judged (``unknown``: the field it
+needs is not recorded, as on data.police.uk files). KPIs compose these (``swp_data.kpis.compose``).
+"""
+
+from __future__ import annotations
+
+from swp_data.sources.measures import Measure, quoted, subgroup_in, subgroup_unknown
+from swp_data.vocab import UNDER_25_AGE_BANDS
+
+VWI = subgroup_in("violence with injury")
+VWI_UNKNOWN = subgroup_unknown("violence with injury")
+VIOLENCE_AND_ROBBERY = "offence_group in ('violence against the person', 'robbery') or police_crime_type = 'Robbery'"
+SEXUAL = subgroup_in("rape", "other sexual offences")
+UNDER_25 = f"victim_age_band in ({quoted(UNDER_25_AGE_BANDS)})"
+PPV = f"{VWI} and public_place"
+ROBBERY = subgroup_in("robbery of personal property")
+ROBBERY_UNKNOWN = subgroup_unknown("robbery of personal property")
+KNIFE = f"({VIOLENCE_AND_ROBBERY}) and knife_crime"
+
+CRIME_MEASURES: tuple[Measure, ...] = (
+    Measure("all_crime", "Crimes recorded", "true"),
+    Measure("violence_with_injury", "Violence with injury crimes", VWI, VWI_UNKNOWN),
+    Measure(
+        "public_place_violence",
+        "Violence with injury in a public place",
+        PPV,
+        f"({VWI} and public_place is null) or ({VWI_UNKNOWN})",
+    ),
+    Measure(
+        "knife_crime",
+        "Violence and robbery with a knife or sharp instrument",
+        KNIFE,
+        f"(({VIOLENCE_AND_ROBBERY}) and knife_crime is null) or ({VWI_UNKNOWN})",
+    ),
+    Measure("firearm", "Crimes involving a firearm", "firearm", "firearm is null"),
+    Measure("personal_robbery", "Robberies of personal property", ROBBERY, ROBBERY_UNKNOWN),
+    Measure(
+        "personal_robbery_under_25",
+        "Personal robberies of victims under 25",
+        f"{ROBBERY} and {UNDER_25}",
+        f"({ROBBERY} and victim_age_band is null) or ({ROBBERY_UNKNOWN})",
+    ),
+    Measure("alcohol_related", "Crimes flagged alcohol-related", "alcohol_related", "alcohol_related is null"),
+    Measure("alcohol_recorded", "Crimes whose alcohol flag is recorded", "alcohol_related is not null"),
+    Measure(
+        "violence_with_injury_alcohol_recorded",
+        "Violence with injury whose alcohol flag is recorded",
+        f"{VWI} and alcohol_related is not null",
+        f"({VWI} and alcohol_related is null) or ({VWI_UNKNOWN})",
+    ),
+    Measure("domestic_abuse", "Domestic abuse-related crimes", "domestic_abuse", "domestic_abuse is null"),
+    Measure(
+        "serious_sexual_offences",
+        "Rape and other sexual offences",
+        SEXUAL,
+        subgroup_unknown("rape", "other sexual offences"),
+    ),
+)
