@@ -11,8 +11,9 @@ from tests.browser.conftest import ARTIFACTS
 from tests.browser.harness import start_app, wait_for_app
 
 PAGES = [page.key for page in site.PAGES]
-# Charts drawn on each page's default view (trend, map, breakdowns); the pages come from the registry.
-CHARTS = {
+# Charts known to be drawn on a page's default view (trend, map, breakdowns). The pages come from the
+# registry; a page added there without an entry here is still opened, expecting a trend if it is a priority.
+KNOWN_CHARTS = {
     "overview": 0,
     "reducing_reoffending": 2,
     "violence_prevention": 3,
@@ -52,13 +53,18 @@ def no_errors(tab: object) -> None:
     assert tab.get_by_text("Page not found").count() == 0  # type: ignore[attr-defined]
 
 
-def test_the_chart_table_covers_every_registered_page() -> None:
-    assert set(CHARTS) == set(PAGES)
+def charts_on(key: str) -> int:
+    """The charts a page must draw."""
+    return KNOWN_CHARTS.get(key, 1 if key in site.PRIORITY_PAGES else 0)
+
+
+def test_the_chart_table_names_only_registered_pages() -> None:
+    assert set(KNOWN_CHARTS) <= set(PAGES)
 
 
 @pytest.mark.parametrize("key", PAGES)
 def test_every_page_opens_with_its_charts_and_maps_drawn(app_url: str, page: object, key: str) -> None:
-    title, charts = site.page(key).title, CHARTS[key]
+    title, charts = site.page(key).title, charts_on(key)
     open_page(page, f"{app_url}/{site.page(key).url_path}", charts)
     no_errors(page)
     assert page.locator("h1").first.inner_text().startswith(title)  # type: ignore[attr-defined]
@@ -123,7 +129,7 @@ def test_a_cold_deep_link_to_every_page_opens_that_page(demo_db: Path, browser: 
     process, url = start_app(demo_db, ARTIFACTS / f"streamlit-cold-{key}.log")
     try:
         tab = browser.new_page(viewport={"width": 1280, "height": 720})  # type: ignore[attr-defined]
-        open_page(tab, f"{url}/{spec.url_path}?wards=Park", CHARTS[key])
+        open_page(tab, f"{url}/{spec.url_path}?wards=Park", charts_on(key))
         no_errors(tab)
         heading = tab.locator("h1").first.inner_text()
         assert heading.startswith(spec.title), heading
