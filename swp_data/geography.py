@@ -20,10 +20,7 @@ import pandas as pd
 
 from swp_data.settings import REFERENCE_DIR
 
-CITY_LAD_CODE = "E08000031"
-CITY_NAME = "Wolverhampton"
 CURRENT_WARD_PATTERN = re.compile(r"^E050148(3[89]|4\d|5[0-7])$")
-LSOA_CODE_PATTERN = re.compile(r"^[EW]01\d{6}$")
 
 # LSOA 2011 codes split in 2021, each to its two children (SOURCES.md).
 SPLIT_LSOA11: dict[str, tuple[str, str]] = {

@@ -18,6 +18,7 @@ import pandas as pd
 from swp_data import sql
 from swp_data.grid import Axis, Grid, GridCache, store_axis
 from swp_data.kinds import KINDS, Parts, base_result
+from swp_data.kinds.base import ward_record
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter, add_months, month_end
@@ -370,19 +371,7 @@ class Engine:
             selection = WardSelection((code,), names[code], "ward")
             parts = self.parts(kpi, selection, period.start, period.months[-1])
             assert parts is not None
-            shown = kpi.kind.figure(kpi, parts)
-            records.append(
-                {
-                    "ward_code": code,
-                    "ward_name": names[code],
-                    "value": shown.value,
-                    "numerator": shown.numerator,
-                    "denominator": shown.denominator,
-                    "low": shown.low,
-                    "high": shown.high,
-                    "rate_per_1000": shown.rate_per_1000,
-                }
-            )
+            records.append(ward_record(code, names[code], kpi.kind.figure(kpi, parts)))
         return pd.DataFrame(records)
 
     def breakdown(self, key: str, breakdown_key: str, selection: WardSelection, period: Period) -> pd.DataFrame:

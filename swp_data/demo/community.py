@@ -13,9 +13,6 @@ from swp_data.demo.crime import _choose
 from swp_data.demo.services import _dates_in, _iso, _wards, ward_weights
 from swp_data.periods import Quarter
 
-SAFE_5 = ("very safe", "fairly safe")
-UNSAFE_5 = ("fairly unsafe", "very unsafe")
-
 
 def _answers(safe: np.ndarray, rng: np.random.Generator, neutral_share: float = 0.0) -> np.ndarray:
     """Five-point answers from safe / not safe."""

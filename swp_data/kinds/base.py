@@ -32,7 +32,6 @@ Unit = Literal["count", "percent", "ratio", "rate per 100,000", "rate per 1,000"
 DisclosureTable = Literal["numerator", "complement", "denominator"]
 
 GRID_COLUMNS = ("ward_code", "month", "numerator", "denominator", "unknown")
-SERIES_COLUMNS = ["period_start", "period", "numerator", "denominator", "value", "low", "high", "provisional"]
 
 
 @dataclass(frozen=True)
@@ -258,10 +257,10 @@ class MeasureKind:
         return f"{value:,.1f}"
 
     def format_change(self, comparison: Comparison) -> str:
-        """The change as a reader sees it, e.g. '+3.1%' or '-2.0 points'."""
+        """The change as a reader sees it, in the kind's unit with its sign ('+1.2%', '-0.30', '+1 of 7')."""
         if comparison.change is None:
             return comparison.label
-        return f"{comparison.change:+.1f}"
+        return ("+" if comparison.change > 0 else "") + self.format(comparison.change)
 
     def format_change_amount(self, change: float) -> str:
         """The change in the KPI's unit, as a card's delta."""
@@ -282,6 +281,20 @@ class MeasureKind:
     def map_title(self, kpi: Kpi) -> str:
         """The legend of that map."""
         return self.axis_title(kpi)
+
+
+def ward_record(code: str, name: str, shown: Figure) -> dict[str, object]:
+    """One row of a by-ward table: the ward and its figure's parts."""
+    return {
+        "ward_code": code,
+        "ward_name": name,
+        "value": shown.value,
+        "numerator": shown.numerator,
+        "denominator": shown.denominator,
+        "low": shown.low,
+        "high": shown.high,
+        "rate_per_1000": shown.rate_per_1000,
+    }
 
 
 def change_label(direction: str, change: float | None, p_value: float | None) -> ChangeLabel:

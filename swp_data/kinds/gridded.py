@@ -112,12 +112,6 @@ class _Proportion(MeasureKind):
         """'12.3%'."""
         return "not available" if value is None else f"{value:,.1f}%"
 
-    def format_change(self, comparison: Comparison) -> str:
-        """The change in percentage points, e.g. '+1.2%'."""
-        if comparison.change is None:
-            return comparison.label
-        return _signed(self.format(comparison.change), comparison.change)
-
     def format_change_amount(self, change: float) -> str:
         """The change in percentage points, for a card."""
         return f"{change:+.1f} pts"
@@ -207,12 +201,6 @@ class Ratio(MeasureKind):
         """Two decimals."""
         return "not available" if value is None else f"{value:.2f}"
 
-    def format_change(self, comparison: Comparison) -> str:
-        """The change in the ratio."""
-        if comparison.change is None:
-            return comparison.label
-        return _signed(self.format(comparison.change), comparison.change)
-
     def format_change_amount(self, change: float) -> str:
         """The change in the ratio, for a card."""
         return f"{change:+.1f}"
@@ -260,12 +248,6 @@ class PopulationRate(MeasureKind):
     def format(self, value: float | None) -> str:
         """'123.4 per 100,000'."""
         return "not available" if value is None else f"{value:,.1f} per {self.per:,}"
-
-    def format_change(self, comparison: Comparison) -> str:
-        """The change in the rate."""
-        if comparison.change is None:
-            return comparison.label
-        return _signed(self.format(comparison.change), comparison.change)
 
     def format_change_amount(self, change: float) -> str:
         """The change in the rate, for a card."""

@@ -145,12 +145,6 @@ class Rank(MeasureKind):
         """'2 of 7'."""
         return "not available" if value is None else f"{value:.0f} of {AREAS}"
 
-    def format_change(self, comparison: Comparison) -> str:
-        """The change in places."""
-        if comparison.change is None:
-            return comparison.label
-        return ("+" if comparison.change > 0 else "") + self.format(comparison.change)
-
     def format_change_amount(self, change: float) -> str:
         """The change in places, for a card."""
         return f"{change:+,.0f}"

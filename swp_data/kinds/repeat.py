@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 import pandas as pd
 
-from swp_data.kinds.base import EngineView, Parts, PolicyView, Unit, base_result, register
+from swp_data.kinds.base import EngineView, Parts, PolicyView, Unit, base_result, register, ward_record
 from swp_data.kinds.gridded import Share
 from swp_data.periods import Period, add_months, month_end
 from swp_data.results import Figure, KpiResult, Spc
@@ -61,7 +61,6 @@ class PeopleIndex:
         self.person = np.asarray(arrays["person_index"], dtype=np.int32)
         self.ward = np.array([ward_rows[c] for c in arrays["ward_code"]], dtype=np.int8)
         self.month = np.asarray(arrays["month_index"], dtype=np.int16)
-        self.people = int(self.person.max()) + 1 if len(self.person) else 0
 
     def counts(self, wards: np.ndarray, first: int, last: int, threshold: int) -> tuple[int, int]:
         """(people with ``threshold``+ incidents, people with any) in months first..last within the wards."""
@@ -204,18 +203,7 @@ def repeat_by_ward(engine: Engine, kpi: Kpi, period: Period) -> pd.DataFrame:
     for code in engine.axis.wards:
         rows = counts[counts["ward_code"] == code]
         shown = kpi.kind.figure(kpi, Parts(float(rows["numerator"].sum()), float(rows["denominator"].sum())))
-        records.append(
-            {
-                "ward_code": code,
-                "ward_name": names[code],
-                "value": shown.value,
-                "numerator": shown.numerator,
-                "denominator": shown.denominator,
-                "low": shown.low,
-                "high": shown.high,
-                "rate_per_1000": None,
-            }
-        )
+        records.append(ward_record(code, names[code], shown))
     return pd.DataFrame(records)
 
 
