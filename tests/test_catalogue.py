@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
 from swp_data.kpis import catalogue as kpis
 from swp_data.kpis.catalogue import CatalogueError, validate
+from swp_data.kpis.compose import breakdown, repeat, share
 from swp_data.kpis.model import Kpi
+from swp_data.schema import full_ddl
+from swp_data.sources import SOURCES
+from swp_data.sources.measures import either
 
 # From the KPI catalogue spec: key -> (desired direction, sensitive). wm_safety_rank is "up (towards 1st)",
 # i.e. a smaller rank number: stored as numeric direction "down" with the words kept in `better`.
@@ -138,3 +143,62 @@ def test_declarations_check_their_own_consistency() -> None:
         Kpi.model_validate(declared("alcohol_related_share") | {"measure": "percentage"})
     with pytest.raises(ValueError, match="not a page that reports KPIs"):
         Kpi.model_validate(declared("alcohol_related_share") | {"priority": "ward_profile"})
+
+
+def test_every_source_measure_runs_against_the_schema() -> None:
+    schema = duckdb.connect()
+    try:
+        schema.execute(full_ddl())
+        for source in SOURCES.values():
+            for measure in source.measures:
+                query = (
+                    f"select {measure.month}, {measure.value} filter (where {measure.condition}), "
+                    f"count(*) filter (where {measure.unknown}) from {measure.table} group by all"
+                )
+                try:
+                    schema.execute(query).fetchall()
+                except duckdb.Error as error:  # pragma: no cover - the message names the measure
+                    pytest.fail(f"{measure.ref} does not run against the schema: {error}")
+    finally:
+        schema.close()
+
+
+def test_every_source_measure_is_used_by_a_kpi() -> None:
+    used = set()
+    for kpi in kpis.catalogue().values():
+        used.update(kpi.measures)
+        for split in kpi.breakdowns:
+            used.update(split.measures)
+    declared = {measure.ref for source in SOURCES.values() for measure in source.measures}
+    assert declared, "no source declares measures"
+    assert not declared - used, f"measures no KPI composes: {sorted(declared - used)}"
+    assert used <= declared
+
+
+_OWN = {  # a KPI's own fields, for compositions that should be refused
+    "key": "example",
+    "label": "Example",
+    "priority": "reducing_reoffending",
+    "definition": "An example.",
+    "direction": "up",
+    "better": "up",
+    "sensitive": True,
+}
+
+
+def test_compositions_refuse_what_they_cannot_compute() -> None:
+    treatment, probation = SOURCES["treatment_episode"].measures, SOURCES["probation_termination"].measures
+    with pytest.raises(ValueError, match="different sources"):
+        share(treatment.cj_referrals, of=probation.completed, **_OWN)
+    with pytest.raises(ValueError, match="different months"):
+        share(treatment.successful_completion, of=treatment.all_referrals, **_OWN)
+    with pytest.raises(ValueError, match="needs the record's month"):
+        breakdown("substance", "By substance", by="substance_group", of=treatment.successful_completion)
+    with pytest.raises(ValueError, match="needs the record's month"):
+        repeat(treatment.successful_completion, person="client_id", **_OWN)
+
+
+def test_partner_shares_scan_only_their_two_indicators() -> None:
+    assert either("indicator_key = 'a'", "indicator_key = 'b'") == "indicator_key in ('a', 'b')"
+    assert either("completed", "indicator_key = 'b'") == "(completed) or (indicator_key = 'b')"
+    assert "where indicator_key in ('marac_repeat_cases', 'marac_cases')" in kpis.get("marac_repeat_rate").sql

@@ -5,7 +5,7 @@ its Source (``swp_data.sources``). A KPI picks its kind and its measures; the SQ
 the unit and the default numerator and denominator labels follow::
 
     count(CRIME.measures.knife_crime, key="knife_crime", label="Knife crime", ...)
-    share(CRIME.measures.alcohol_related, of=CRIME.measures.violence_with_injury_alcohol_known, ...)
+    share(CRIME.measures.alcohol_related, of=CRIME.measures.violence_with_injury_alcohol_recorded, ...)
     rate(CRIME.measures.knife_crime, per=1_000, of="population", key="knife_crime_rate", ...)
     repeat(CRIME.measures.public_place_violence, person="victim_id", ...)
 
@@ -21,7 +21,7 @@ from typing import Any
 from swp_data.kinds import KINDS
 from swp_data.kpis.model import Breakdown, Kpi
 from swp_data.kpis.queries import category_grid, count_grid, people_events, share_grid
-from swp_data.sources.measures import Measure
+from swp_data.sources.measures import Measure, either
 
 POPULATIONS = {"population": "all ages", "population aged 10-17": "10-17"}
 """What a rate can be per: all residents, or the 10-17 population (youth justice)."""
@@ -48,34 +48,45 @@ select ward_code, month,
        {of.value} filter (where {of.condition}) as denominator,
        0 as unknown
 from {measure.table}
-where ({measure.condition}) or ({of.condition})
+where {either(measure.condition, of.condition)}
 group by all
 """
 
 
 def _grid(measure: Measure) -> str:
     if measure.value == "count(*)":
-        return count_grid(measure.table, measure.condition, measure.unknown)
+        return count_grid(measure.table, measure.condition, measure.unknown, month=measure.month)
     return _value_grid(measure)
+
+
+def _by_month(measure: Measure, composition: str) -> Measure:
+    """The measure, which must count records by their ``month`` (events of people, breakdowns)."""
+    if measure.month != "month":
+        raise ValueError(f"{measure.name} counts records by {measure.month}: {composition} needs the record's month")
+    return measure
 
 
 def count(measure: Measure, **declaration: Any) -> Kpi:
     """The number of records meeting the measure (``per_1000=True`` also shows it per 1,000 residents)."""
     declaration.setdefault("numerator", measure.label)
-    return Kpi(measure="count", source=measure.table, sql=_grid(measure), **declaration)
+    return Kpi(measure="count", source=measure.table, sql=_grid(measure), measures=(measure.ref,), **declaration)
 
 
 def share(measure: Measure, *, of: Measure, unknown: str | None = None, **declaration: Any) -> Kpi:
     """The percentage of ``of``'s records that also meet ``measure`` (``unknown``: records that cannot be judged)."""
     if measure.table != of.table:
         raise ValueError(f"{measure.name} and {of.name} come from different sources")
+    if measure.month != of.month:
+        raise ValueError(f"{measure.name} and {of.name} count records by different months")
     declaration.setdefault("numerator", measure.label)
     declaration.setdefault("denominator", of.label)
     if measure.value == "count(*)":
-        sql = share_grid(measure.table, measure.condition, of.condition, unknown or measure.unknown)
+        sql = share_grid(
+            measure.table, measure.condition, of.condition, unknown or measure.unknown, month=measure.month
+        )
     else:
         sql = _value_share_grid(measure, of)
-    return Kpi(measure="share", source=measure.table, sql=sql, **declaration)
+    return Kpi(measure="share", source=measure.table, sql=sql, measures=(measure.ref, of.ref), **declaration)
 
 
 def rate(measure: Measure, *, per: int, of: str = "population", **declaration: Any) -> Kpi:
@@ -89,27 +100,35 @@ def rate(measure: Measure, *, per: int, of: str = "population", **declaration: A
         source=measure.table,
         population_band=POPULATIONS[of],
         sql=_grid(measure),
+        measures=(measure.ref,),
         **declaration,
     )
 
 
 def repeat(measure: Measure, *, person: str, **declaration: Any) -> Kpi:
     """Of the people (``person`` column) with a record meeting the measure in 12 months, the share with 2 or more."""
+    _by_month(measure, "a repeat")
     declaration.setdefault("numerator", f"{measure.label}: people with 2+ in 12 months")
     declaration.setdefault("denominator", f"{measure.label}: people with any in 12 months")
     return Kpi(
         measure="repeat",
         source=measure.table,
         sql=people_events(measure.table, person, measure.condition),
+        measures=(measure.ref,),
         **declaration,
     )
 
 
 def breakdown(key: str, label: str, *, by: str, of: Measure, within: Measure | None = None) -> Breakdown:
     """``of`` split by the SQL expression ``by`` (with ``within``: the share of ``within`` in each category)."""
+    _by_month(of, "a breakdown")
     if within is None:
-        return Breakdown(key=key, label=label, sql=category_grid(of.table, by, of.condition))
-    return Breakdown(key=key, label=label, sql=category_grid(of.table, by, of.condition, within.condition))
+        return Breakdown(key=key, label=label, sql=category_grid(of.table, by, of.condition), measures=(of.ref,))
+    _by_month(within, "a breakdown")
+    if within.table != of.table:
+        raise ValueError(f"{of.name} and {within.name} come from different sources")
+    sql = category_grid(of.table, by, of.condition, within.condition)
+    return Breakdown(key=key, label=label, sql=sql, measures=(of.ref, within.ref))
 
 
 __all__ = ["POPULATIONS", "breakdown", "count", "rate", "repeat", "share"]

@@ -31,6 +31,9 @@ class Breakdown(BaseModel):
     key: str
     label: str
     sql: str
+    measures: tuple[str, ...] = Field(
+        default=(), exclude=True, description="The source measures it is composed from (``table.name``)."
+    )
 
 
 class Kpi(BaseModel):
@@ -78,6 +81,9 @@ class Kpi(BaseModel):
         default=None, description="Figures are provisional until this many months after the period closes."
     )
     caveat: str | None = None
+    measures: tuple[str, ...] = Field(
+        default=(), exclude=True, description="The source measures it is composed from (``table.name``)."
+    )
 
     @field_validator("priority")
     @classmethod

@@ -1,4 +1,4 @@
-"""SQL shapes shared by many KPI declarations; each declaration passes its own conditions.
+"""SQL shapes behind the composed KPIs (``swp_data.kpis.compose``) and the survey KPIs.
 
 Every grid query returns one row per ward and month: ``ward_code, month,
 numerator, denominator, unknown``. Conditions are our own SQL (never user input).
@@ -7,9 +7,7 @@ numerator, denominator, unknown``. Conditions are our own SQL (never user input)
 from __future__ import annotations
 
 from swp_data import vocab
-from swp_data.sources.measures import POLICE_UK, quoted, subgroup_in, subgroup_unknown
-
-__all__ = ["POLICE_UK", "quoted", "subgroup_in", "subgroup_unknown"]
+from swp_data.sources.measures import quoted
 
 
 def count_grid(table: str, condition: str, unknown: str = "false", month: str = "month") -> str:
@@ -58,32 +56,6 @@ from {{table}}
 where {scope}
 group by all
 """.replace("{table}", table)
-
-
-def partner_grid(indicator: str) -> str:
-    """A partner-returned figure per ward (or city-wide, ward NULL) and period start."""
-    return f"""
-select ward_code, month,
-       sum(value) as numerator,
-       null::double as denominator,
-       0 as unknown
-from partner_return
-where indicator_key = '{indicator}'
-group by all
-"""
-
-
-def partner_share_grid(numerator: str, denominator: str) -> str:
-    """One partner figure as a share of another, per ward (or city) and period start."""
-    return f"""
-select ward_code, month,
-       sum(value) filter (where indicator_key = '{numerator}') as numerator,
-       sum(value) filter (where indicator_key = '{denominator}') as denominator,
-       0 as unknown
-from partner_return
-where indicator_key in ('{numerator}', '{denominator}')
-group by all
-"""
 
 
 def survey_grid(answer_column: str, safe_answers: tuple[str, ...], condition: str = "true") -> str:

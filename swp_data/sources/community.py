@@ -10,6 +10,7 @@ from pydantic import Field
 from swp_data import vocab
 from swp_data.sources.base import Source, SourceRecord
 from swp_data.sources.justice import WARD_DESCRIPTION
+from swp_data.sources.measures import Measure
 
 SafetyAnswer = Literal[vocab.SAFETY_ANSWERS]  # type: ignore[valid-type]
 
@@ -57,6 +58,26 @@ class PartnerReturnRecord(SourceRecord):
     denominator: float | None = Field(default=None, ge=0, description="Denominator, where the figure is a rate.")
 
 
+def returned(indicator: str, label: str) -> Measure:
+    """A partner-returned figure: the sum of the values returned for one indicator."""
+    if indicator not in vocab.PARTNER_INDICATORS:
+        raise ValueError(f"no partner indicator {indicator!r}")
+    return Measure(indicator, label, f"indicator_key = '{indicator}'", value="sum(value)")
+
+
+PARTNER_MEASURES: tuple[Measure, ...] = (
+    returned("marac_cases", "MARAC cases heard"),
+    returned("marac_repeat_cases", "Repeat MARAC cases"),
+    returned("sarc_referrals", "SARC referrals"),
+    returned("pact_meetings", "PACT meetings"),
+    returned("pact_issues_raised", "Issues raised"),
+    returned("pact_issues_resolved", "Issues resolved"),
+    returned("asb_case_reviews_requested", "Case reviews requested"),
+    returned("asb_case_reviews_held", "Case reviews held"),
+    returned("diversion_engaged", "People engaged"),
+)
+"""What partner returns can be summed for (modern slavery referrals are collected but no KPI reports them)."""
+
 SURVEY = Source(
     table="survey_response",
     title="Survey responses",
@@ -80,4 +101,5 @@ PARTNER_RETURNS = Source(
     month_from="period_start",
     caveat="MARAC, SARC, case review and modern slavery figures are city-wide returns, not by ward.",
     record_level=False,
+    declared_measures=PARTNER_MEASURES,
 )

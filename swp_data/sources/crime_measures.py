@@ -6,8 +6,8 @@ needs is not recorded, as on data.police.uk files). KPIs compose these (``swp_da
 
 from __future__ import annotations
 
-from swp_data.sources.measures import Measure, quoted, subgroup_in, subgroup_unknown
-from swp_data.vocab import UNDER_25_AGE_BANDS
+from swp_data.sources.measures import POLICE_UK, Measure, quoted, subgroup_in, subgroup_unknown
+from swp_data.vocab import POSITIVE_OUTCOMES, UNDER_25_AGE_BANDS
 
 VWI = subgroup_in("violence with injury")
 VWI_UNKNOWN = subgroup_unknown("violence with injury")
@@ -18,6 +18,19 @@ PPV = f"{VWI} and public_place"
 ROBBERY = subgroup_in("robbery of personal property")
 ROBBERY_UNKNOWN = subgroup_unknown("robbery of personal property")
 KNIFE = f"({VIOLENCE_AND_ROBBERY}) and knife_crime"
+VAWG_OFFENCES = f"(domestic_abuse or {subgroup_in('rape', 'other sexual offences', 'stalking and harassment')})"
+NC_SUBGROUPS = (
+    "burglary residential",
+    "robbery of personal property",
+    "theft from the person",
+    "theft of vehicle",
+    "theft from vehicle",
+    "vehicle interference",
+)
+NC = subgroup_in(*NC_SUBGROUPS)
+NC_UNKNOWN = subgroup_unknown(*NC_SUBGROUPS)
+VEHICLE = "police_crime_type = 'Vehicle crime'"
+POSITIVE = f"last_outcome in ({quoted(POSITIVE_OUTCOMES)})"
 
 CRIME_MEASURES: tuple[Measure, ...] = (
     Measure("all_crime", "Crimes recorded", "true"),
@@ -44,6 +57,8 @@ CRIME_MEASURES: tuple[Measure, ...] = (
     ),
     Measure("alcohol_related", "Crimes flagged alcohol-related", "alcohol_related", "alcohol_related is null"),
     Measure("alcohol_recorded", "Crimes whose alcohol flag is recorded", "alcohol_related is not null"),
+    Measure("drug_related", "Crimes flagged drug-related", "drug_related", "drug_related is null"),
+    Measure("drug_recorded", "Crimes whose drug flag is recorded", "drug_related is not null"),
     Measure(
         "violence_with_injury_alcohol_recorded",
         "Violence with injury whose alcohol flag is recorded",
@@ -56,5 +71,31 @@ CRIME_MEASURES: tuple[Measure, ...] = (
         "Rape and other sexual offences",
         SEXUAL,
         subgroup_unknown("rape", "other sexual offences"),
+    ),
+    Measure("hate_crime", "Hate crimes", "hate_crime", "hate_crime is null"),
+    Measure("hidden_harm", "Crimes with a hidden harm marker", "hidden_harm_type is not null", POLICE_UK),
+    Measure(
+        "vawg_female_victim",
+        "Domestic abuse, sexual offences and stalking and harassment with a female victim",
+        f"{VAWG_OFFENCES} and victim_sex = 'female'",
+        f"({VAWG_OFFENCES} and victim_sex is null) or domestic_abuse is null",
+    ),
+    Measure("person_victim", "Crimes against a person (not a business)", "not coalesce(business_victim, false)"),
+    Measure("business_victim", "Crimes against businesses", "business_victim", "business_victim is null"),
+    Measure("neighbourhood_crime", "Neighbourhood crimes", NC, NC_UNKNOWN),
+    Measure(
+        "residential_burglary",
+        "Residential burglaries",
+        subgroup_in("burglary residential"),
+        subgroup_unknown("burglary residential"),
+    ),
+    Measure("vehicle_crime", "Vehicle crimes", VEHICLE),
+    Measure("theft_from_person", "Thefts from the person", "police_crime_type = 'Theft from the person'"),
+    Measure("positive_outcome", "Crimes with a positive outcome", POSITIVE, "last_outcome is null"),
+    Measure(
+        "neighbourhood_crime_outcome_recorded",
+        "Neighbourhood crimes with an outcome recorded",
+        f"{NC} and last_outcome is not null",
+        f"({NC} and last_outcome is null) or ({NC_UNKNOWN})",
     ),
 )

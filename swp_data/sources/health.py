@@ -10,6 +10,49 @@ from pydantic import Field
 from swp_data import vocab
 from swp_data.sources.base import Source, SourceRecord
 from swp_data.sources.justice import WARD_DESCRIPTION
+from swp_data.sources.measures import Measure, quoted
+
+CJ = f"referral_source in ({quoted(list(vocab.CRIMINAL_JUSTICE_REFERRALS))})"
+"""Referred into treatment from a criminal justice route (arrest referral, prison, probation)."""
+CJ_COMPLETED = f"{CJ} and discharge_reason = 'successful completion'"
+"""Criminal justice clients who completed treatment successfully."""
+
+TREATMENT_MEASURES: tuple[Measure, ...] = (
+    Measure("all_referrals", "All referrals into treatment", "true"),
+    Measure("cj_referrals", "Criminal justice referrals", CJ),
+    # Outcomes count in the month of discharge.
+    Measure(
+        "successful_completion",
+        "Successful completions",
+        "discharge_reason = 'successful completion'",
+        month="discharge_month",
+    ),
+    Measure(
+        "cj_discharged",
+        "Criminal justice clients discharged",
+        f"{CJ} and discharge_reason <> 'still in treatment'",
+        month="discharge_month",
+    ),
+    Measure(
+        "represented_6m",
+        "Re-presented within 6 months",
+        "represented_6m",
+        "represented_6m is null",
+        month="discharge_month",
+    ),
+    Measure(
+        "cj_completed_followed_up",
+        "Successful completions with 6 months' follow-up",
+        f"{CJ_COMPLETED} and represented_6m is not null",
+        f"{CJ_COMPLETED} and represented_6m is null",
+        month="discharge_month",
+    ),
+)
+
+DRUG_TEST_MEASURES: tuple[Measure, ...] = (
+    Measure("tests", "Drug tests on arrest", "true"),
+    Measure("positive", "Tests positive for opiates, cocaine or both", "result <> 'negative'"),
+)
 
 
 class TreatmentEpisodeRecord(SourceRecord):
@@ -60,6 +103,7 @@ TREATMENT = Source(
     month_from="start_date",
     store_only={"discharge_month": "date"},
     caveat="Re-presentation is known only 6 months after a successful completion.",
+    declared_measures=TREATMENT_MEASURES,
 )
 
 DRUG_TESTS = Source(
@@ -71,4 +115,5 @@ DRUG_TESTS = Source(
     key=("test_id",),
     placement="ward",
     month_from="test_date",
+    declared_measures=DRUG_TEST_MEASURES,
 )

@@ -9,8 +9,29 @@ from pydantic import Field
 
 from swp_data import vocab
 from swp_data.sources.base import Source, SourceRecord
+from swp_data.sources.measures import Measure
 
 WARD_DESCRIPTION = "Current ward of residence: code (E05014838-E05014857) or name."
+
+FIRST_TIME_ENTRANT_MEASURES: tuple[Measure, ...] = (Measure("first_time_entrants", "First-time entrants", "true"),)
+
+PROBATION_MEASURES: tuple[Measure, ...] = (
+    Measure("completed", "Orders completed successfully", "completed"),
+    Measure(
+        "community_orders_ending",
+        "Community and suspended sentence orders ending",
+        "order_type in ('community order', 'suspended sentence order')",
+    ),
+    Measure("unpaid_work_ending", "Unpaid work orders ending", "requirement = 'unpaid work'"),
+    Measure(
+        "post_release_ending", "Post-release supervision periods ending", "order_type = 'post-release supervision'"
+    ),
+    Measure(
+        "drr_atr_ending",
+        "DRR and ATR orders ending",
+        "requirement in ('drug rehabilitation requirement', 'alcohol treatment requirement')",
+    ),
+)
 
 
 class ReoffendingRecord(SourceRecord):
@@ -87,6 +108,7 @@ FIRST_TIME_ENTRANTS = Source(
     key=("person_id",),
     placement="ward",
     month_from="entry_date",
+    declared_measures=FIRST_TIME_ENTRANT_MEASURES,
 )
 
 PROBATION = Source(
@@ -98,4 +120,5 @@ PROBATION = Source(
     key=("order_id",),
     placement="ward",
     month_from="end_date",
+    declared_measures=PROBATION_MEASURES,
 )

@@ -11,6 +11,7 @@ Conditions are our own SQL over the source's store columns (never user input).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from swp_data import vocab
@@ -26,6 +27,12 @@ class Measure:
     unknown: str = "false"
     table: str = ""  # the source's table (set by Source.measures)
     value: str = "count(*)"  # how a record adds to the measure: counted, or summed (partner returns)
+    month: str = "month"  # the month a record counts in (treatment outcomes: the month of discharge)
+
+    @property
+    def ref(self) -> str:
+        """``table.name``: how a KPI records the measures it is composed from."""
+        return f"{self.table}.{self.name}"
 
     def within(self, scope: Measure) -> str:
         """The condition of this measure inside another's scope (a share's numerator)."""
@@ -34,6 +41,17 @@ class Measure:
 
 POLICE_UK = "source_format like 'police.uk%'"
 """Records loaded from data.police.uk files (which carry no flags, victims or offenders)."""
+
+
+_EQUALITY = re.compile(r"(\w+) = ('(?:[^']|'')*')")
+
+
+def either(*conditions: str) -> str:
+    """Records meeting any of the conditions (equalities on one column become an ``in`` list)."""
+    pairs = [match.groups() for condition in conditions if (match := _EQUALITY.fullmatch(condition))]
+    if len(pairs) == len(conditions) and len({column for column, _ in pairs}) == 1:
+        return f"{pairs[0][0]} in ({', '.join(value for _, value in pairs)})"
+    return " or ".join(f"({condition})" for condition in conditions)
 
 
 def quoted(values: tuple[str, ...] | list[str]) -> str:

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from swp_data import vocab
+from swp_data.sources.asb_measures import ASB_MEASURES
 from swp_data.sources.base import Source, SourceRecord
 from swp_data.sources.crime_measures import CRIME_MEASURES
 
@@ -133,4 +134,5 @@ ASB = Source(
     month_from="incident_date",
     store_only={"source_format": "varchar"},
     caveat="ASB from data.police.uk has no category, theme, caller or intervention.",
+    declared_measures=ASB_MEASURES,
 )

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from swp_data.kpis.model import Breakdown, Kpi
-from swp_data.kpis.queries import category_grid, count_grid, partner_grid, people_events, survey_grid
+from swp_data.kpis.compose import breakdown, count, repeat
+from swp_data.kpis.model import Kpi
+from swp_data.kpis.queries import survey_grid
+from swp_data.sources.community import PARTNER_RETURNS
+from swp_data.sources.police import ASB
 from swp_data.vocab import SAFE_ANSWERS
 
-INTERVENTION = "intervention is not null and intervention <> 'none'"
+asb = ASB.measures
+partner = PARTNER_RETURNS.measures
 
 KPIS = [
-    Kpi(
+    count(
+        asb.all_incidents,
         key="asb_incidents",
         label="ASB incidents",
         priority="anti_social_behaviour",
@@ -17,123 +22,92 @@ KPIS = [
             "Anti-social behaviour incidents reported to the police, the council and housing providers, per 1,000 "
             "residents, by category and theme. Reporting is wanted, so the count is context, not a target."
         ),
-        source="asb_incident",
-        measure="count",
         per_1000=True,
-        numerator="ASB incidents",
         direction="neutral",
         better="neutral (reporting is wanted; context)",
         sensitive=False,
-        sql=count_grid("asb_incident", "true"),
         breakdowns=(
-            Breakdown(
-                key="category",
-                label="By category",
-                sql=category_grid("asb_incident", "coalesce(category, 'not recorded')", "true"),
-            ),
-            Breakdown(
-                key="theme",
-                label="By theme",
-                sql=category_grid("asb_incident", "coalesce(theme, 'not recorded')", "true"),
-            ),
+            breakdown("category", "By category", by="coalesce(category, 'not recorded')", of=asb.all_incidents),
+            breakdown("theme", "By theme", by="coalesce(theme, 'not recorded')", of=asb.all_incidents),
         ),
     ),
-    Kpi(
+    repeat(
+        asb.all_incidents,
+        person="caller_id",
         key="asb_repeat_callers",
         label="Repeat ASB callers",
         priority="anti_social_behaviour",
         definition="Of people reporting ASB in the 12 months to the period end, the share who reported 3 or more times.",
-        source="asb_incident",
-        measure="repeat",
         threshold=3,
         numerator="Callers reporting 3+ times in 12 months",
         denominator="Callers in 12 months",
         direction="down",
         better="down",
         sensitive=False,
-        sql=people_events("asb_incident", "caller_id", "true"),
     ),
-    Kpi(
+    repeat(
+        asb.all_incidents,
+        person="location_id",
         key="asb_repeat_locations",
         label="Repeat ASB locations",
         priority="anti_social_behaviour",
         parent="asb_repeat_callers",
         definition="Of places with ASB reported in the 12 months to the period end, the share with 3 or more incidents.",
-        source="asb_incident",
-        measure="repeat",
         threshold=3,
         numerator="Locations with 3+ incidents in 12 months",
         denominator="Locations with an incident in 12 months",
         direction="down",
         better="down",
         sensitive=False,
-        sql=people_events("asb_incident", "location_id", "true"),
     ),
-    Kpi(
+    count(
+        asb.intervention,
         key="asb_interventions",
         label="ASB interventions, tools and powers used",
         priority="anti_social_behaviour",
         definition="Incidents where an intervention was used: warning letters, acceptable behaviour contracts, community protection warnings and notices, injunctions, criminal behaviour orders, closure orders, restorative justice.",
-        source="asb_incident",
-        measure="count",
-        numerator="Incidents with an intervention",
         direction="up",
         better="up",
         sensitive=False,
-        sql=count_grid("asb_incident", INTERVENTION, "intervention is null"),
-        breakdowns=(
-            Breakdown(
-                key="intervention",
-                label="By intervention",
-                sql=category_grid("asb_incident", "intervention", INTERVENTION),
-            ),
-        ),
+        breakdowns=(breakdown("intervention", "By intervention", by="intervention", of=asb.intervention),),
     ),
-    Kpi(
+    count(
+        partner.asb_case_reviews_requested,
         key="asb_case_reviews",
         label="ASB case reviews requested",
         priority="anti_social_behaviour",
         definition="ASB case reviews (the community trigger) requested. A city-wide partner return.",
-        source="partner_return",
-        measure="count",
-        numerator="Case reviews requested",
         direction="neutral",
         better="neutral",
         sensitive=False,
         geography="city",
         frequency="quarter",
-        sql=partner_grid("asb_case_reviews_requested"),
     ),
-    Kpi(
+    count(
+        partner.asb_case_reviews_held,
         key="asb_case_reviews_held",
         label="ASB case reviews held",
         priority="anti_social_behaviour",
         parent="asb_case_reviews",
         definition="ASB case reviews (the community trigger) held. A city-wide partner return.",
-        source="partner_return",
-        measure="count",
-        numerator="Case reviews held",
         direction="neutral",
         better="neutral",
         sensitive=False,
         geography="city",
         frequency="quarter",
-        sql=partner_grid("asb_case_reviews_held"),
     ),
-    Kpi(
+    count(
+        partner.diversion_engaged,
         key="diversion_engagement",
         label="People engaging in diversionary activity",
         priority="anti_social_behaviour",
         definition="People engaging in diversionary and prevention activity, as returned by providers.",
-        source="partner_return",
-        measure="count",
-        numerator="People engaged",
         direction="up",
         better="up",
         sensitive=False,
         frequency="quarter",
-        sql=partner_grid("diversion_engaged"),
     ),
+    # A weighted survey proportion, no count of records: declared with its SQL.
     Kpi(
         key="asb_feel_safe",
         label="Residents who feel safe in their neighbourhood",

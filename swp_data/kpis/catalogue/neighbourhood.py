@@ -2,103 +2,68 @@
 
 from __future__ import annotations
 
-from swp_data import vocab
-from swp_data.kpis.model import Breakdown, Kpi
-from swp_data.kpis.queries import (
-    category_grid,
-    count_grid,
-    people_events,
-    quoted,
-    share_grid,
-    subgroup_in,
-    subgroup_unknown,
-)
+from swp_data.kpis.compose import breakdown, count, repeat, share
+from swp_data.kpis.model import Kpi
+from swp_data.sources.police import CRIME
 
-NC_SUBGROUPS = (
-    "burglary residential",
-    "robbery of personal property",
-    "theft from the person",
-    "theft of vehicle",
-    "theft from vehicle",
-    "vehicle interference",
-)
-NC = subgroup_in(*NC_SUBGROUPS)
-NC_UNKNOWN = subgroup_unknown(*NC_SUBGROUPS)
+crime = CRIME.measures
 NC_TYPE = (
     "case when offence_subgroup = 'burglary residential' then 'residential burglary' "
     "when offence_subgroup = 'robbery of personal property' then 'personal robbery' "
     "when police_crime_type = 'Vehicle crime' then 'vehicle crime' "
     "else 'theft from the person' end"
 )
-POSITIVE = f"last_outcome in ({quoted(vocab.POSITIVE_OUTCOMES)})"
 
 KPIS = [
-    Kpi(
+    count(
+        crime.neighbourhood_crime,
         key="neighbourhood_crime",
         label="Neighbourhood crime",
         priority="neighbourhood_crime",
         definition="Residential burglary, personal robbery, theft from the person and vehicle crime together, per 1,000 residents.",
-        source="crime",
-        measure="count",
         per_1000=True,
-        numerator="Neighbourhood crimes",
         direction="down",
         better="down",
         sensitive=False,
-        sql=count_grid("crime", NC, NC_UNKNOWN),
-        breakdowns=(Breakdown(key="type", label="By type", sql=category_grid("crime", NC_TYPE, NC)),),
+        breakdowns=(breakdown("type", "By type", by=NC_TYPE, of=crime.neighbourhood_crime),),
     ),
-    Kpi(
+    count(
+        crime.residential_burglary,
         key="burglary_residential",
         label="Residential burglary",
         priority="neighbourhood_crime",
         definition="Burglary of homes (residential burglary), per 1,000 residents.",
-        source="crime",
-        measure="count",
         per_1000=True,
-        numerator="Residential burglaries",
         direction="down",
         better="down",
         sensitive=False,
-        sql=count_grid("crime", subgroup_in("burglary residential"), subgroup_unknown("burglary residential")),
     ),
-    Kpi(
+    count(
+        crime.vehicle_crime,
         key="vehicle_crime",
         label="Vehicle crime",
         priority="neighbourhood_crime",
         definition="Theft of and from vehicles and vehicle interference, per 1,000 residents.",
-        source="crime",
-        measure="count",
         per_1000=True,
-        numerator="Vehicle crimes",
         direction="down",
         better="down",
         sensitive=False,
-        sql=count_grid("crime", "police_crime_type = 'Vehicle crime'"),
         breakdowns=(
-            Breakdown(
-                key="offence",
-                label="By offence",
-                sql=category_grid(
-                    "crime", "coalesce(offence_subgroup, 'not recorded')", "police_crime_type = 'Vehicle crime'"
-                ),
-            ),
+            breakdown("offence", "By offence", by="coalesce(offence_subgroup, 'not recorded')", of=crime.vehicle_crime),
         ),
     ),
-    Kpi(
+    count(
+        crime.theft_from_person,
         key="theft_from_person",
         label="Theft from the person",
         priority="neighbourhood_crime",
         definition="Theft from the person (such as pickpocketing and snatch theft), per 1,000 residents.",
-        source="crime",
-        measure="count",
         per_1000=True,
-        numerator="Thefts from the person",
         direction="down",
         better="down",
         sensitive=False,
-        sql=count_grid("crime", "police_crime_type = 'Theft from the person'"),
     ),
+    # A rank of the 7 West Midlands CSPs, no count of records: declared with its SQL.
     Kpi(
         key="wm_safety_rank",
         label="West Midlands safety rank, neighbourhood crime",
@@ -120,51 +85,43 @@ select area, month, offence_group, count, population
 from comparator_area
 """,
     ),
-    Kpi(
+    repeat(
+        crime.neighbourhood_crime,
+        person="victim_id",
         key="nc_repeat_victims",
         label="Repeat victims of neighbourhood crime",
         priority="neighbourhood_crime",
         definition="Of victims of neighbourhood crime in the 12 months to the period end, the share victimised 2 or more times.",
-        source="crime",
-        measure="repeat",
         numerator="Victims with 2+ neighbourhood crimes in 12 months",
         denominator="Victims of neighbourhood crime in 12 months",
         direction="down",
         better="down",
         sensitive=False,
-        sql=people_events("crime", "victim_id", NC),
     ),
-    Kpi(
+    repeat(
+        crime.neighbourhood_crime,
+        person="offender_id",
         key="nc_repeat_offenders",
         label="Repeat offenders of neighbourhood crime",
         priority="neighbourhood_crime",
         definition="Of offenders (suspects) of neighbourhood crime in the 12 months to the period end, the share with 2 or more such crimes.",
-        source="crime",
-        measure="repeat",
         numerator="Offenders with 2+ neighbourhood crimes in 12 months",
         denominator="Offenders of neighbourhood crime in 12 months",
         direction="down",
         better="down",
         sensitive=True,
-        sql=people_events("crime", "offender_id", NC),
     ),
-    Kpi(
+    share(
+        crime.positive_outcome,
+        of=crime.neighbourhood_crime_outcome_recorded,
+        unknown=crime.neighbourhood_crime_outcome_recorded.unknown,
         key="nc_positive_outcomes",
         label="Neighbourhood crimes with a positive outcome",
         priority="neighbourhood_crime",
         definition="Share of neighbourhood crimes whose latest outcome is positive: charge or summons, caution, or community resolution.",
-        source="crime",
-        measure="share",
         numerator="Neighbourhood crimes with a positive outcome",
-        denominator="Neighbourhood crimes with an outcome recorded",
         direction="up",
         better="up",
         sensitive=False,
-        sql=share_grid(
-            "crime",
-            POSITIVE,
-            f"{NC} and last_outcome is not null",
-            f"({NC} and last_outcome is null) or ({NC_UNKNOWN})",
-        ),
     ),
 ]

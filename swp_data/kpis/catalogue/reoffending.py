@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from swp_data.kpis.compose import breakdown, count, rate, share
 from swp_data.kpis.model import Breakdown, Kpi, Target
-from swp_data.kpis.queries import category_grid, count_grid, quoted, share_grid
-from swp_data.vocab import CRIMINAL_JUSTICE_REFERRALS
+from swp_data.kpis.queries import category_grid
+from swp_data.sources.health import CJ, DRUG_TESTS, TREATMENT
+from swp_data.sources.justice import FIRST_TIME_ENTRANTS, PROBATION
+
+entrants = FIRST_TIME_ENTRANTS.measures
+probation = PROBATION.measures
+treatment = TREATMENT.measures
+drug_tests = DRUG_TESTS.measures
 
 MOJ_CAVEAT = (
     "MoJ proven reoffending: a cohort is followed for 12 months, with 6 more months for reoffences to be "
@@ -29,9 +36,8 @@ group by all
 """
 
 
-CJ = f"referral_source in ({quoted(list(CRIMINAL_JUSTICE_REFERRALS))})"
-
 KPIS = [
+    # An MoJ cohort figure (its own grid over the cohort table): declared with its SQL.
     Kpi(
         key="reoffending_rate_adult",
         label="Proven reoffending, adults",
@@ -49,6 +55,7 @@ KPIS = [
         caveat=MOJ_CAVEAT,
         sql=_cohort_grid("age_group = 'adult'"),
         breakdowns=(
+            # Over the cohort table, like its KPI: declared with its SQL.
             Breakdown(
                 key="index_disposal",
                 label="By index disposal",
@@ -56,6 +63,7 @@ KPIS = [
             ),
         ),
     ),
+    # An MoJ cohort figure (its own grid over the cohort table): declared with its SQL.
     Kpi(
         key="reoffending_rate_youth",
         label="Proven reoffending, youths 10-17",
@@ -73,6 +81,7 @@ KPIS = [
         caveat=MOJ_CAVEAT,
         sql=_cohort_grid("age_group = 'youth'"),
     ),
+    # An MoJ cohort figure (its own grid over the cohort table): declared with its SQL.
     Kpi(
         key="reoffences_per_reoffender",
         label="Proven reoffences per reoffender",
@@ -90,6 +99,7 @@ KPIS = [
         caveat=MOJ_CAVEAT,
         sql=_cohort_grid("true", numerator="sum(reoffences)", denominator="count(*) filter (where reoffended)"),
     ),
+    # An MoJ cohort figure (its own grid over the cohort table): declared with its SQL.
     Kpi(
         key="iom_reoffending_rate",
         label="Reoffending, Integrated Offender Management cohort",
@@ -112,152 +122,115 @@ KPIS = [
             unknown="count(*) filter (where iom is null)",
         ),
     ),
-    Kpi(
+    rate(
+        entrants.first_time_entrants,
+        per=100_000,
+        of="population aged 10-17",
         key="first_time_entrants",
         label="First-time entrants to the youth justice system",
         priority="reducing_reoffending",
         definition="Young people (10-17) receiving their first youth caution or conviction, per 100,000 residents aged 10-17.",
-        source="youth_first_time_entrant",
-        measure="population_rate",
-        population_band="10-17",
-        numerator="First-time entrants",
         denominator="Residents aged 10-17",
         direction="down",
         better="down",
         sensitive=True,
-        sql=count_grid("youth_first_time_entrant", "true"),
     ),
-    Kpi(
+    share(
+        probation.completed,
+        of=probation.community_orders_ending,
         key="community_order_completion",
         label="Community orders and suspended sentences completed",
         priority="reducing_reoffending",
         definition="Share of community orders and suspended sentence orders ending in the period that were completed successfully.",
-        source="probation_termination",
-        measure="share",
-        numerator="Orders completed successfully",
-        denominator="Community and suspended sentence orders ending",
         direction="up",
         better="up",
         sensitive=False,
-        sql=share_grid(
-            "probation_termination", "completed", "order_type in ('community order', 'suspended sentence order')"
-        ),
         target=Target(
             value=76, kind="baseline", note="Compliance 'now up to 76%' (PCC end-of-year report 2013/14, seed 003)"
         ),
     ),
-    Kpi(
+    share(
+        probation.completed,
+        of=probation.unpaid_work_ending,
         key="unpaid_work_completion",
         label="Unpaid work requirements completed",
         priority="reducing_reoffending",
         definition="Share of orders with an unpaid work requirement, ending in the period, that were completed.",
-        source="probation_termination",
-        measure="share",
         numerator="Unpaid work orders completed",
-        denominator="Unpaid work orders ending",
         direction="up",
         better="up",
         sensitive=False,
-        sql=share_grid("probation_termination", "completed", "requirement = 'unpaid work'"),
     ),
-    Kpi(
+    share(
+        probation.completed,
+        of=probation.post_release_ending,
         key="post_release_completion",
         label="Post-release supervision completed",
         priority="reducing_reoffending",
         definition="Share of post-release supervision periods ending in the period that were completed successfully.",
-        source="probation_termination",
-        measure="share",
         numerator="Licences completed successfully",
-        denominator="Post-release supervision periods ending",
         direction="up",
         better="up",
         sensitive=False,
-        sql=share_grid("probation_termination", "completed", "order_type = 'post-release supervision'"),
     ),
-    Kpi(
+    share(
+        probation.completed,
+        of=probation.drr_atr_ending,
         key="drr_atr_completion",
         label="Drug rehabilitation and alcohol treatment requirements completed",
         priority="reducing_reoffending",
         definition="Share of orders with a drug rehabilitation (DRR) or alcohol treatment (ATR) requirement, ending in the period, that were completed.",
-        source="probation_termination",
-        measure="share",
         numerator="DRR and ATR orders completed",
-        denominator="DRR and ATR orders ending",
         direction="up",
         better="up",
         sensitive=True,
-        sql=share_grid(
-            "probation_termination",
-            "completed",
-            "requirement in ('drug rehabilitation requirement', 'alcohol treatment requirement')",
-        ),
         breakdowns=(
-            Breakdown(
-                key="requirement",
-                label="By requirement",
-                sql=category_grid(
-                    "probation_termination",
-                    "requirement",
-                    "completed",
-                    "requirement in ('drug rehabilitation requirement', 'alcohol treatment requirement')",
-                ),
+            breakdown(
+                "requirement",
+                "By requirement",
+                by="requirement",
+                of=probation.completed,
+                within=probation.drr_atr_ending,
             ),
         ),
     ),
-    Kpi(
+    count(
+        treatment.cj_referrals,
         key="cj_treatment_referrals",
         label="Referrals into treatment from criminal justice routes",
         priority="reducing_reoffending",
         definition="Treatment episodes starting with a referral from arrest referral (drug tests on arrest), prison or probation.",
-        source="treatment_episode",
-        measure="count",
-        numerator="Criminal justice referrals",
         direction="up",
         better="up",
         sensitive=True,
         zero_is_disclosive=False,  # a count of events: no one is identified by a zero
-        sql=count_grid("treatment_episode", CJ),
-        breakdowns=(
-            Breakdown(
-                key="referral_source", label="By route", sql=category_grid("treatment_episode", "referral_source", CJ)
-            ),
-        ),
+        breakdowns=(breakdown("referral_source", "By route", by="referral_source", of=treatment.cj_referrals),),
     ),
-    Kpi(
+    share(
+        treatment.cj_referrals,
+        of=treatment.all_referrals,
         key="cj_treatment_referral_share",
         label="Criminal justice share of treatment referrals",
         priority="reducing_reoffending",
         parent="cj_treatment_referrals",
         definition="Criminal justice referrals as a share of all referrals into treatment (34% in 2013/14, seed 003).",
-        source="treatment_episode",
-        measure="share",
-        numerator="Criminal justice referrals",
-        denominator="All referrals into treatment",
         direction="up",
         better="up",
         sensitive=True,
-        sql=share_grid("treatment_episode", CJ, "true"),
         target=Target(value=34, kind="baseline", note="34% of referrals came through DIP in 2013/14 (seed 003)"),
     ),
-    Kpi(
+    share(
+        treatment.successful_completion,
+        of=treatment.cj_discharged,
         key="treatment_successful_completion",
         label="Successful completions from treatment, criminal justice clients",
         priority="reducing_reoffending",
         definition="Of criminal justice clients leaving treatment in the period, the share who completed successfully (by month of discharge).",
-        source="treatment_episode",
-        measure="share",
-        numerator="Successful completions",
-        denominator="Criminal justice clients discharged",
         direction="up",
         better="up",
         sensitive=True,
-        sql=share_grid(
-            "treatment_episode",
-            "discharge_reason = 'successful completion'",
-            f"{CJ} and discharge_reason <> 'still in treatment'",
-            month="discharge_month",
-        ),
         breakdowns=(
+            # Bespoke SQL: by month of discharge, which the composed breakdowns do not group by.
             Breakdown(
                 key="substance_group",
                 label="By substance group",
@@ -273,7 +246,10 @@ group by all
             ),
         ),
     ),
-    Kpi(
+    share(
+        treatment.represented_6m,
+        of=treatment.cj_completed_followed_up,
+        unknown=treatment.cj_completed_followed_up.unknown,
         key="treatment_representation",
         label="Re-presentations within 6 months of a successful completion",
         priority="reducing_reoffending",
@@ -281,50 +257,34 @@ group by all
             "Of criminal justice clients completing treatment successfully in the period, the share who came back "
             "into treatment within 6 months. Completions less than 6 months ago are not yet known and left out."
         ),
-        source="treatment_episode",
-        measure="share",
-        numerator="Re-presented within 6 months",
-        denominator="Successful completions with 6 months' follow-up",
         direction="down",
         better="down",
         sensitive=True,
-        sql=share_grid(
-            "treatment_episode",
-            "represented_6m",
-            f"{CJ} and discharge_reason = 'successful completion' and represented_6m is not null",
-            f"{CJ} and discharge_reason = 'successful completion' and represented_6m is null",
-            month="discharge_month",
-        ),
     ),
-    Kpi(
+    share(
+        drug_tests.positive,
+        of=drug_tests.tests,
         key="drug_tests_positive",
         label="Drug tests on arrest: share positive",
         priority="reducing_reoffending",
         definition="Share of drug tests on arrest positive for opiates and/or cocaine (about 1,000 tests and 47% positive in 2013/14, seed 003).",
-        source="drug_test",
-        measure="share",
-        numerator="Tests positive for opiates, cocaine or both",
-        denominator="Drug tests on arrest",
         direction="neutral",
         better="neutral (context for treatment referrals)",
         sensitive=True,
-        sql=share_grid("drug_test", "result <> 'negative'", "true"),
-        breakdowns=(Breakdown(key="result", label="By result", sql=category_grid("drug_test", "result", "true")),),
+        breakdowns=(breakdown("result", "By result", by="result", of=drug_tests.tests),),
     ),
-    Kpi(
+    count(
+        drug_tests.tests,
         key="drug_tests",
         label="Drug tests on arrest",
         priority="reducing_reoffending",
         parent="drug_tests_positive",
         definition="Drug tests carried out on people arrested for a trigger offence.",
-        source="drug_test",
-        measure="count",
         numerator="Drug tests",
         direction="neutral",
         better="neutral",
         sensitive=True,
         zero_is_disclosive=False,  # a count of events: no one is identified by a zero
-        sql=count_grid("drug_test", "true"),
         target=Target(value=1000, kind="baseline", per_year=True, note="Over 1,000 tests in 2013/14 (seed 003)"),
     ),
 ]

@@ -2,133 +2,97 @@
 
 from __future__ import annotations
 
-from swp_data.kpis.model import Breakdown, Kpi, Target
-from swp_data.kpis.queries import (
-    POLICE_UK,
-    category_grid,
-    count_grid,
-    partner_grid,
-    partner_share_grid,
-    people_events,
-    subgroup_in,
-    survey_grid,
-)
+from swp_data.kpis.compose import breakdown, count, repeat, share
+from swp_data.kpis.model import Kpi, Target
+from swp_data.kpis.queries import survey_grid
+from swp_data.sources.community import PARTNER_RETURNS
+from swp_data.sources.police import CRIME
 from swp_data.vocab import SAFE_ANSWERS
 
-VAWG_OFFENCES = f"(domestic_abuse or {subgroup_in('rape', 'other sexual offences', 'stalking and harassment')})"
-PERSON_VICTIM = "not coalesce(business_victim, false)"
+crime = CRIME.measures
+partner = PARTNER_RETURNS.measures
 SWG = "survey_name = 'Safety of Women and Girls' and sex = 'female'"
 RESIDENTS = "survey_name = 'Residents survey'"
 
 KPIS = [
-    Kpi(
+    repeat(
+        crime.person_victim,
+        person="victim_id",
         key="repeat_victimisation",
         label="Repeat victimisation",
         priority="victimisation",
         definition="Of people who were victims of crime in the 12 months to the period end, the share who were victims 2 or more times.",
-        source="crime",
-        measure="repeat",
         numerator="Victims with 2+ crimes in 12 months",
         denominator="Victims in 12 months",
         direction="down",
         better="down",
         sensitive=True,
-        sql=people_events("crime", "victim_id", PERSON_VICTIM),
     ),
-    Kpi(
+    count(
+        partner.marac_cases,
         key="marac_cases",
         label="High-risk domestic abuse cases heard at MARAC",
         priority="victimisation",
         definition="Cases heard at the Multi-Agency Risk Assessment Conference (651 in 2017/18). A city-wide partner return.",
-        source="partner_return",
-        measure="count",
-        numerator="MARAC cases heard",
         direction="up",
         better="up (cases identified)",
         sensitive=True,
         zero_is_disclosive=False,  # a count of events: no one is identified by a zero
         geography="city",
         frequency="quarter",
-        sql=partner_grid("marac_cases"),
         target=Target(value=651, kind="baseline", per_year=True, note="651 cases in 2017/18 (SWP annual report)"),
     ),
-    Kpi(
+    share(
+        partner.marac_repeat_cases,
+        of=partner.marac_cases,
         key="marac_repeat_rate",
         label="MARAC repeat referrals (%)",
         priority="victimisation",
         parent="marac_cases",
         definition="Share of MARAC cases that are repeat referrals within 12 months.",
-        source="partner_return",
-        measure="share",
-        numerator="Repeat MARAC cases",
-        denominator="MARAC cases heard",
         direction="down",
         better="down",
         sensitive=True,
         geography="city",
         frequency="quarter",
-        sql=partner_share_grid("marac_repeat_cases", "marac_cases"),
     ),
-    Kpi(
+    count(
+        crime.hate_crime,
         key="hate_crime",
         label="Hate crimes recorded",
         priority="victimisation",
         definition="Crimes flagged as hate crimes, by strand. More reporting is wanted (reporting rose 31% in 2018/19).",
-        source="crime",
-        measure="count",
-        numerator="Hate crimes",
         direction="up",
         better="up (reporting)",
         sensitive=True,
         zero_is_disclosive=False,  # a count of events: no one is identified by a zero
-        sql=count_grid("crime", "hate_crime", "hate_crime is null"),
-        breakdowns=(
-            Breakdown(
-                key="strand",
-                label="By strand",
-                sql=category_grid("crime", "coalesce(hate_strand, 'not recorded')", "hate_crime"),
-            ),
-        ),
+        breakdowns=(breakdown("strand", "By strand", by="coalesce(hate_strand, 'not recorded')", of=crime.hate_crime),),
     ),
-    Kpi(
+    count(
+        crime.hidden_harm,
         key="hidden_harm",
         label="Hidden harm: forced marriage, honour-based abuse, FGM, modern slavery",
         priority="victimisation",
         definition="Crimes carrying a hidden harm marker. These harms are under-reported; more reporting is wanted.",
-        source="crime",
-        measure="count",
-        numerator="Crimes with a hidden harm marker",
         direction="up",
         better="up (reporting)",
         sensitive=True,
         zero_is_disclosive=True,
-        sql=count_grid("crime", "hidden_harm_type is not null", POLICE_UK),
-        breakdowns=(
-            Breakdown(
-                key="type",
-                label="By type",
-                sql=category_grid("crime", "hidden_harm_type", "hidden_harm_type is not null"),
-            ),
-        ),
+        breakdowns=(breakdown("type", "By type", by="hidden_harm_type", of=crime.hidden_harm),),
     ),
-    Kpi(
+    count(
+        crime.vawg_female_victim,
         key="vawg_offences",
         label="Violence against women and girls: offences with a female victim",
         priority="victimisation",
         definition="Domestic abuse, sexual offences and stalking and harassment with a female victim. More reporting is wanted.",
-        source="crime",
-        measure="count",
         numerator="Offences with a female victim",
         direction="up",
         better="up (reporting)",
         sensitive=True,
         zero_is_disclosive=False,  # a count of events: no one is identified by a zero
-        sql=count_grid(
-            "crime",
-            f"{VAWG_OFFENCES} and victim_sex = 'female'",
-            f"({VAWG_OFFENCES} and victim_sex is null) or domestic_abuse is null",
-        ),
     ),
+    # A weighted survey proportion, no count of records: declared with its SQL.
     Kpi(
         key="women_feel_safe_night",
         label="Women and girls who feel safe out after dark",
@@ -148,6 +112,7 @@ KPIS = [
         sql=survey_grid("feels_safe_night", SAFE_ANSWERS, SWG),
         target=Target(value=52, kind="baseline", note="52% felt safe (48% did not), 2022 survey of 2,216 (seed 002)"),
     ),
+    # A weighted survey proportion, no count of records: declared with its SQL.
     Kpi(
         key="residents_feel_safe",
         label="Residents who feel safe after dark",
@@ -163,6 +128,7 @@ KPIS = [
         frequency="quarter",
         sql=survey_grid("feels_safe_night", SAFE_ANSWERS, RESIDENTS),
     ),
+    # A weighted survey proportion, no count of records: declared with its SQL.
     Kpi(
         key="residents_feel_safe_day",
         label="Residents who feel safe during the day",
@@ -179,79 +145,66 @@ KPIS = [
         frequency="quarter",
         sql=survey_grid("feels_safe_day", SAFE_ANSWERS, RESIDENTS),
     ),
-    Kpi(
+    count(
+        crime.business_victim,
         key="business_crime_repeat",
         label="Crimes against businesses",
         priority="victimisation",
         definition="Recorded crimes whose victim is a business (shops, offices, community buildings).",
-        source="crime",
-        measure="count",
-        numerator="Crimes against businesses",
         direction="down",
         better="down",
         sensitive=False,
-        sql=count_grid("crime", "business_victim", "business_victim is null"),
     ),
-    Kpi(
+    repeat(
+        crime.business_victim,
+        person="victim_id",
         key="business_repeat_victims",
         label="Repeat business victims",
         priority="victimisation",
         parent="business_crime_repeat",
         definition="Of businesses that were victims in the 12 months to the period end, the share victimised 2 or more times.",
-        source="crime",
-        measure="repeat",
         numerator="Businesses with 2+ crimes in 12 months",
         denominator="Business victims in 12 months",
         direction="down",
         better="down",
         sensitive=False,
-        sql=people_events("crime", "victim_id", "business_victim"),
     ),
-    Kpi(
+    count(
+        partner.sarc_referrals,
         key="sarc_referrals",
         label="Referrals to sexual assault services",
         priority="victimisation",
         definition="Referrals (including self-referrals) to the sexual assault referral centre from Wolverhampton. A city-wide partner return.",
-        source="partner_return",
-        measure="count",
-        numerator="SARC referrals",
         direction="up",
         better="up",
         sensitive=True,
         zero_is_disclosive=False,  # a count of events: no one is identified by a zero
         geography="city",
-        sql=partner_grid("sarc_referrals"),
     ),
-    Kpi(
+    share(
+        partner.pact_issues_resolved,
+        of=partner.pact_issues_raised,
         key="pact_issues_resolved",
         label="Community issues resolved through PACT",
         priority="victimisation",
         definition="Share of community issues raised at PACT meetings that were resolved (over 80% in 2013/14, seed 003).",
-        source="partner_return",
-        measure="share",
-        numerator="Issues resolved",
-        denominator="Issues raised",
         direction="up",
         better="up",
         sensitive=False,
         frequency="quarter",
-        sql=partner_share_grid("pact_issues_resolved", "pact_issues_raised"),
         target=Target(value=80, kind="target", note="Over 80% of issues resolved in 2013/14 (seed 003)"),
     ),
-    Kpi(
+    count(
+        partner.pact_meetings,
         key="pact_meetings",
         label="PACT meetings held",
         priority="victimisation",
         parent="pact_issues_resolved",
         definition="Partners and Communities Together (PACT) meetings held (over 90 in 2013/14, seed 003).",
-        source="partner_return",
-        measure="count",
-        numerator="PACT meetings",
         direction="up",
         better="up",
         sensitive=False,
         frequency="quarter",
-        sql=partner_grid("pact_meetings"),
         target=Target(value=90, kind="target", per_year=True, note="Over 90 meetings in 2013/14 (seed 003)"),
     ),
 ]
