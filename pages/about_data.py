@@ -3,6 +3,7 @@ from __future__ import annotations
 import streamlit as st
 
 import swp_app
+from swp_data.calc.render import as_of_text
 from swp_data.filters import Filters
 from swp_data.views import Dashboard
 
@@ -12,7 +13,7 @@ def render(board: Dashboard, filters: Filters) -> None:
         board,
         "About the Data",
         None,
-        f"What each source holds, when it was loaded, what was skipped and why. {board.as_of}.",
+        f"What each source holds, when it was loaded, what was skipped and why. {as_of_text(board.as_of)}.",
     )
 
     sources = board.sources()
@@ -32,7 +33,7 @@ def render(board: Dashboard, filters: Filters) -> None:
             "caveat": st.column_config.TextColumn("Caveats", width="large"),
         },
     )
-    swp_app.download_csv(sources, "swp-sources.csv", ["Sources in the store", board.as_of], "dl-sources")
+    swp_app.download_csv(sources, "swp-sources.csv", ["Sources in the store", as_of_text(board.as_of)], "dl-sources")
 
     st.subheader("Rows skipped when loading, and why")
     skipped = board.skipped()
@@ -40,7 +41,9 @@ def render(board: Dashboard, filters: Filters) -> None:
         st.write("No rows have been skipped: every row read was loaded.")
     else:
         st.dataframe(skipped, hide_index=True)
-        swp_app.download_csv(skipped, "swp-skipped.csv", ["Rows skipped when loading", board.as_of], "dl-skipped")
+        swp_app.download_csv(
+            skipped, "swp-skipped.csv", ["Rows skipped when loading", as_of_text(board.as_of)], "dl-skipped"
+        )
 
     st.subheader("Reading the figures")
     st.markdown(

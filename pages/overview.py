@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 import swp_app
+from swp_data.calc.render import as_of_text
 from swp_data.filters import Filters
 from swp_data.site import PRIORITIES
 from swp_data.views import Dashboard
@@ -37,7 +38,9 @@ def render(board: Dashboard, filters: Filters) -> None:
         st.subheader(priority)
         st.dataframe(rows[list(columns)], hide_index=True, column_config=columns, key=f"overview-{priority}")
     title = f"Every KPI: {filters.selection.label}, {filters.period.label}"
-    swp_app.download_csv(figures, "swp-overview.csv", swp_app.headings(filters, title, board.as_of), "dl-overview")
+    swp_app.download_csv(
+        figures, "swp-overview.csv", swp_app.headings(filters, title, as_of_text(board.as_of)), "dl-overview"
+    )
 
 
 swp_app.view(render)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import streamlit as st
 
 import swp_app
+from swp_data.calc.render import as_of_text
 from swp_data.filters import Filters
 from swp_data.selection import ward_options
 from swp_data.views import Dashboard
@@ -22,7 +23,7 @@ def render(board: Dashboard, filters: Filters) -> None:
             board,
             f"Ward Profile: {name}, {filters.period.label}",
             None,
-            f"Against the whole city, with the ward's rank among the 20 wards (1 = best). {board.as_of}.",
+            f"Against the whole city, with the ward's rank among the 20 wards (1 = best). {as_of_text(board.as_of)}.",
         )
     figures = board.ward_profile(ward, filters)
     profile = swp_app.ward_profile_display(figures)
@@ -39,7 +40,11 @@ def render(board: Dashboard, filters: Filters) -> None:
         st.subheader(str(priority))
         st.dataframe(rows[list(columns)], hide_index=True, column_config=columns, key=f"profile-{priority}")
     title = f"Ward profile: {wards[ward]} against the city, {filters.period.label}"
-    lines = [title, f"Period: {filters.period.label}; compared with {filters.compare_to.label}", board.as_of]
+    lines = [
+        title,
+        f"Period: {filters.period.label}; compared with {filters.compare_to.label}",
+        as_of_text(board.as_of),
+    ]
     swp_app.download_csv(figures, f"ward-profile-{ward}.csv", lines, "dl-profile")
 
 

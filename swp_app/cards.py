@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from swp_app.session import DEMO_NOTICE, _is_demo
-from swp_data.calc.render import format_value
+from swp_data.calc.render import as_of_text, format_value
 from swp_data.filters import Filters
 from swp_data.kinds import kind
 from swp_data.kpis import catalogue
@@ -22,7 +22,10 @@ def page_header(board: Dashboard, title: str, filters: Filters | None = None, su
     st.html("<style>h1 { font-size: 2.1rem !important; }</style>")
     if filters is not None:
         st.title(f"{title}: {filters.selection.label}, {filters.period.label}")
-        st.caption(f"Compared with {filters.compare_to.label}. {board.as_of}." + (f" {subtitle}" if subtitle else ""))
+        st.caption(
+            f"Compared with {filters.compare_to.label}. {as_of_text(board.as_of)}."
+            + (f" {subtitle}" if subtitle else "")
+        )
     else:
         st.title(title)
         if subtitle:
@@ -47,7 +50,13 @@ def download_csv(frame: pd.DataFrame, file_name: str, heading_lines: list[str], 
 
 def headings(filters: Filters, what: str, as_of: str) -> list[str]:
     """Download header lines: what the table is, the filters and the as-of date (``Dashboard.as_of``)."""
-    return [what, *filters.heading_lines(as_of)]
+    return [
+        what,
+        "Safer Wolverhampton Partnership performance dashboard",
+        f"Wards: {filters.selection.label}",
+        f"Period: {filters.period.label}; compared with {filters.compare_to.label}",
+        as_of,
+    ]
 
 
 def _delta(result: KpiResult) -> tuple[str | None, str | None, str]:

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from swp_data.calc.render import as_of_text
 from swp_data.filters import COMPARISONS, Filters
 from swp_data.periods import Period, PeriodError, Quarter
 from swp_data.selection import SelectionError, city, from_codes, from_group, load_ward_groups, ward_options
@@ -47,7 +48,7 @@ def filters_sidebar(board: Dashboard) -> Filters | None:
         first = st.selectbox("From quarter", quarters, index=len(quarters) - 1, key="from", bind="query-params")
         last = st.selectbox("To quarter", quarters, index=len(quarters) - 1, key="to", bind="query-params")
         comparison = st.selectbox("Compare with", list(COMPARISON_LABELS), key="compare", bind="query-params")
-        st.caption(board.as_of)
+        st.caption(as_of_text(board.as_of))
     try:
         period = Period.parse(first, last)
         if group != NO_GROUP:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from swp_app.cards import definitions, download_csv, headings, kpi_cards, page_header
 from swp_app.charts import breakdown_chart, rank_table, trend_chart, ward_map, ward_table
+from swp_data.calc.render import as_of_text
 from swp_data.filters import Filters
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
@@ -15,7 +16,7 @@ from swp_data.views import Dashboard
 
 def priority_page(board: Dashboard, filters: Filters, priority: str) -> None:
     """A priority page: its KPI cards, then one KPI explored as a trend, a map, a ranked table and breakdowns."""
-    as_of = board.as_of
+    as_of = as_of_text(board.as_of)
     page_header(board, page(priority).title, filters)
     kpis = catalogue.for_priority(priority)
     kpi_cards(board.results([k.key for k in kpis], filters), filters)
@@ -68,6 +69,6 @@ def record_drilldown(board: Dashboard, kpi: Kpi, filters: Filters) -> None:
         download_csv(
             records,
             f"{kpi.key}-records.csv",
-            headings(filters, f"Records behind {kpi.label}", board.as_of),
+            headings(filters, f"Records behind {kpi.label}", as_of_text(board.as_of)),
             f"dl-records-{kpi.key}",
         )

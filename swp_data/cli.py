@@ -87,7 +87,7 @@ def _query(args: argparse.Namespace, out: TextIO) -> int:
     from swp_data import selection as selections
     from swp_data import store
     from swp_data.access import ANALYST, PARTNER
-    from swp_data.calc.render import describe
+    from swp_data.calc.render import as_of_text, describe
     from swp_data.filters import Filters
     from swp_data.kpis.catalogue import get
     from swp_data.periods import Period
@@ -112,7 +112,10 @@ def _query(args: argparse.Namespace, out: TextIO) -> int:
                 print(frame.to_json(orient="records", date_format="iso", indent=2), file=out)
             elif args.csv:
                 view = "partner view (small numbers suppressed)" if args.partner else "analyst view"
-                print(f"# {get(args.key).label}; {selection.label}; {period.label}; {board.as_of}; {view}", file=out)
+                print(
+                    f"# {get(args.key).label}; {selection.label}; {period.label}; {as_of_text(board.as_of)}; {view}",
+                    file=out,
+                )
                 print(frame.to_csv(index=False), end="", file=out)
             else:
                 print(frame.to_string(index=False), file=out)
@@ -121,11 +124,11 @@ def _query(args: argparse.Namespace, out: TextIO) -> int:
         if args.json:
             print(result.model_dump_json(indent=2), file=out)
         elif args.csv:
-            print(f"# {board.as_of}", file=out)
+            print(f"# {as_of_text(board.as_of)}", file=out)
             print(pd_row(result), end="", file=out)
         else:
             print(describe(result), file=out)
-            print(board.as_of, file=out)
+            print(as_of_text(board.as_of), file=out)
     return 0
 
 

@@ -26,12 +26,3 @@ class Filters:
         if self.comparison == "previous":
             return self.period.shift(-len(self.period.quarters))
         return self.period.year_earlier()
-
-    def heading_lines(self, as_of: str) -> list[str]:
-        """Lines naming the filters and the as-of date (for download headers)."""
-        return [
-            "Safer Wolverhampton Partnership performance dashboard",
-            f"Wards: {self.selection.label}",
-            f"Period: {self.period.label}; compared with {self.compare_to.label}",
-            as_of,
-        ]

@@ -7,6 +7,7 @@ anything. Disclosure control for partner access is applied here too.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 import duckdb
@@ -56,9 +57,9 @@ class Dashboard:
 
     # -- the store ----------------------------------------------------------------------------------
     @property
-    def as_of(self) -> str:
-        """'Data as of 30 Sep 2026'."""
-        return f"Data as of {self.engine.as_of:%d %b %Y}"
+    def as_of(self) -> date:
+        """The last day of the latest month loaded: every figure is as of this date."""
+        return self.engine.as_of
 
     def quarters(self) -> list[str]:
         """Quarter codes the store covers, oldest first (e.g. '2022/23Q1')."""

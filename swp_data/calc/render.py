@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from swp_data.kinds import kind
 from swp_data.results import KpiResult
+
+
+def as_of_text(day: date) -> str:
+    """'Data as of 30 Sep 2026'."""
+    return f"Data as of {day:%d %b %Y}"
 
 
 def format_value(value: float | None, measure: str) -> str:
