@@ -27,8 +27,12 @@ NC_SUBGROUPS = (
     "theft from vehicle",
     "vehicle interference",
 )
-NC = subgroup_in(*NC_SUBGROUPS)
-NC_UNKNOWN = subgroup_unknown(*NC_SUBGROUPS)
+# data.police.uk records carry a crime type but no subgroup. Every subgroup of 'Vehicle crime' and of
+# 'Theft from the person' is neighbourhood crime, so those records count; burglary and robbery without
+# a subgroup could be business offences, so they are unknown (reported, never counted as zero).
+NC_BY_TYPE_ALONE = "offence_subgroup is null and police_crime_type in ('Vehicle crime', 'Theft from the person')"
+NC = f"({subgroup_in(*NC_SUBGROUPS)} or ({NC_BY_TYPE_ALONE}))"
+NC_UNKNOWN = subgroup_unknown("burglary residential", "robbery of personal property")
 VEHICLE = "police_crime_type = 'Vehicle crime'"
 POSITIVE = f"last_outcome in ({quoted(POSITIVE_OUTCOMES)})"
 

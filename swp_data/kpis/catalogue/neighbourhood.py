@@ -10,6 +10,8 @@ crime = CRIME.measures
 NC_TYPE = (
     "case when offence_subgroup = 'burglary residential' then 'residential burglary' "
     "when offence_subgroup = 'robbery of personal property' then 'personal robbery' "
+    "when offence_subgroup is null and police_crime_type = 'Vehicle crime' "
+    "then 'vehicle crime (subgroup not recorded)' "
     "when police_crime_type = 'Vehicle crime' then 'vehicle crime' "
     "else 'theft from the person' end"
 )
