@@ -13,7 +13,7 @@ from swp_data.selection import SelectionError, city, from_codes, from_group, loa
 from swp_data.site import PAGES
 from swp_data.views import Dashboard
 
-PAGE_PATHS = {page.key: page.url_path for page in PAGES if page.reports_kpis}
+PAGE_PATHS = {page.key: page.link_path for page in PAGES if page.reports_kpis}
 """The URL path of each page KPIs belong to (the Overview links each KPI to its page)."""
 
 
@@ -27,6 +27,8 @@ def filters_sidebar(board: Dashboard) -> Filters | None:
     _accept_compact_periods_in_the_link(quarters)
     codes_by_name = {name: code for code, name in ward_options().items()}
     groups = load_ward_groups()
+    problems = _link_problems(quarters, list(codes_by_name), [NO_GROUP, *groups])
+    _pin_the_period(quarters, rerun=not problems)  # a bad link is reported on this run, not rerun away
     with st.sidebar:
         st.header("Filters")
         group = st.selectbox(
@@ -45,12 +47,21 @@ def filters_sidebar(board: Dashboard) -> Filters | None:
             disabled=group != NO_GROUP,
             help="Leave empty for the whole city.",
         )
-        first = st.selectbox("From quarter", quarters, index=len(quarters) - 1, key="from", bind="query-params")
-        last = st.selectbox("To quarter", quarters, index=len(quarters) - 1, key="to", bind="query-params")
+        # No default (index=None) and the latest quarter set in session state: a bound widget drops its
+        # parameter from the URL while it shows its default, so both ends of the period stay in the link.
+        first = st.selectbox("From quarter", quarters, index=None, key="from", bind="query-params")
+        last = st.selectbox("To quarter", quarters, index=None, key="to", bind="query-params")
         comparison = st.selectbox("Compare with", list(COMPARISON_LABELS), key="compare", bind="query-params")
         st.caption(as_of_text(board.as_of))
+    if problems:
+        st.error(
+            "This link cannot be shown as written: " + "; ".join(problems) + ". Check the link, or choose the "
+            "wards and quarters in the sidebar.",
+            icon=":material/link_off:",
+        )
+        return None
     try:
-        period = Period.parse(first, last)
+        period = Period.parse(first or quarters[-1], last or quarters[-1])
         if group != NO_GROUP:
             selection = from_group(group, groups)
         else:
@@ -69,6 +80,54 @@ COMPARISON_LABELS = {label: key for key, label in COMPARISONS.items()}
 
 def _quarter_label(code: str) -> str:
     return code.replace("Q", " Q")
+
+
+def _link_problems(quarters: list[str], wards: list[str], groups: list[str]) -> list[str]:
+    """What a link asks for that does not exist, named: a bound widget would silently drop it.
+
+    Only a value the session has not yet taken into its widgets is checked (a link is read on the
+    session's first run; valid compact quarters were already taken in by the step before).
+    """
+    problems = []
+    choices = {"from": quarters, "to": quarters, "group": groups, "compare": list(COMPARISON_LABELS)}
+    for key, options in choices.items():
+        written = st.query_params.get(key)
+        if key not in st.session_state and written and written not in options:
+            problems.append(f"{key}={written!r} is not {_WHAT[key]}")
+    if "wards" not in st.session_state:
+        problems += [
+            f"wards={name!r} is not a current ward" for name in st.query_params.get_all("wards") if name not in wards
+        ]
+    return problems
+
+
+_WHAT = {
+    "from": "a quarter the store holds (write 2025/26Q1)",
+    "to": "a quarter the store holds (write 2025/26Q1)",
+    "group": "a named ward group",
+    "compare": "'Same period last year' or 'Previous period'",
+}
+
+
+def _pin_the_period(quarters: list[str], rerun: bool = True) -> None:
+    """Keep both ends of the period in the address bar, starting at the latest quarter.
+
+    Streamlit writes a bound widget's value to the URL only when it differs from the widget's
+    default and was set by the user or, on a later run, through session state; a default that
+    is never written would make a pasted link move when a newer quarter is loaded. So the
+    period has no default, is set here, and a first visit reruns once to write it.
+    """
+    first_visit = False
+    for key in ("from", "to"):
+        if st.query_params.get(key) in quarters:
+            continue
+        if st.session_state.get(key) in quarters:
+            st.session_state[key] = st.session_state[key]  # re-set before the widget: Streamlit then writes it
+        else:
+            st.session_state[key] = quarters[-1]
+            first_visit = True
+    if first_visit and rerun:
+        st.rerun()
 
 
 def _accept_compact_periods_in_the_link(quarters: list[str]) -> None:

@@ -28,8 +28,13 @@ class PageSpec:
 
     @property
     def url_path(self) -> str:
-        """Its path in a link (the module's name, so even Streamlit's legacy pages/ mode finds it)."""
+        """Its path as st.Page declares it (the module's name, so even Streamlit's legacy pages/ mode finds it)."""
         return self.key
+
+    @property
+    def link_path(self) -> str:
+        """Its path in a link the app renders: Streamlit serves the default page at the root, not at its path."""
+        return "" if self.default else self.key
 
 
 PAGES: tuple[PageSpec, ...] = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import duckdb
 import pytest
@@ -223,8 +224,14 @@ def test_overview_lists_every_kpi_grouped_by_priority_with_links(board: Dashboar
     rows = sum(len(t) for t in tables)
     assert rows == len(board.overview(Filters(selection.city(), Period.parse("2026/27Q2"))))
     links = [link for table in tables for link in table["open"]]
-    assert {link.split("?")[0] for link in links} == {site.page(key).url_path for key in site.PRIORITIES}
+    assert {link.split("?")[0] for link in links} == {site.page(key).link_path for key in site.PRIORITIES}
     assert any("kpi=Violence+with+injury" in link for link in links)
+    # Every link opens a registered page, and its kpi is one that page offers (the browser test opens them).
+    by_path = {site.page(key).link_path: key for key in site.PRIORITIES}
+    for link in links:
+        path, query = link.split("?", 1)
+        kpi = parse_qs(query)["kpi"][0]
+        assert kpi in {k.label for k in catalogue.for_priority(by_path[path])}, link
 
 
 def test_ward_profile_follows_the_ward_in_the_url(board: Dashboard) -> None:
@@ -372,3 +379,24 @@ def test_a_link_accepts_the_compact_period_form_of_the_command_line(board: Dashb
     assert app.title[0].value == "Neighbourhood Crime: Park, 2025/26 Q3 to 2026/27 Q1"
     assert app.sidebar.selectbox(key="from").value == "2025/26 Q3"
     assert app.sidebar.selectbox(key="to").value == "2026/27 Q1"
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ({"wards": ["Narnia"]}, "wards='Narnia' is not a current ward"),
+        ({"wards": ["Park", "Atlantis"]}, "wards='Atlantis' is not a current ward"),
+        ({"from": "2031/32Q1"}, "from='2031/32Q1' is not a quarter the store holds"),
+        ({"to": "next year"}, "to='next year' is not a quarter the store holds"),
+        ({"group": "Lost City"}, "group='Lost City' is not a named ward group"),
+        ({"compare": "Forever"}, "compare='Forever' is not"),
+    ],
+)
+def test_a_link_naming_something_unknown_says_so_and_shows_no_figures(query: dict[str, object], named: str) -> None:
+    app = AppTest.from_file(APP, default_timeout=60)  # the link's first run is where it is read
+    for key, value in query.items():
+        app.query_params[key] = value  # type: ignore[assignment]
+    app.run()
+    assert not app.exception
+    assert any(named in error.value for error in app.error), [e.value for e in app.error]
+    assert not app.dataframe and not app.metric  # never a silent fallback to the whole city or the latest quarter

@@ -89,6 +89,8 @@ def test_changing_a_filter_updates_the_figures_and_the_link(app_url: str, page: 
     page.wait_for_function(CHARTS_DRAWN)  # type: ignore[attr-defined]
     no_errors(page)
     assert "wards=Heath+Town" in page.url  # type: ignore[attr-defined]
+    # Both ends of the period stay in the link, so a pasted link does not move when data is loaded.
+    assert "from=2026%2F27+Q2" in page.url and "to=2026%2F27+Q2" in page.url  # type: ignore[attr-defined]
     assert chart_titles(page)[0] == "Violence with injury, monthly: Heath Town, to 2026/27 Q2"
     assert page.locator('[data-testid="stMetricValue"]').first.inner_text() != before  # type: ignore[attr-defined]
 
@@ -169,3 +171,17 @@ def test_the_filters_and_downloads_are_reachable_by_keyboard(app_url: str, page:
     assert any("From quarter" in r for r in reached)
     assert any("Wards" in r for r in reached)
     assert any("Download CSV" in r for r in reached)
+
+
+def test_every_link_the_overview_renders_opens_its_page(app_url: str, browser: object) -> None:
+    """One link per page, written as the Overview writes it (AppTest checks every link's page and KPI)."""
+    from swp_app.filters import PAGE_PATHS
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720})  # type: ignore[attr-defined]
+    tab = context.new_page()
+    for key, path in PAGE_PATHS.items():
+        open_page(tab, f"{app_url}/{path}?from=2025/26+Q1&to=2025/26+Q4", 0)
+        no_errors(tab)
+        assert tab.locator("h1").first.inner_text().startswith(site.page(key).title)  # type: ignore[attr-defined]
+        assert "2025/26 (full year)" in tab.locator("h1").first.inner_text()  # type: ignore[attr-defined]
+    context.close()
