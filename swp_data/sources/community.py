@@ -23,7 +23,7 @@ class SurveyResponseRecord(SourceRecord):
         description="The survey, e.g. 'Safety of Women and Girls' or 'Residents survey'.",
         examples=["Safety of Women and Girls"],
     )
-    fieldwork_date: date = Field(description="Date the response was given.")
+    fieldwork_date: date = Field(description="Date the response was given.", examples=["2024-10-14"])
     ward: str = Field(description=WARD_DESCRIPTION, examples=["Graiseley"])
     sex: Literal[vocab.SEXES] | None = Field(default=None, description="Respondent's sex.", examples=["female"])  # type: ignore[valid-type]
     age_band: str | None = Field(default=None, description="Respondent's age band.", examples=["25-34"])

@@ -68,7 +68,7 @@ class TreatmentEpisodeRecord(SourceRecord):
         description="Route into treatment; arrest referral, prison and probation are criminal justice routes.",
         examples=["arrest referral"],
     )
-    start_date: date = Field(description="Date treatment started (the referral date).")
+    start_date: date = Field(description="Date treatment started (the referral date).", examples=["2024-05-02"])
     discharge_date: date | None = Field(default=None, description="Date of discharge; blank while in treatment.")
     discharge_reason: Literal[vocab.DISCHARGE_REASONS] | None = Field(  # type: ignore[valid-type]
         default=None, description="Why the episode ended.", examples=["successful completion"]
@@ -83,7 +83,7 @@ class DrugTestRecord(SourceRecord):
     """One drug test on arrest for a trigger offence."""
 
     test_id: str = Field(description="Test identifier.", examples=["DT2024-0191"])
-    test_date: date = Field(description="Date of the test.")
+    test_date: date = Field(description="Date of the test.", examples=["2024-07-19"])
     ward: str = Field(description=WARD_DESCRIPTION, examples=["Blakenhall"])
     trigger_offence: str = Field(description="The trigger offence.", examples=["shoplifting"])
     result: Literal[vocab.DRUG_TEST_RESULTS] = Field(  # type: ignore[valid-type]

@@ -51,7 +51,8 @@ class ReoffendingRecord(SourceRecord):
     )
     iom: bool | None = Field(default=None, description="Managed under Integrated Offender Management.")
     reoffended: bool = Field(
-        description="Committed a proven reoffence within 12 months (proven within a further 6 months)."
+        description="Committed a proven reoffence within 12 months (proven within a further 6 months).",
+        examples=["yes"],
     )
     reoffences: int = Field(ge=0, le=500, description="Number of proven reoffences in the 12 months.", examples=["2"])
 
@@ -60,7 +61,9 @@ class FirstTimeEntrantRecord(SourceRecord):
     """One young person entering the youth justice system for the first time."""
 
     person_id: str = Field(description="Pseudonymised person identifier.", examples=["Y00321"])
-    entry_date: date = Field(description="Date of the first reprimand, warning, caution or conviction.")
+    entry_date: date = Field(
+        description="Date of the first reprimand, warning, caution or conviction.", examples=["2024-02-12"]
+    )
     ward: str = Field(description=WARD_DESCRIPTION, examples=["Park"])
     age: int = Field(ge=10, le=17, description="Age at entry, 10 to 17.", examples=["15"])
     sex: Literal[vocab.SEXES] | None = Field(default=None, description="Sex.", examples=["male"])  # type: ignore[valid-type]
@@ -70,7 +73,7 @@ class ProbationTerminationRecord(SourceRecord):
     """One community order, suspended sentence or licence ending."""
 
     order_id: str = Field(description="Order or licence identifier.", examples=["P2024-00871"])
-    end_date: date = Field(description="Date the order or licence ended.")
+    end_date: date = Field(description="Date the order or licence ended.", examples=["2024-09-30"])
     ward: str = Field(description=WARD_DESCRIPTION, examples=["Bilston North"])
     order_type: Literal[vocab.ORDER_TYPES] = Field(  # type: ignore[valid-type]
         description="Type of order or licence.", examples=["community order"]
@@ -78,7 +81,7 @@ class ProbationTerminationRecord(SourceRecord):
     requirement: Literal[vocab.REQUIREMENTS] | None = Field(  # type: ignore[valid-type]
         default=None, description="Main requirement of the order, if any.", examples=["unpaid work"]
     )
-    completed: bool = Field(description="Ended by successful completion (not revoked or breached).")
+    completed: bool = Field(description="Ended by successful completion (not revoked or breached).", examples=["yes"])
 
 
 REOFFENDING = Source(
