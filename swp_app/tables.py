@@ -14,6 +14,11 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _records(table: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as dicts with None (not NaN) wherever a value is missing: pandas turns None into NaN."""
+    return table.astype(object).where(table.notna(), None).to_dict("records")  # type: ignore[return-value]
+
+
 def shown(value: object, state: str, measure: str, rate: bool = False) -> str:
     """A value as a reader sees it: the number in its unit, or why there is none."""
     if state != "shown":
@@ -26,7 +31,7 @@ def shown(value: object, state: str, measure: str, rate: bool = False) -> str:
 def overview_display(table: pd.DataFrame) -> pd.DataFrame:
     """The Overview as shown: one text column per figure ('1,991', '-6.7% (improved)', 'suppressed')."""
     rows = []
-    for row in table.to_dict("records"):
+    for row in _records(table):
         measure = str(row["measure"])
         value = shown(row["value"], str(row["state"]), measure)
         if row["change"] is None or _missing(row["change"]):
@@ -78,15 +83,9 @@ def overview_display(table: pd.DataFrame) -> pd.DataFrame:
 def ward_profile_display(profile: pd.DataFrame) -> pd.DataFrame:
     """The Ward Profile as shown: the ward's and the city's figures as text, with what they measure."""
     out = profile[["priority", "kpi", "key"]].copy()
-    out["ward"] = [
-        shown(r["ward_value"], r["ward_state"], r["measure"], rate=r["per_1000"]) for r in profile.to_dict("records")
-    ]
-    out["city"] = [
-        shown(r["city_value"], r["city_state"], r["measure"], rate=r["per_1000"]) for r in profile.to_dict("records")
-    ]
-    out["measure"] = [
-        "per 1,000 residents" if r["per_1000"] else kind(r["measure"]).unit for r in profile.to_dict("records")
-    ]
+    out["ward"] = [shown(r["ward_value"], r["ward_state"], r["measure"], rate=r["per_1000"]) for r in _records(profile)]
+    out["city"] = [shown(r["city_value"], r["city_state"], r["measure"], rate=r["per_1000"]) for r in _records(profile)]
+    out["measure"] = ["per 1,000 residents" if r["per_1000"] else kind(r["measure"]).unit for r in _records(profile)]
     out["rank_of_20"] = profile["rank_of_20"]
     out["change"] = profile["change"]
     out["better"] = profile["better"]

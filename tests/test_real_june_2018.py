@@ -77,3 +77,16 @@ def test_no_neighbourhood_crime_is_lost_in_the_wards(board: Dashboard) -> None:
         "select count(*) from crime where police_crime_type in ('Vehicle crime', 'Theft from the person')"
     ).fetchone()
     assert in_wards == (260,)
+
+
+def test_the_overview_and_ward_profile_never_read_nan_or_none(board: Dashboard) -> None:
+    """Missing values (no RAG, no comparison) show as words or blanks, never pandas' NaN."""
+    from swp_app.tables import overview_display, ward_profile_display
+
+    filters = Filters(selection.city(), JUNE_2018)
+    shown = overview_display(board.overview(filters))
+    profile = ward_profile_display(board.ward_profile("E05014848", filters))
+    for frame in (shown, profile):
+        cells = frame.drop(columns=[c for c in ("rank_of_20",) if c in frame]).astype(str).to_numpy().ravel()
+        assert not {"nan", "None", "NaN", "<NA>"} & set(cells)
+    assert "" in set(shown["rag"])  # KPIs without a rating read blank
