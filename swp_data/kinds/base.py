@@ -13,7 +13,6 @@ checks that every registered kind has a test against hand-computed values.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
 import pandas as pd
@@ -358,10 +357,3 @@ def kind(name: str) -> MeasureKind:
     if name not in KINDS:
         raise KeyError(f"no measure kind {name!r}; kinds are {', '.join(KINDS)}")
     return KINDS[name]
-
-
-def window_months(last_month: date, months: int = 12) -> tuple[date, date]:
-    """The first and last month of the ``months`` months ending with ``last_month``."""
-    from swp_data.periods import add_months
-
-    return add_months(last_month, -(months - 1)), last_month
