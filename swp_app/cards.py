@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from swp_app.session import DEMO_NOTICE, _is_demo
-from swp_data.calc.render import as_of_text, format_value
+from swp_data.calc.render import as_of_text, coverage_text, format_value, value_text
 from swp_data.filters import Filters
 from swp_data.kinds import kind
 from swp_data.kpis import catalogue
@@ -71,12 +71,7 @@ def _delta(result: KpiResult) -> tuple[str | None, str | None, str]:
 
 def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
     """A metric card: value, change and whether it is significant, coloured by the desired direction."""
-    if result.suppressed:
-        value = result.shown_as or "[c]"
-    elif result.current.value is not None:
-        value = format_value(result.current.value, result.measure)
-    else:
-        value = result.availability
+    value = value_text(result)
     delta, words, colour = _delta(result)
     help_text = f"{kpi.definition}\n\nBetter: {kpi.better}." + "".join(f"\n\n{note}" for note in result.notes)
     if result.suppression_note:
@@ -109,8 +104,12 @@ def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
         details.append("provisional")
     if result.period != filters.period.label:
         details.append(f"latest available: {result.period}")
-    if result.availability in ("partial", "not available", "city only", "no data"):
-        details.append(result.availability)
+    if result.coverage and result.coverage.state == "incomplete":
+        details.append(f"{coverage_text(result.coverage)} (not compared or rated)")
+    if result.availability == "partial" and result.unknown:
+        details.append(f"partly known: {result.unknown:,.0f} records could not be judged")
+    elif result.availability == "no data" and result.current.value is None and not result.suppressed:
+        details.append("no data loaded for these months")
     if details:
         st.caption(" · ".join(details))
 

@@ -28,7 +28,8 @@ def filters_sidebar(board: Dashboard) -> Filters | None:
     codes_by_name = {name: code for code, name in ward_options().items()}
     groups = load_ward_groups()
     problems = _link_problems(quarters, list(codes_by_name), [NO_GROUP, *groups])
-    _pin_the_period(quarters, rerun=not problems)  # a bad link is reported on this run, not rerun away
+    default = _quarter_label(board.default_quarter())
+    _pin_the_period(quarters, default, rerun=not problems)  # a bad link is reported on this run, not rerun away
     with st.sidebar:
         st.header("Filters")
         group = st.selectbox(
@@ -61,7 +62,7 @@ def filters_sidebar(board: Dashboard) -> Filters | None:
         )
         return None
     try:
-        period = Period.parse(first or quarters[-1], last or quarters[-1])
+        period = Period.parse(first or default, last or default)
         if group != NO_GROUP:
             selection = from_group(group, groups)
         else:
@@ -109,8 +110,8 @@ _WHAT = {
 }
 
 
-def _pin_the_period(quarters: list[str], rerun: bool = True) -> None:
-    """Keep both ends of the period in the address bar, starting at the latest quarter.
+def _pin_the_period(quarters: list[str], default: str, rerun: bool = True) -> None:
+    """Keep both ends of the period in the address bar, starting at the latest complete quarter.
 
     Streamlit writes a bound widget's value to the URL only when it differs from the widget's
     default and was set by the user or, on a later run, through session state; a default that
@@ -124,7 +125,7 @@ def _pin_the_period(quarters: list[str], rerun: bool = True) -> None:
         if st.session_state.get(key) in quarters:
             st.session_state[key] = st.session_state[key]  # re-set before the widget: Streamlit then writes it
         else:
-            st.session_state[key] = quarters[-1]
+            st.session_state[key] = default
             first_visit = True
     if first_visit and rerun:
         st.rerun()

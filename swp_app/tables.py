@@ -19,8 +19,12 @@ def _records(table: pd.DataFrame) -> list[dict[str, object]]:
     return table.astype(object).where(table.notna(), None).to_dict("records")  # type: ignore[return-value]
 
 
-def shown(value: object, state: str, measure: str, rate: bool = False) -> str:
+def shown(value: object, state: str, measure: str, rate: bool = False, reason: object = None) -> str:
     """A value as a reader sees it: the number in its unit, or why there is none."""
+    if state == "not available" and reason:
+        return f"not available ({reason})"
+    if state == "city only":
+        return "city-wide only"
     if state != "shown":
         return state
     if rate:
@@ -33,7 +37,9 @@ def overview_display(table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for row in _records(table):
         measure = str(row["measure"])
-        value = shown(row["value"], str(row["state"]), measure)
+        value = shown(row["value"], str(row["state"]), measure, reason=row.get("unavailable_reason"))
+        if row.get("coverage") == "incomplete":
+            value += f" (incomplete: {row['months_loaded']:.0f} of {row['months_in_period']:.0f} months)"
         if row["change"] is None or _missing(row["change"]):
             change = str(row["change_label"])
         else:
@@ -51,15 +57,17 @@ def overview_display(table: pd.DataFrame) -> pd.DataFrame:
         if row["state"] == "suppressed":
             comparison_text = rolling = "suppressed"
         else:
-            comparison_text = (
-                "no comparison"
-                if row["comparison_period"] is None
-                else kind(measure).format(None if _missing(row["comparison_value"]) else row["comparison_value"])
-            )
+            if row["comparison_period"] is None:
+                comparison_text = "no comparison"
+            elif _missing(row["comparison_value"]):
+                comparison_text = "no data"
+            else:
+                comparison_text = kind(measure).format(row["comparison_value"])
+            rolling_state = str(row.get("rolling_state") or "no data")
             rolling = (
-                "not available"
-                if _missing(row["rolling_12_months"])
-                else kind(measure).format(row["rolling_12_months"])
+                kind(measure).format(row["rolling_12_months"])
+                if rolling_state == "shown"
+                else {"incomplete": "incomplete (fewer than 12 months loaded)"}.get(rolling_state, rolling_state)
             )
         rows.append(
             {
@@ -83,8 +91,13 @@ def overview_display(table: pd.DataFrame) -> pd.DataFrame:
 def ward_profile_display(profile: pd.DataFrame) -> pd.DataFrame:
     """The Ward Profile as shown: the ward's and the city's figures as text, with what they measure."""
     out = profile[["priority", "kpi", "key"]].copy()
-    out["ward"] = [shown(r["ward_value"], r["ward_state"], r["measure"], rate=r["per_1000"]) for r in _records(profile)]
-    out["city"] = [shown(r["city_value"], r["city_state"], r["measure"], rate=r["per_1000"]) for r in _records(profile)]
+    records = _records(profile)
+    out["ward"] = [
+        shown(r["ward_value"], r["ward_state"], r["measure"], rate=r["per_1000"], reason=r["ward_reason"]) for r in records
+    ]
+    out["city"] = [
+        shown(r["city_value"], r["city_state"], r["measure"], rate=r["per_1000"], reason=r["city_reason"]) for r in records
+    ]
     out["measure"] = ["per 1,000 residents" if r["per_1000"] else kind(r["measure"]).unit for r in _records(profile)]
     out["rank_of_20"] = profile["rank_of_20"]
     out["change"] = profile["change"]

@@ -47,9 +47,19 @@ class Axis:
 
 
 def store_axis(connection: duckdb.DuckDBPyConnection) -> Axis:
-    """Wards from the store; months from the earliest to the latest month any load brought."""
+    """Wards from the store; months from the earliest to the latest month any load brought or covered."""
     wards = tuple(r[0] for r in connection.execute("select ward_code from ward order by ward_code").fetchall())
-    first, last = sql.one(connection, "select min(first_month), max(last_month) from load_log") or (None, None)
+    # Coverage reaches past a load's last record month where a record spans months (a quarterly return).
+    first, last = sql.one(
+        connection,
+        """
+        select min(first_month), max(last_month) from (
+            select first_month, last_month from load_log
+            union all
+            select month, month from coverage
+        )
+        """,
+    ) or (None, None)
     if first is None or last is None:
         first = last = date(2019, 4, 1)
     count = (last.year - first.year) * 12 + last.month - first.month + 1

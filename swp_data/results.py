@@ -8,9 +8,39 @@ from pydantic import BaseModel, ConfigDict
 
 Availability = Literal["available", "partial", "not available", "no data", "city only"]
 ChangeLabel = Literal[
-    "improved", "worsened", "increased", "decreased", "no significant change", "not tested", "no comparison"
+    "improved",
+    "worsened",
+    "increased",
+    "decreased",
+    "no significant change",
+    "not tested",
+    "no comparison",
+    "incomplete period",
 ]
 Rag = Literal["green", "amber", "red"]
+
+
+class Coverage(BaseModel):
+    """How many of a period's months the KPI's sources were loaded for.
+
+    A period is complete when every month is covered by every source the KPI needs (for a
+    survey, a snapshot source, when any fieldwork falls in it). Only complete periods are
+    compared, rated or given an SPC verdict; an incomplete one is shown and marked.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    months: int
+    covered: int
+    complete: bool
+    missing: list[str] = []  # months not covered, e.g. ["Jun 2024"]
+
+    @property
+    def state(self) -> Literal["complete", "incomplete", "no data"]:
+        """Complete, incomplete (some months loaded) or no data (none)."""
+        if self.complete:
+            return "complete"
+        return "incomplete" if self.covered else "no data"
 
 
 class Figure(BaseModel):
@@ -40,6 +70,7 @@ class Comparison(BaseModel):
     significant: bool | None
     test: str
     label: ChangeLabel
+    coverage: Coverage | None = None  # of the comparison period
 
 
 class Spc(BaseModel):
@@ -74,11 +105,15 @@ class KpiResult(BaseModel):
     comparison: Comparison | None = None
     rolling_12_months: Figure | None = None
     rolling_label: str | None = None
+    rolling_coverage: Coverage | None = None  # a rolling 12 months is given only when all 12 are loaded
     spc: Spc | None = None
     rag: Rag | None = None
     target: float | None = None
     target_note: str | None = None
     availability: Availability = "available"
+    coverage: Coverage | None = None  # of the period shown
+    unknown: float | None = None  # records in scope whose needed field the source does not record
+    unavailable_reason: str | None = None  # why a 'not available' KPI has no value ('source has no ... flag')
     notes: list[str] = []
     provisional: bool = False
     suppressed: bool = False  # disclosure control withheld the value

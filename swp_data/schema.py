@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from swp_data.sources import SOURCES
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 REFERENCE_DDL = """
 create table meta (key varchar primary key, value varchar not null);
@@ -54,6 +54,15 @@ create table load_log (
     last_month date,
     started_at timestamp not null,
     seconds double not null
+);
+
+-- The months each source has been loaded for: a month a load spans is covered, so a ward with no
+-- records in it has a real zero; a month no load spans has no data (never zero).
+create table coverage (
+    table_name varchar not null,
+    month date not null,
+    load_id bigint not null,         -- the first load that covered it
+    primary key (table_name, month)
 );
 
 create table load_skip (

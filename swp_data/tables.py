@@ -69,8 +69,8 @@ def _row(
 
 
 def default_period(engine: Engine) -> Period:
-    """The latest quarter with data."""
-    latest: Quarter = engine.latest_quarter
+    """The latest complete quarter (every month loaded), else the latest with any data."""
+    latest: Quarter = engine.default_quarter
     return Period(latest, latest)
 
 

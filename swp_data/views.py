@@ -65,6 +65,10 @@ class Dashboard:
         """Quarter codes the store covers, oldest first (e.g. '2022/23Q1')."""
         return [q.code for q in self.engine.quarters()]
 
+    def default_quarter(self) -> str:
+        """The quarter a first visit shows: the latest complete one (e.g. '2025/26Q3')."""
+        return self.engine.default_quarter.code
+
     def sources(self) -> pd.DataFrame:
         """Each source: period covered, rows, last load, skipped rows, and its caveat."""
         frame = source_status(self.engine.connection)
@@ -186,6 +190,8 @@ class Dashboard:
                     "ward_state": state(here),
                     "city_value": shown_value(whole, rate=kpi.per_1000),
                     "city_state": state(whole),
+                    "ward_reason": here.unavailable_reason,
+                    "city_reason": whole.unavailable_reason,
                     "rank_of_20": None if rank.empty or pd.isna(rank.iloc[0]) else int(rank.iloc[0]),
                     "change": here.comparison.label if here.comparison else "no comparison",
                     "better": kpi.better,
@@ -206,6 +212,18 @@ def state(result: KpiResult) -> State:
     if result.availability in ("no data", "city only", "not available"):
         return result.availability  # type: ignore[return-value]
     return "shown"
+
+
+def rolling_state(result: KpiResult) -> State | Literal["incomplete"]:
+    """Whether the rolling 12 months is shown, or why not (incomplete: fewer than 12 months loaded)."""
+    if result.suppressed:
+        return "suppressed"
+    if result.availability in ("city only", "not available"):
+        return result.availability  # type: ignore[return-value]
+    if result.rolling_12_months is not None and result.rolling_12_months.value is not None:
+        return "shown"
+    covered = result.rolling_coverage
+    return "incomplete" if covered is not None and covered.state == "incomplete" else "no data"
 
 
 def shown_value(result: KpiResult, rate: bool = False) -> float | None:
@@ -237,6 +255,12 @@ def overview_row(kpi: Kpi, result: KpiResult) -> dict[str, object]:
         "p_value": None if comparison is None else comparison.p_value,
         "test": None if comparison is None else comparison.test,
         "rolling_12_months": None if hidden or result.rolling_12_months is None else result.rolling_12_months.value,
+        "rolling_state": rolling_state(result),
+        "coverage": result.coverage.state if result.coverage else None,
+        "months_loaded": result.coverage.covered if result.coverage else None,
+        "months_in_period": result.coverage.months if result.coverage else None,
+        "unknown_records": result.unknown,
+        "unavailable_reason": result.unavailable_reason,
         "spc": result.spc.variation if result.spc else "not applicable",
         "better": kpi.better,
         "rag": result.rag,

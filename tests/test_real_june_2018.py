@@ -90,3 +90,44 @@ def test_the_overview_and_ward_profile_never_read_nan_or_none(board: Dashboard) 
         cells = frame.drop(columns=[c for c in ("rank_of_20",) if c in frame]).astype(str).to_numpy().ravel()
         assert not {"nan", "None", "NaN", "<NA>"} & set(cells)
     assert "" in set(shown["rag"])  # KPIs without a rating read blank
+
+
+def test_what_the_overview_reads_on_police_uk_data_alone(board: Dashboard) -> None:
+    """One month loaded: 2018/19 Q1 is 'incomplete: 1 of 3 months'; flags police.uk lacks are 'not available'
+    with the field named; KPIs from sources never loaded read 'no data' and are not RAG-rated; the
+    comparison quarter (2017/18 Q1) was never loaded, so it reads 'no data', never 0."""
+    from swp_app.tables import overview_display
+
+    filters = Filters(selection.city(), JUNE_2018)
+    table = board.overview(filters)
+    shown = overview_display(table).set_index("key")
+    assert shown.loc["vehicle_crime", "value"] == "239 (incomplete: 1 of 3 months)"
+    assert shown.loc["vehicle_crime", "comparison"] == "no data"
+    assert shown.loc["vehicle_crime", "change"] == "incomplete period"
+    assert shown.loc["vehicle_crime", "rolling_12_months"] == "incomplete (fewer than 12 months loaded)"
+    assert shown.loc["domestic_abuse_crimes", "value"].startswith("not available (source has no domestic-abuse flag)")
+    assert shown.loc["violence_with_injury", "value"].startswith("not available (source has no offence subgroup)")
+    assert shown.loc["hate_crime", "value"].startswith("not available (source has no hate-crime flag)")
+    assert shown.loc["marac_cases", "value"] == "no data"
+    assert shown.loc["marac_cases", "rag"] == ""
+    assert set(shown["rag"]) == {""}  # nothing is rated on an incomplete quarter or on no data
+    typed = table.set_index("key")
+    assert typed.loc["domestic_abuse_crimes", "value"] is None or typed["value"].isna()["domestic_abuse_crimes"]
+
+
+def test_a_not_available_kpi_never_shows_a_number(board: Dashboard) -> None:
+    result = board.result("domestic_abuse_crimes", Filters(selection.city(), JUNE_2018))
+    assert result.availability == "not available"
+    assert result.current.value is None and result.current.low is None and result.current.high is None
+    assert result.unavailable_reason == "source has no domestic-abuse flag"
+    assert result.rag is None and result.comparison is None and result.rolling_12_months is None
+    wards = board.by_ward("domestic_abuse_crimes", Filters(selection.city(), JUNE_2018))
+    assert wards["value"].isna().all()
+
+
+def test_the_default_quarter_is_the_latest_complete_one_or_the_latest_with_data(board: Dashboard) -> None:
+    """June 2018 alone completes no quarter, so the first visit shows the only quarter there is."""
+    assert board.default_quarter() == "2018/19Q1"
+    result = board.result("vehicle_crime", Filters(selection.city(), JUNE_2018))
+    assert result.coverage is not None and (result.coverage.covered, result.coverage.months) == (1, 3)
+    assert result.coverage.missing == ["Apr 2018", "May 2018"]

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from swp_data import schema, settings, store
+from swp_data.schema import SCHEMA_VERSION
 from swp_data.sources import SOURCES
 
 
@@ -36,7 +37,7 @@ def test_a_store_of_another_version_is_refused_with_a_clear_message(tmp_path: Pa
     connection = duckdb.connect(str(path))
     connection.execute("update meta set value = '0' where key = 'schema_version'")
     connection.close()
-    with pytest.raises(store.StoreError, match=r"schema version 0.*needs version 1.*python3 -m swp_data demo"):
+    with pytest.raises(store.StoreError, match=rf"schema version 0.*needs version {SCHEMA_VERSION}.*python3 -m swp_data demo"):
         store.connect(path)
 
 
@@ -88,7 +89,7 @@ def _field_type(annotation: object) -> str:
 def test_a_created_store_holds_the_reference_tables_and_one_table_per_source(
     created: dict[str, list[tuple[str, str]]],
 ) -> None:
-    reference = {"meta", "ward", "ward_2004", "lsoa", "ward_alias", "load_log", "load_skip"}
+    reference = {"meta", "ward", "ward_2004", "lsoa", "ward_alias", "load_log", "load_skip", "coverage"}
     assert set(created) == reference | set(SOURCES)
 
 

@@ -16,13 +16,14 @@ import numpy as np
 import pandas as pd
 
 from swp_data import sql
+from swp_data.calc import coverage as coverage_of
 from swp_data.grid import Axis, Grid, GridCache, store_axis
 from swp_data.kinds import KINDS, Parts, base_result
 from swp_data.kinds.base import ward_record
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter, add_months, month_end
-from swp_data.results import Figure, KpiResult, Rag, Spc
+from swp_data.results import Comparison, Coverage, Figure, KpiResult, Rag, Spc
 from swp_data.selection import WardSelection, ward_names
 from swp_data.stats import spc
 from swp_data.stats.spc_columns import add_spc
@@ -65,6 +66,13 @@ class Engine:
         """The latest financial-year quarter with data."""
         return Quarter.containing(self.axis.months[-1])
 
+    @property
+    def default_quarter(self) -> Quarter:
+        """The latest complete quarter (every month holds loaded data), else the latest with any."""
+        loaded = self._loaded()
+        covered_any = np.logical_or.reduce(list(loaded.values())) if loaded else np.zeros(len(self.axis.months), bool)
+        return coverage_of.latest_complete(covered_any, self.axis) or self.latest_quarter
+
     def quarters(self) -> list[Quarter]:
         """Every financial-year quarter the store covers, oldest first."""
         first = Quarter.containing(self.axis.months[0])
@@ -88,6 +96,24 @@ class Engine:
             return {str(cat): Grid(part, self.axis) for cat, part in frame.groupby("category", sort=True)}
 
         return self.cache.get((self.version, "breakdown", kpi.key, breakdown_key), build)  # type: ignore[return-value]
+
+    # -- coverage --------------------------------------------------------------------------------
+    def _loaded(self) -> dict[str, np.ndarray]:
+        return self.cache.get(  # type: ignore[return-value]
+            (self.version, "coverage"), lambda: coverage_of.table_coverage(self.connection, self.axis)
+        )
+
+    def covered_months(self, kpi: Kpi) -> np.ndarray:
+        """A boolean per month of the axis: every source the KPI reads was loaded for it."""
+        key = (kpi.key, b"coverage")
+        if key not in self._vector_memo:
+            present = self._vectors(kpi, self._all_rows)["present"] if kpi.kind.gridded else None
+            self._vector_memo[key] = {"covered": coverage_of.kpi_months(kpi, self._loaded(), present, self.axis)}
+        return self._vector_memo[key]["covered"]
+
+    def coverage(self, kpi: Kpi, first: date, last: date) -> Coverage:
+        """How many of the months ``first``..``last`` the KPI's sources cover, and whether that is complete."""
+        return coverage_of.period_coverage(kpi, self.covered_months(kpi), self.axis, first, last)
 
     def _load_population(self) -> dict[str, np.ndarray]:
         frame = self.connection.execute(
@@ -128,7 +154,7 @@ class Engine:
         if rows is None:
             return None
         vectors = self._vectors(kpi, rows)
-        coverage = self._vectors(kpi, self._all_rows)["present"]
+        covered = self.covered_months(kpi)
         lo, hi = self._span(first, last)
         lo, hi = max(lo, 0), min(hi, len(self.axis.months) - 1)
 
@@ -143,9 +169,9 @@ class Engine:
             respondents=total("respondents"),
             weight_sq=total("weight_sq"),
             population=self.population(selection, kpi.population_band),
-            # "No data" means the source does not cover these months; a ward with no records in
-            # months the source covers has a real zero.
-            has_data=hi >= lo and bool(coverage[lo : hi + 1].any()),
+            # "No data" means no load covers these months; a ward with no records in months a
+            # load covers has a real zero.
+            has_data=hi >= lo and bool(covered[lo : hi + 1].any()),
         )
 
     def _vectors(self, kpi: Kpi, rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -193,35 +219,62 @@ class Engine:
         then = self.parts(kpi, selection, comparison_period.start, comparison_period.months[-1])
         assert then is not None
         kind = kpi.kind
-        current = kind.figure(kpi, now)
+        covered = self.coverage(kpi, period.start, period.months[-1])
+        availability = self._availability(kpi, now)
+        current = self.shown_figure(kpi, now)
         notes = self._notes(kpi, now)
         if lag_note:
             notes.insert(0, lag_note)
+        if covered.state == "incomplete":
+            notes.insert(0, incomplete_note(period.label, covered))
         rolling_first = add_months(period.months[-1], -11)
+        rolling_covered = self.coverage(kpi, rolling_first, period.months[-1])
         rolling_parts = self.parts(kpi, selection, rolling_first, period.months[-1])
-        rolling = kind.figure(kpi, rolling_parts) if rolling_parts and rolling_parts.has_data else None
-        comparison = kind.compare(kpi, now, then, comparison_period.label) if now.has_data else None
+        rolling = None
+        if rolling_parts is not None and rolling_covered.complete:
+            rolling = self.shown_figure(kpi, rolling_parts)
+        comparison = None
+        if current.value is not None:
+            then_covered = self.coverage(kpi, comparison_period.start, comparison_period.months[-1])
+            comparison = compared(kind.compare(kpi, now, then, comparison_period.label), covered, then_covered)
+            if not then.has_data or self._availability(kpi, then) == "not available":
+                comparison = comparison.model_copy(update={"figure": Figure(value=None)})
         provisional = self.is_provisional(kpi, period.months[-1])
         if provisional:
             notes.append(
                 f"Provisional: figures are final {kpi.provisional_months} months after the period closes "
                 f"(data as of {self.as_of:%d %b %Y})."
             )
-        target, rag = self._rag(kpi, current.value, period)
+        target, rag = self._rag(kpi, current.value, period) if covered.complete else (None, None)
+        spc_result = self._spc(kpi, selection, period) if with_spc else None
+        if spc_result is not None and not covered.complete and spc_result.variation != "not applicable":
+            spc_result = spc_result.model_copy(
+                update={"variation": "not applicable", "reason": f"No SPC verdict: {period.label} is incomplete."}
+            )
         return base.model_copy(
             update={
                 "current": current,
                 "comparison": comparison,
                 "rolling_12_months": rolling,
                 "rolling_label": f"12 months to {month_end(period.months[-1]):%b %Y}",
-                "spc": self._spc(kpi, selection, period) if with_spc else None,
+                "rolling_coverage": rolling_covered,
+                "spc": spc_result,
                 "rag": rag,
                 "target": target,
-                "availability": self._availability(kpi, now),
+                "availability": availability,
+                "coverage": covered,
+                "unknown": now.unknown if now.has_data else None,
+                "unavailable_reason": f"source has no {kpi.needs}" if availability == "not available" else None,
                 "notes": notes,
                 "provisional": provisional,
             }
         )
+
+    def shown_figure(self, kpi: Kpi, parts: Parts) -> Figure:
+        """The figure, or no value where the months hold no data or the source cannot say (never a zero)."""
+        if not parts.has_data or self._availability(kpi, parts) == "not available":
+            return Figure(value=None)
+        return kpi.kind.figure(kpi, parts)
 
     def latest_available(self, kpi: Kpi, period: Period, before: Period) -> tuple[Period, Period, str | None]:
         """For lagging sources: if the period has no cohort yet, the latest period of the same length that has."""
@@ -245,9 +298,8 @@ class Engine:
         notes = []
         if parts.unknown:
             notes.append(
-                f"{parts.unknown:,.0f} records could not be counted: their source does not record what this KPI "
-                "needs (for example data.police.uk has no flags or victim details). They are left out, "
-                "not counted as zero."
+                f"{parts.unknown:,.0f} records could not be counted: their source does not record the "
+                f"{kpi.needs}. They are left out, not counted as zero."
             )
         empty = kpi.kind.empty_note(kpi, parts)
         if empty:
@@ -296,7 +348,7 @@ class Engine:
             "rules",
         ]
         if rows is None:
-            return pd.DataFrame(columns=[*columns, "low", "high", "provisional"])
+            return pd.DataFrame(columns=[*columns, "low", "high", "provisional", "complete"])
         count = points or SERIES_POINTS[kpi.frequency]
         records = []
         for start, last, label in self._steps(kpi.frequency, period, count):
@@ -304,7 +356,7 @@ class Engine:
             assert parts is not None
             if not parts.has_data and not records:
                 continue  # before the source began
-            value = kpi.kind.value(kpi, parts) if parts.has_data else None
+            value = kpi.kind.value(kpi, parts) if self.shown_figure(kpi, parts).value is not None else None
             low, high = kpi.kind.series_interval(kpi, parts) if value is not None else (None, None)
             records.append(
                 {
@@ -316,13 +368,13 @@ class Engine:
                     "low": low,
                     "high": high,
                     "provisional": self.is_provisional(kpi, last),
+                    "complete": self.coverage(kpi, start, last).complete,
                 }
             )
         while records and records[-1]["value"] is None:
             records.pop()  # after the source's latest data (reoffending lags): not part of the series
-        frame = pd.DataFrame(records, columns=[*columns[:5], "low", "high", "provisional"])
-        add_spc(frame, kpi.direction)
-        return frame
+        frame = pd.DataFrame(records, columns=[*columns[:5], "low", "high", "provisional", "complete"])
+        return with_spc_on_complete_points(frame, kpi.direction)
 
     def is_provisional(self, kpi: Kpi, last_month: date) -> bool:
         """Whether figures for a period ending in ``last_month`` are still provisional."""
@@ -339,6 +391,8 @@ class Engine:
 
     def _spc(self, kpi: Kpi, selection: WardSelection, period: Period) -> Spc:
         frame = self.series(kpi.key, selection, period)
+        if "complete" in frame:
+            frame = frame[frame["complete"].astype(bool)]  # a part-loaded period is drawn, not judged
         values = frame["value"].astype(float).to_numpy()
         chart = spc.xmr(values, kpi.direction)
         if chart.mean is None:
@@ -371,7 +425,7 @@ class Engine:
             selection = WardSelection((code,), names[code], "ward")
             parts = self.parts(kpi, selection, period.start, period.months[-1])
             assert parts is not None
-            records.append(ward_record(code, names[code], kpi.kind.figure(kpi, parts)))
+            records.append(ward_record(code, names[code], self.shown_figure(kpi, parts)))
         return pd.DataFrame(records)
 
     def breakdown(self, key: str, breakdown_key: str, selection: WardSelection, period: Period) -> pd.DataFrame:
@@ -402,6 +456,47 @@ class Engine:
         return frame
 
 
+def with_spc_on_complete_points(frame: pd.DataFrame, direction: str) -> pd.DataFrame:
+    """SPC columns computed from the complete points only: a part-loaded quarter is drawn, not judged."""
+    complete = frame["complete"].astype(bool)
+    if complete.all():
+        return add_spc(frame, direction)  # type: ignore[arg-type]
+    judged = add_spc(frame[complete].copy(), direction)  # type: ignore[arg-type]
+    out = frame.join(judged[[c for c in judged.columns if c not in frame.columns]])
+    for column in ("mean", "lower", "upper"):
+        out[column] = out[column].ffill()
+    for column in ("special_high", "special_low"):
+        out[column] = out[column].astype("boolean").fillna(False).astype(bool)
+    out["rules"] = out["rules"].fillna("")
+    return out
+
+
+def incomplete_note(label: str, covered: Coverage) -> str:
+    """What a reader is told about a period with months missing."""
+    return (
+        f"{label} is incomplete: {covered.covered} of {covered.months} months loaded "
+        f"({', '.join(covered.missing)} not yet). It is not compared, rated or given an SPC verdict."
+    )
+
+
+def compared(comparison: Comparison, now: Coverage, then: Coverage) -> Comparison:
+    """The comparison, withdrawn from testing when either period is incomplete (a part is not a whole)."""
+    if now.complete and then.complete:
+        return comparison.model_copy(update={"coverage": then})
+    which = "this period" if not now.complete else comparison.period_label
+    return comparison.model_copy(
+        update={
+            "change": None,
+            "change_percent": None,
+            "p_value": None,
+            "significant": None,
+            "test": f"not tested: {which} is incomplete",
+            "label": "incomplete period",
+            "coverage": then,
+        }
+    )
+
+
 def rag_rating(value: float, target: float, direction: str) -> Rag | None:
     """Green at or beyond the target in the desired direction, amber within 5% short of it, red otherwise."""
     if direction == "neutral":
@@ -411,4 +506,4 @@ def rag_rating(value: float, target: float, direction: str) -> Rag | None:
     return "green" if value <= target else "amber" if value <= target * (1 + AMBER_MARGIN) else "red"
 
 
-__all__ = ["Engine", "data_version", "rag_rating"]
+__all__ = ["Engine", "compared", "data_version", "incomplete_note", "rag_rating"]

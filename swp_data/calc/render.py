@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from swp_data.kinds import kind
-from swp_data.results import KpiResult
+from swp_data.results import Coverage, KpiResult
 
 
 def as_of_text(day: date) -> str:
@@ -18,6 +18,28 @@ def format_value(value: float | None, measure: str) -> str:
     return kind(measure).format(value)
 
 
+def coverage_text(coverage: Coverage | None) -> str:
+    """'complete', 'incomplete: 1 of 3 months' or 'no data'."""
+    if coverage is None:
+        return ""
+    if coverage.state == "incomplete":
+        return f"incomplete: {coverage.covered} of {coverage.months} months"
+    return coverage.state
+
+
+def value_text(result: KpiResult) -> str:
+    """The headline value as a reader sees it: the number, or which of no data / not available / city only."""
+    if result.suppressed:
+        return result.shown_as or "[c]"
+    if result.current.value is not None:
+        return format_value(result.current.value, result.measure)
+    if result.availability == "not available" and result.unavailable_reason:
+        return f"not available ({result.unavailable_reason})"
+    if result.availability == "city only":
+        return "city-wide only"
+    return "no data" if result.availability in ("no data", "available", "partial") else result.availability
+
+
 def describe(result: KpiResult) -> str:
     """A short human-readable account of a result."""
     lines = [f"{result.label} ({result.key})", f"  {result.selection}, {result.period}"]
@@ -25,7 +47,9 @@ def describe(result: KpiResult) -> str:
     if result.suppressed:
         lines.append(f"  value: {result.shown_as} ({result.suppression_note})")
     else:
-        value = format_value(current.value, result.measure)
+        value = value_text(result)
+        if result.coverage and result.coverage.state == "incomplete":
+            value += f" [{coverage_text(result.coverage)}]"
         parts = []
         if current.denominator is not None and kind(result.measure).shows_parts:
             parts.append(f"{current.numerator:,.0f} of {current.denominator:,.0f}")
@@ -37,13 +61,16 @@ def describe(result: KpiResult) -> str:
         lines.append(f"  value: {value}" + (f" ({'; '.join(parts)})" if parts else ""))
     if result.comparison:
         comparison = result.comparison
+        then = "no data" if comparison.figure.value is None else format_value(comparison.figure.value, result.measure)
         lines.append(
-            f"  vs {comparison.period_label}: {format_value(comparison.figure.value, result.measure)} -> "
+            f"  vs {comparison.period_label}: {then} -> "
             f"{comparison.label}"
             + (f" (p = {comparison.p_value:.3f}, {comparison.test})" if comparison.p_value is not None else "")
         )
     if result.rolling_12_months and result.rolling_label:
         lines.append(f"  {result.rolling_label}: {format_value(result.rolling_12_months.value, result.measure)}")
+    elif result.rolling_label and result.rolling_coverage and result.rolling_coverage.state == "incomplete":
+        lines.append(f"  {result.rolling_label}: not given ({coverage_text(result.rolling_coverage)} loaded)")
     if result.spc:
         lines.append(f"  SPC: {result.spc.variation}" + (f" ({result.spc.reason})" if result.spc.reason else ""))
     if result.target is not None:
@@ -69,10 +96,15 @@ def flat(result: KpiResult) -> dict[str, object]:
         "low_95": result.current.low,
         "high_95": result.current.high,
         "rate_per_1000": result.current.rate_per_1000,
+        "coverage": coverage_text(result.coverage),
+        "months_loaded": result.coverage.covered if result.coverage else None,
+        "months_in_period": result.coverage.months if result.coverage else None,
+        "unknown_records": result.unknown,
         "comparison_period": comparison.period_label if comparison else None,
         "comparison_value": comparison.figure.value if comparison else None,
         "change": comparison.change if comparison else None,
         "p_value": comparison.p_value if comparison else None,
+        "test": comparison.test if comparison else None,
         "change_label": comparison.label if comparison else None,
         "rolling_12_months": result.rolling_12_months.value if result.rolling_12_months else None,
         "spc": result.spc.variation if result.spc else None,
@@ -80,6 +112,7 @@ def flat(result: KpiResult) -> dict[str, object]:
         "rag": result.rag,
         "better": result.better,
         "availability": result.availability,
+        "unavailable_reason": result.unavailable_reason,
         "provisional": result.provisional,
         "suppressed": result.suppressed,
         "shown_as": result.shown_as,

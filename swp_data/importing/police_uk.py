@@ -18,7 +18,7 @@ import pandas as pd
 from swp_data import sql, vocab
 from swp_data.importing.errors import ImportFailure, from_duckdb_csv_error
 from swp_data.importing.validate import Check, literal, raise_first_problem, text_of
-from swp_data.importing.write import LoadOutcome, replace_rows
+from swp_data.importing.write import LoadOutcome, record_coverage, replace_rows
 from swp_data.sources import SOURCES
 
 STREET_COLUMNS: tuple[str, ...] = (
@@ -287,6 +287,10 @@ def load_staged(
     _fill_missing_columns(connection, "puk_asb", "asb_incident")
     crimes = replace_rows(connection, SOURCES["crime"], "puk_crime")
     asb = replace_rows(connection, SOURCES["asb_incident"], "puk_asb")
+    # A data.police.uk file covers its months for crime and ASB alike, whichever rows it holds.
+    file_months = "(select month from puk_crime union all select month from puk_asb)"
+    for table in ("crime", "asb_incident"):
+        record_coverage(connection, SOURCES[table], file_months, load_id)
     crimes.skipped = {str(k): int(v) for k, v in skipped.items()}
     for view in ("puk_keyed", STAGED):
         kind = sql.scalar(connection, "select table_type from information_schema.tables where table_name = ?", [view])

@@ -12,7 +12,7 @@ from swp_data import sql
 from swp_data.importing import placement, rules
 from swp_data.importing.errors import ImportFailure, from_duckdb_csv_error
 from swp_data.importing.validate import Check, clean_expr, column_checks, quote, raise_first_problem, text_of
-from swp_data.importing.write import LoadOutcome, raise_on_duplicate_keys, replace_rows
+from swp_data.importing.write import LoadOutcome, raise_on_duplicate_keys, record_coverage, replace_rows
 from swp_data.sources import SOURCES, Source
 
 STAGED = "staged"
@@ -239,6 +239,7 @@ def load_staged(connection: duckdb.DuckDBPyConnection, path: Path, source: Sourc
     connection.execute("create or replace temp table typed as select * from typed_all where _skip is null")
     raise_on_duplicate_keys(connection, source, "typed", path)
     outcome = replace_rows(connection, source, "typed")
+    record_coverage(connection, source, "typed_all", load_id)
     outcome.skipped = {str(k): int(v) for k, v in skipped.items()}
     if blank_rows:
         outcome.skipped["blank row"] = blank_rows

@@ -49,6 +49,34 @@ def replace_rows(connection: duckdb.DuckDBPyConnection, source: Source, typed_ta
     return outcome
 
 
+def record_coverage(
+    connection: duckdb.DuckDBPyConnection, source: Source, records: str, load_id: int
+) -> None:
+    """Mark the months a load covers for a source: from its first record's month to the end of its last's period.
+
+    ``records`` is a table or subquery of the file's rows (skipped ones included: the file still
+    covers their months). A month inside the span with no records is a real zero; a month no
+    load spans has no data. Coverage only grows: reloading records never uncovers a month.
+    """
+    if "month" not in source.store_columns:
+        return
+    connection.execute(
+        f"""
+        insert or ignore into coverage
+        with span as (
+            select min(month) as first_month,
+                   max(month + to_months(cast(({source.record_months}) as integer) - 1)) as last_month
+            from {records}
+            where month is not null
+        )
+        select ?, unnest(generate_series(first_month, last_month, interval 1 month))::date, ?
+        from span
+        where first_month is not null
+        """,
+        [source.table, load_id],
+    )
+
+
 def raise_on_duplicate_keys(
     connection: duckdb.DuckDBPyConnection, source: Source, typed_table: str, path: object
 ) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
 from swp_data.kinds import KINDS, MeasureKind, Unit
 from swp_data.site import PRIORITIES
+from swp_data.sources import SOURCES
 
 Direction = Literal["up", "down", "neutral"]
 
@@ -119,6 +122,20 @@ class Kpi(BaseModel):
         return self.kind.unit
 
     @property
+    def tables(self) -> tuple[str, ...]:
+        """The source tables with months its SQL reads: a period is complete when all of them cover it."""
+        return _tables_read(self.sql)
+
+    @property
+    def needs(self) -> str:
+        """What the KPI needs that a source may not record, in words ('domestic-abuse flag').
+
+        Read from the ``unknown`` conditions of the measures it is composed from, so it cannot
+        drift from what is actually counted as unknown.
+        """
+        return _needs(self.measures)
+
+    @property
     def zero_disclosive(self) -> bool:
         """Whether partners see a zero as suppressed (sensitive KPIs, unless the catalogue says a zero is safe)."""
         return self.sensitive if self.zero_is_disclosive is None else self.zero_is_disclosive
@@ -127,3 +144,29 @@ class Kpi(BaseModel):
     def priority_title(self) -> str:
         """The page the KPI belongs to."""
         return PRIORITIES[self.priority]
+
+
+@cache
+def _tables_read(query: str) -> tuple[str, ...]:
+    named = set(re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", query))
+    return tuple(sorted(t for t in named if t in SOURCES and SOURCES[t].has_months))
+
+
+_POLICE_UK_ONLY = "source_format like 'police.uk%'"
+
+
+@cache
+def _needs(refs: tuple[str, ...]) -> str:
+    words: list[str] = []
+    for ref in refs:
+        table, name = ref.split(".", 1)
+        source = SOURCES[table]
+        measure = getattr(source.measures, name)
+        if _POLICE_UK_ONLY in measure.unknown:
+            words.append(f"{measure.name.replace('_', '-')} marker (data.police.uk files carry none)")
+        for column in re.findall(r"\b([a-z_]+) is null", measure.unknown):
+            sql_type = source.store_columns.get(column)
+            text = f"{column.replace('_', '-')} flag" if sql_type == "boolean" else column.replace("_", " ")
+            words.append(text)
+    unique = list(dict.fromkeys(words))
+    return ", ".join(unique) if unique else "the field this KPI needs"

@@ -70,6 +70,19 @@ class Source:
     caveat: str = ""  # what a reader must know about this source's figures (About the Data, packs)
     record_level: bool = True  # one row per crime, person or response (False: aggregate returns)
     declared_measures: tuple[Measure, ...] = ()  # what KPIs can count of its records
+    # Coverage: how many months from its ``month`` one record's period spans (SQL over the record's
+    # columns: a quarterly return covers three), and whether the source flows every month (counts
+    # over a period with a month missing are short) or is a snapshot (a survey wave stands alone).
+    record_months: str = "1"
+    flows_monthly: bool = True
+    # "load": a month a load spans is covered for every KPI on the source. "rows": each figure is
+    # returned on its own (partner returns), so a month is covered for a KPI only where it has a row.
+    coverage_by: Literal["load", "rows"] = "load"
+
+    @property
+    def has_months(self) -> bool:
+        """Whether its records fall in months (coverage is judged on such sources)."""
+        return "month" in self.store_columns
 
     @property
     def measures(self) -> Measures:

@@ -88,6 +88,7 @@ SURVEY = Source(
     placement="ward",
     month_from="fieldwork_date",
     caveat="Survey percentages are weighted where weights exist; intervals use the effective sample size.",
+    flows_monthly=False,  # a wave stands alone: a quarter with fieldwork in one month is complete
 )
 
 PARTNER_RETURNS = Source(
@@ -102,4 +103,6 @@ PARTNER_RETURNS = Source(
     caveat="MARAC, SARC, case review and modern slavery figures are city-wide returns, not by ward.",
     record_level=False,
     declared_measures=PARTNER_MEASURES,
+    record_months="case period_type when 'quarter' then 3 else 1 end",
+    coverage_by="rows",
 )

@@ -96,6 +96,7 @@ REOFFENDING = Source(
     key=("offender_id", "cohort_start"),
     placement="ward",
     month_from="cohort_start",
+    record_months="3",  # a cohort is a quarter
     caveat=(
         "Proven reoffending lags: a cohort is followed for 12 months plus 6 months for proof, so it is "
         "final 18 months after it closes. Later cohorts are provisional."
