@@ -93,10 +93,12 @@ def ward_profile_display(profile: pd.DataFrame) -> pd.DataFrame:
     out = profile[["priority", "kpi", "key"]].copy()
     records = _records(profile)
     out["ward"] = [
-        shown(r["ward_value"], r["ward_state"], r["measure"], rate=r["per_1000"], reason=r["ward_reason"]) for r in records
+        shown(r["ward_value"], r["ward_state"], r["measure"], rate=r["per_1000"], reason=r["ward_reason"])
+        for r in records
     ]
     out["city"] = [
-        shown(r["city_value"], r["city_state"], r["measure"], rate=r["per_1000"], reason=r["city_reason"]) for r in records
+        shown(r["city_value"], r["city_state"], r["measure"], rate=r["per_1000"], reason=r["city_reason"])
+        for r in records
     ]
     out["measure"] = ["per 1,000 residents" if r["per_1000"] else kind(r["measure"]).unit for r in _records(profile)]
     out["rank_of_20"] = profile["rank_of_20"]

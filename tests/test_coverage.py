@@ -75,7 +75,9 @@ def engine(flat_store: Path):  # type: ignore[no-untyped-def]
 
 
 def test_the_store_records_each_month_loaded(engine: Engine) -> None:
-    months = [row[0] for row in engine.connection.execute("select month from coverage where table_name = 'crime'").fetchall()]
+    months = [
+        row[0] for row in engine.connection.execute("select month from coverage where table_name = 'crime'").fetchall()
+    ]
     assert sorted(months) == [add_months(date(2023, 4, 1), i) for i in range(14)]
 
 
@@ -135,8 +137,20 @@ def test_the_series_marks_the_incomplete_quarter_and_leaves_it_out_of_spc(engine
 
 def test_cli_json_and_csv_carry_the_coverage(flat_store: Path) -> None:
     env = {"SWP_DB_PATH": str(flat_store), "PATH": "/usr/bin:/bin"}
-    run = [sys.executable, "-m", "swp_data", "query", "total_recorded_crime", "--from", "2024/25Q1", "--to", "2024/25Q1"]
-    document = json.loads(subprocess.run([*run, "--json"], cwd=REPO, env=env, capture_output=True, text=True, check=True).stdout)
+    run = [
+        sys.executable,
+        "-m",
+        "swp_data",
+        "query",
+        "total_recorded_crime",
+        "--from",
+        "2024/25Q1",
+        "--to",
+        "2024/25Q1",
+    ]
+    document = json.loads(
+        subprocess.run([*run, "--json"], cwd=REPO, env=env, capture_output=True, text=True, check=True).stdout
+    )
     assert document["coverage"] == {"months": 3, "covered": 2, "complete": False, "missing": ["Jun 2024"]}
     text = subprocess.run([*run, "--csv"], cwd=REPO, env=env, capture_output=True, text=True, check=True).stdout
     rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))

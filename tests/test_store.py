@@ -37,7 +37,9 @@ def test_a_store_of_another_version_is_refused_with_a_clear_message(tmp_path: Pa
     connection = duckdb.connect(str(path))
     connection.execute("update meta set value = '0' where key = 'schema_version'")
     connection.close()
-    with pytest.raises(store.StoreError, match=rf"schema version 0.*needs version {SCHEMA_VERSION}.*python3 -m swp_data demo"):
+    with pytest.raises(
+        store.StoreError, match=rf"schema version 0.*needs version {SCHEMA_VERSION}.*python3 -m swp_data demo"
+    ):
         store.connect(path)
 
 

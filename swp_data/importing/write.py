@@ -49,9 +49,7 @@ def replace_rows(connection: duckdb.DuckDBPyConnection, source: Source, typed_ta
     return outcome
 
 
-def record_coverage(
-    connection: duckdb.DuckDBPyConnection, source: Source, records: str, load_id: int
-) -> None:
+def record_coverage(connection: duckdb.DuckDBPyConnection, source: Source, records: str, load_id: int) -> None:
     """Mark the months a load covers for a source: from its first record's month to the end of its last's period.
 
     ``records`` is a table or subquery of the file's rows (skipped ones included: the file still
