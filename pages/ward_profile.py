@@ -23,7 +23,8 @@ def render(board: Dashboard, filters: Filters) -> None:
             board,
             f"Ward Profile: {name}, {filters.period.label}",
             None,
-            f"Against the whole city, with the ward's rank among the 20 wards (1 = best). {as_of_text(board.as_of)}.",
+            f"Against the whole city (higher, similar or lower, judged by each KPI's desired direction), with the "
+            f"ward's rank among the 20 wards by rate (each KPI says which end is 1). {as_of_text(board.as_of)}.",
         )
     figures = board.ward_profile(ward, filters)
     profile = swp_app.ward_profile_display(figures)
@@ -32,7 +33,9 @@ def render(board: Dashboard, filters: Filters) -> None:
         "ward": st.column_config.TextColumn(wards[ward]),
         "city": st.column_config.TextColumn("Wolverhampton"),
         "measure": st.column_config.TextColumn("Measure"),
+        "versus_city": st.column_config.TextColumn("Against the city"),
         "rank_of_20": st.column_config.NumberColumn("Rank of 20"),
+        "rank_order": st.column_config.TextColumn("Rank order"),
         "change": st.column_config.TextColumn(f"Change vs {filters.compare_to.label}"),
         "better": st.column_config.TextColumn("Better"),
     }

@@ -95,7 +95,7 @@ def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
             f"{format_value(result.current.high, result.measure)}"
         )
     if result.current.rate_per_1000 is not None:
-        details.append(f"{result.current.rate_per_1000:.2f} per 1,000 residents")
+        details.append(f"{result.current.rate_per_1000:.2f} per 1,000 residents a year")
     if result.spc and result.spc.variation != "not applicable":
         details.append(f"SPC: {result.spc.variation}")
     if result.rag:

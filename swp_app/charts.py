@@ -7,7 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from swp_app.cards import download_csv, headings
+from swp_app.tables import versus_city_text
 from swp_data.filters import Filters
+from swp_data.funnels import WardFunnel
 from swp_data.geography import ward_boundaries
 from swp_data.kinds.rank import AREAS
 from swp_data.kpis.model import Kpi
@@ -98,9 +100,11 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
         properties = dict(feature["properties"])
         shown = None if row is None or pd.isna(row[measure]) else float(row[measure])
         marker = str(row["shown_as"]) if row is not None and "shown_as" in row and row["shown_as"] else ""
+        state = "withheld" if marker else ("shown" if shown is not None else _empty_state(row))
         properties.update(
             {
                 "shown": shown,
+                "state": state,
                 "withheld": marker,
                 "selected": bool(row["selected"]) if row is not None else False,
                 "rank": None if row is None or pd.isna(row["rank"]) else int(row["rank"]),
@@ -119,7 +123,8 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
                 alt.Tooltip("properties.ward_name:N", title="Ward"),
                 alt.Tooltip("properties.shown:Q", title=what, format=",.2f"),
                 alt.Tooltip("properties.withheld:N", title="Withheld"),
-                alt.Tooltip("properties.rank:Q", title="Rank (1 = best)"),
+                alt.Tooltip("properties.state:N", title="State"),
+                alt.Tooltip("properties.rank:Q", title=f"Rank ({kpi.kind.rank_order(kpi)})"),
             ],
         )
         .project(type="mercator")
@@ -144,12 +149,24 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
     download_csv(shown, f"{kpi.key}-map.csv", headings(filters, title, as_of), f"dl-map-{key}")
 
 
+def _empty_state(row: pd.Series | None) -> str:
+    """Why a ward has no value on the map: no data for these months, or the source cannot say."""
+    if row is None:
+        return "no data"
+    return "not available" if "availability" in row and row["availability"] == "not available" else "no data"
+
+
+VERSUS_COLOURS = {"better": "#0072B2", "worse": "#E69F00", "similar": "#BBBBBB", "not judged": "#CC79A7"}
+"""Fingertips-style: blue better than the city, orange worse, grey similar, purple higher/lower but not judged."""
+
+
 def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of: str) -> None:
-    """The ranked ward table with rates and intervals, and its download."""
-    title = f"{kpi.label}: wards ranked, {period_shown(kpi, filters)} (1 = best for 'better: {kpi.better}')"
+    """The ranked ward table with rates, intervals and 'higher / similar / lower than the city', and its download."""
+    title = f"{kpi.label}: wards ranked, {period_shown(kpi, filters)} ({kpi.kind.rank_order(kpi)})"
     columns = [
         "rank",
         "ward_name",
+        "versus_city",
         "value",
         "shown_as",
         "low",
@@ -159,15 +176,24 @@ def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_
         "rate_per_1000",
         "selected",
     ]
-    shown = frame[[c for c in columns if c in frame.columns]]
+    shown = frame[[c for c in columns if c in frame.columns]].copy()
+    if "versus_city" in shown:
+        shown["versus_city"] = [
+            versus_city_text(v, j) for v, j in zip(frame["versus_city"], frame["judgement"], strict=True)
+        ]
     st.markdown(f"**{title}**")
     st.dataframe(
-        shown,
+        shown.style.map(_versus_colour, subset=["versus_city"]) if "versus_city" in shown else shown,
         hide_index=True,
         height=360,
         column_config={
-            "rank": st.column_config.NumberColumn("Rank"),
+            "rank": st.column_config.NumberColumn("Rank", help=kpi.kind.rank_order(kpi)),
             "ward_name": "Ward",
+            "versus_city": st.column_config.TextColumn(
+                "Against the city",
+                help="Outside the funnel's 95% limits around the city value (overdispersion allowed for); "
+                f"coloured by the desired direction ({kpi.better}).",
+            ),
             "value": st.column_config.NumberColumn(_unit_title(kpi), format=kpi.kind.number_format),
             "low": st.column_config.NumberColumn("95% low", format=kpi.kind.number_format),
             "high": st.column_config.NumberColumn("95% high", format=kpi.kind.number_format),
@@ -181,6 +207,64 @@ def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_
         },
     )
     download_csv(shown, f"{kpi.key}-wards.csv", headings(filters, title, as_of), f"dl-wards-{key}")
+
+
+def _versus_colour(text: str) -> str:
+    for judgement, colour in VERSUS_COLOURS.items():
+        if f"({judgement})" in text or (judgement == "similar" and text.startswith("similar")):
+            return f"background-color: {colour}33"
+    return ""
+
+
+def funnel_chart(kpi: Kpi, found: WardFunnel | None, filters: Filters, key: str, *, as_of: str) -> None:
+    """Wards against the city: value by size with 95% and 99.8% limits (Fingertips style), and its download."""
+    if found is None:
+        st.caption("No funnel plot: the city figure or the wards' figures for this period are not available.")
+        return
+    title = f"{kpi.label}: wards against the city, {period_shown(kpi, filters)}"
+    size_title, value_title = kpi.kind.funnel_size_title(kpi), kpi.kind.funnel_title(kpi)
+    limits = found.limits.melt("size", var_name="limit", value_name="value")
+    limits["limit"] = limits["limit"].map(
+        {"lower_95": "95%", "upper_95": "95% ", "lower_998": "99.8%", "upper_998": "99.8% "}
+    )
+    lines = (
+        alt.Chart(limits)
+        .mark_line(color=GRID)
+        .encode(
+            x=alt.X("size:Q", title=size_title),
+            y=alt.Y("value:Q", title=value_title),
+            detail="limit:N",
+            strokeDash=alt.condition(
+                "datum.limit == '95%' || datum.limit == '95% '", alt.value([4, 3]), alt.value([1, 0])
+            ),
+        )
+    )
+    city_line = alt.Chart(pd.DataFrame({"value": [found.city_value]})).mark_rule(color=INK).encode(y="value:Q")
+    points = found.points.assign(
+        shade=[VERSUS_COLOURS.get(j, VERSUS_COLOURS["similar"]) for j in found.points["judgement"]]
+    )
+    dots = (
+        alt.Chart(points)
+        .mark_circle(size=90, opacity=0.9, stroke=INK, strokeWidth=0.5)
+        .encode(
+            x="size:Q",
+            y="value:Q",
+            color=alt.Color("shade:N", scale=None),
+            tooltip=[
+                alt.Tooltip("ward_name:N", title="Ward"),
+                alt.Tooltip("value:Q", title=value_title, format=",.2f"),
+                alt.Tooltip("size:Q", title=size_title, format=",.0f"),
+                alt.Tooltip("versus_city:N", title="Against the city"),
+            ],
+        )
+    )
+    st.altair_chart(alt.layer(lines, city_line, dots).properties(title=title, height=320), width="stretch")
+    widening = f" Limits widened for overdispersion (phi = {found.phi:.2f})." if found.phi > 1 else ""
+    st.caption(
+        f"Black line: Wolverhampton ({found.city_value:,.2f}). Dashed: 95% limits; solid: 99.8%.{widening} "
+        "Blue: better than the city; orange: worse; grey: similar."
+    )
+    download_csv(found.points, f"{kpi.key}-funnel.csv", headings(filters, title, as_of), f"dl-funnel-{key}")
 
 
 def breakdown_chart(kpi: Kpi, label: str, frame: pd.DataFrame, filters: Filters, key: str, *, as_of: str) -> None:

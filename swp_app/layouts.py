@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from swp_app.cards import definitions, download_csv, headings, kpi_cards, page_header
-from swp_app.charts import breakdown_chart, rank_table, trend_chart, ward_map, ward_table
+from swp_app.charts import breakdown_chart, funnel_chart, rank_table, trend_chart, ward_map, ward_table
 from swp_data.calc.render import as_of_text
 from swp_data.filters import Filters
 from swp_data.kpis import catalogue
@@ -34,6 +34,7 @@ def priority_page(board: Dashboard, filters: Filters, priority: str) -> None:
             ward_map(kpi, wards, filters, key, as_of=as_of)
         with right:
             ward_table(kpi, wards, filters, key, as_of=as_of)
+        funnel_chart(kpi, board.funnel(key, filters), filters, key, as_of=as_of)
     elif kpi.kind.league_table:
         rank_table(board.wm_ranks(filters), filters, as_of=as_of)
     else:

@@ -100,8 +100,22 @@ def ward_profile_display(profile: pd.DataFrame) -> pd.DataFrame:
         shown(r["city_value"], r["city_state"], r["measure"], rate=r["per_1000"], reason=r["city_reason"])
         for r in records
     ]
-    out["measure"] = ["per 1,000 residents" if r["per_1000"] else kind(r["measure"]).unit for r in _records(profile)]
+    out["measure"] = [
+        "per 1,000 residents a year" if r["per_1000"] else kind(r["measure"]).unit for r in _records(profile)
+    ]
     out["rank_of_20"] = profile["rank_of_20"]
+    out["rank_order"] = profile["rank_order"]
+    out["versus_city"] = [versus_city_text(r["versus_city"], r["judgement"]) for r in records]
     out["change"] = profile["change"]
     out["better"] = profile["better"]
     return out
+
+
+def versus_city_text(versus: object, judgement: object) -> str:
+    """'higher than the city (worse)', 'similar to the city', or 'not compared'."""
+    if not isinstance(versus, str) or not versus:
+        return "not compared"
+    if versus == "similar":
+        return "similar to the city"
+    word = f" ({judgement})" if judgement in ("better", "worse") else ""
+    return f"{versus} than the city{word}"

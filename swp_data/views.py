@@ -17,7 +17,9 @@ from swp_data.access import ANALYST, PARTNER, Access, AccessDenied
 from swp_data.calc.engine import Engine
 from swp_data.disclosure.policy import PartnerPolicy
 from swp_data.filters import Filters
+from swp_data.funnels import WardFunnel, ward_funnel
 from swp_data.grid import GridCache
+from swp_data.kinds.base import ward_record
 from swp_data.kinds.rank import ranks
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
@@ -114,13 +116,43 @@ class Dashboard:
         return kpi.kind.series_step(kpi)
 
     def by_ward(self, key: str, filters: Filters) -> pd.DataFrame:
-        """The KPI in each ward for the period, ranked, with whether each ward is selected."""
+        """The KPI in each ward for the period, ranked, selected or not, and against the city.
+
+        ``versus_city`` is higher / similar / lower (outside the funnel's 95% limits, overdispersion
+        allowed for) and ``judgement`` better / worse / similar for the desired direction.
+        """
+        frame = self._by_ward(key, filters)
+        found = self.funnel(key, filters, frame)
+        frame["versus_city"] = None
+        frame["judgement"] = None
+        if found is not None:
+            position = found.points.set_index("ward_code")
+            frame["versus_city"] = frame["ward_code"].map(position["versus_city"])
+            frame["judgement"] = frame["ward_code"].map(position["judgement"])
+        return frame
+
+    def _by_ward(self, key: str, filters: Filters) -> pd.DataFrame:
         frame = self.engine.by_ward(key, filters.period)
         kpi = catalogue.get(key)
         if self._protect(kpi) and not frame.empty:
             frame = self.policy.by_ward(kpi, frame, filters.period)
         frame["selected"] = frame["ward_code"].isin(filters.selection.wards) & (not filters.selection.is_city)
         return frame
+
+    def funnel(self, key: str, filters: Filters, wards: pd.DataFrame | None = None) -> WardFunnel | None:
+        """Wards against the city (a funnel plot), from the figures this viewer receives (None: no funnel)."""
+        kpi = catalogue.get(key)
+        if kpi.geography == "city" or not kpi.kind.by_ward_available or kpi.kind.funnel_family is None:
+            return None
+        wards = self._by_ward(key, filters) if wards is None else wards
+        if wards.empty:
+            return None
+        whole = self.result(key, Filters(city(), filters.period, filters.comparison), with_spc=False)
+        if whole.suppressed or whole.current.value is None or (whole.coverage and not whole.coverage.complete):
+            return None
+        population = self.engine.population(city(), kpi.population_band)
+        city_row = pd.DataFrame([ward_record("city", "Wolverhampton", whole.current, population)])
+        return ward_funnel(kpi, wards, city_row, filters.period.month_count)
 
     def breakdown(self, key: str, breakdown_key: str, filters: Filters) -> pd.DataFrame:
         """The KPI split by one of its breakdowns (for partners, sensitive ones city-wide only)."""
@@ -179,6 +211,7 @@ class Dashboard:
             whole = self.result(kpi.key, city_filters, with_spc=False)
             table = self.by_ward(kpi.key, ward_filters)
             rank = table.loc[table["ward_code"] == ward_code, "rank"]
+            versus = table.loc[table["ward_code"] == ward_code, ["versus_city", "judgement"]]
             rows.append(
                 {
                     "priority": kpi.priority_title,
@@ -193,6 +226,9 @@ class Dashboard:
                     "ward_reason": here.unavailable_reason,
                     "city_reason": whole.unavailable_reason,
                     "rank_of_20": None if rank.empty or pd.isna(rank.iloc[0]) else int(rank.iloc[0]),
+                    "rank_order": kpi.kind.rank_order(kpi),
+                    "versus_city": None if versus.empty else versus["versus_city"].iloc[0],
+                    "judgement": None if versus.empty else versus["judgement"].iloc[0],
                     "change": here.comparison.label if here.comparison else "no comparison",
                     "better": kpi.better,
                 }

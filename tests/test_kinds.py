@@ -44,7 +44,9 @@ def comparison(change: float | None, change_percent: float | None = None) -> Com
 def test_count() -> None:
     count, kpi = kind("count"), get("violence_with_injury")  # declared per 1,000 residents
     shown = count.figure(kpi, Parts(9, 0, population=2_000))
-    assert (shown.value, shown.numerator, shown.rate_per_1000) == (9, 9, 4.5)
+    assert (shown.value, shown.numerator, shown.rate_per_1000) == (9, 9, 4.5)  # 12 months: 9 / 2,000 x 1,000
+    quarter = count.figure(kpi, Parts(9, 0, population=2_000, months=3))
+    assert quarter.rate_per_1000 == 18.0  # a quarter annualised: 9 / 2,000 x 1,000 x 12 / 3
     assert shown.low == pytest.approx(4.1154, abs=1e-4) and shown.high == pytest.approx(17.0848, abs=1e-4)
     p_value, test = count.change_test(kpi, Parts(9, 0), Parts(9, 0))
     assert test == "Poisson E-test" and p_value == pytest.approx(1.0)
@@ -52,10 +54,11 @@ def test_count() -> None:
     assert count.format_change(comparison(-2.0, -6.66)) == "-6.7%"
     assert count.format_change(comparison(3.0, 50.0)) == "+50.0%"
     assert count.format_change_amount(12.0) == "+12"
-    assert count.map_field(kpi) == "rate_per_1000" and count.map_title(kpi) == "Per 1,000 residents"
+    assert count.map_field(kpi) == "rate_per_1000" and count.map_title(kpi) == "Per 1,000 residents a year"
     assert count.map_field(get("knife_crime")) == "value"
-    frame = pd.DataFrame({"value": [10.0, 20.0], "rate_per_1000": [2.0, 1.0]})
-    assert list(count.ranking_score(kpi, frame)) == [2.0, 1.0]
+    # Ranked per resident whether or not the KPI shows its rate: 10 of 5,000 (0.002) above 20 of 20,000 (0.001).
+    frame = pd.DataFrame({"value": [10.0, 20.0], "population": [5_000.0, 20_000.0]})
+    assert list(count.ranking_score(get("knife_crime"), frame)) == [0.002, 0.001]
     assert count.publishes_count and count.breakdowns_add_up()
 
 
@@ -99,11 +102,13 @@ def test_population_rate() -> None:
     rate, kpi = kind("population_rate"), get("first_time_entrants")
     shown = rate.figure(kpi, Parts(7, 0, population=20_000))
     assert shown.value == pytest.approx(35.0) and shown.denominator == 20_000
+    # A quarter is annualised: 7 / 20,000 x 100,000 x 12 / 3 = 140 a year.
+    assert rate.figure(kpi, Parts(7, 0, population=20_000, months=3)).value == pytest.approx(140.0)
     # The interval is the exact Poisson interval of 7 (2.81436 to 14.42268), scaled to 100,000.
     assert shown.low == pytest.approx(2.81436 * 5, abs=1e-3) and shown.high == pytest.approx(14.42268 * 5, abs=1e-3)
     assert rate.figure(kpi, Parts(7, 0, population=None)).value is None
     assert "No population aged 10-17" in (rate.empty_note(kpi, Parts(7, 0)) or "")
-    assert rate.format(35.0) == "35.0 per 100,000" and rate.axis_title(kpi) == "Per 100,000 aged 10-17"
+    assert rate.format(35.0) == "35.0 per 100,000 a year" and rate.axis_title(kpi) == "Per 100,000 aged 10-17 a year"
 
 
 @hand_computed("resident_rate")
@@ -111,8 +116,10 @@ def test_resident_rate() -> None:
     rate, kpi = kind("resident_rate"), get("knife_crime_rate")
     shown = rate.figure(kpi, Parts(29, 0, population=263_730))
     assert shown.value == pytest.approx(29 / 263.730)  # 0.10996 per 1,000
-    assert rate.format(shown.value) == "0.11 per 1,000" and rate.unit == "rate per 1,000"
-    assert rate.axis_title(kpi) == "Per 1,000 residents" and kpi.population_band == "all ages"
+    assert rate.format(shown.value) == "0.11 per 1,000 a year" and rate.unit == "rate per 1,000"
+    assert rate.axis_title(kpi) == "Per 1,000 residents a year" and kpi.population_band == "all ages"
+    # One month of 29 in the city, annualised: 29 / 263,730 x 1,000 x 12 = 1.3195 a year.
+    assert rate.figure(kpi, Parts(29, 0, population=263_730, months=1)).value == pytest.approx(1.31953, abs=1e-4)
     assert rate.figure(kpi, Parts(29, 0, population=None)).value is None
     assert rate.empty_note(kpi, Parts(29, 0)) == "No population is loaded for these wards, so only the count is shown."
 

@@ -169,6 +169,7 @@ class Engine:
             respondents=total("respondents"),
             weight_sq=total("weight_sq"),
             population=self.population(selection, kpi.population_band),
+            months=self._span(first, last)[1] - self._span(first, last)[0] + 1,
             # "No data" means no load covers these months; a ward with no records in months a
             # load covers has a real zero.
             has_data=hi >= lo and bool(covered[lo : hi + 1].any()),
@@ -246,6 +247,10 @@ class Engine:
                 f"(data as of {self.as_of:%d %b %Y})."
             )
         target, rag = self._rag(kpi, current.value, period) if covered.complete else (None, None)
+        target_note = base.target_note
+        if kpi.target is not None and kpi.target.applies_to == "city" and not selection.is_city:
+            target, rag = None, None  # a city target says nothing about one ward's share of it
+            target_note = f"The target ({kpi.target.note}) is set for the whole city, so wards are not rated."
         spc_result = self._spc(kpi, selection, period) if with_spc else None
         if spc_result is not None and not covered.complete and spc_result.variation != "not applicable":
             spc_result = spc_result.model_copy(
@@ -261,6 +266,7 @@ class Engine:
                 "spc": spc_result,
                 "rag": rag,
                 "target": target,
+                "target_note": target_note,
                 "availability": availability,
                 "coverage": covered,
                 "unknown": now.unknown if now.has_data else None,
@@ -425,7 +431,8 @@ class Engine:
             selection = WardSelection((code,), names[code], "ward")
             parts = self.parts(kpi, selection, period.start, period.months[-1])
             assert parts is not None
-            records.append(ward_record(code, names[code], self.shown_figure(kpi, parts)))
+            record = ward_record(code, names[code], self.shown_figure(kpi, parts), parts.population)
+            records.append({**record, "availability": self._availability(kpi, parts)})
         return pd.DataFrame(records)
 
     def breakdown(self, key: str, breakdown_key: str, selection: WardSelection, period: Period) -> pd.DataFrame:

@@ -57,7 +57,7 @@ def describe(result: KpiResult) -> str:
             low, high = format_value(current.low, result.measure), format_value(current.high, result.measure)
             parts.append(f"95% interval {low} to {high}")
         if current.rate_per_1000 is not None:
-            parts.append(f"{current.rate_per_1000:.2f} per 1,000 residents")
+            parts.append(f"{current.rate_per_1000:.2f} per 1,000 residents a year")
         lines.append(f"  value: {value}" + (f" ({'; '.join(parts)})" if parts else ""))
     if result.comparison:
         comparison = result.comparison

@@ -44,6 +44,12 @@ class Parts:
     weight_sq: float = 0.0
     population: float | None = None  # residents of the selection (all ages, or the KPI's band)
     has_data: bool = True
+    months: int = 12  # the months summed: rates are annualised (times 12 / months)
+
+    @property
+    def per_year(self) -> float:
+        """What turns a count over these months into a count a year."""
+        return 12 / self.months if self.months else 1.0
 
 
 class KpiSpec(Protocol):
@@ -134,6 +140,7 @@ class MeasureKind:
     per_1000_allowed: ClassVar[bool] = False  # may also be shown per 1,000 residents
     spc_applies: ClassVar[bool] = True  # its series is a run of independent points (XmR charts apply)
     league_table: ClassVar[bool] = False  # a place among comparator areas (shown with their table)
+    funnel_family: ClassVar[Literal["poisson", "binomial"] | None] = None  # how wards are compared with the city
 
     # -- figures -----------------------------------------------------------------------------------
     def figure(self, kpi: Kpi, parts: Parts) -> Figure:
@@ -227,6 +234,30 @@ class MeasureKind:
         """What wards are ranked on."""
         return frame["value"]
 
+    def rank_order(self, kpi: Kpi) -> str:
+        """What rank 1 is, in words: the order, never 'best' (more reporting can be wanted; some KPIs are neutral)."""
+        return f"1 = {'highest' if kpi.direction == 'up' else 'lowest'} {self.ranked_on(kpi)}"
+
+    def ranked_on(self, kpi: Kpi) -> str:
+        """What the ranking orders, in words."""
+        return "value"
+
+    def funnel_inputs(self, kpi: Kpi, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+        """Per ward: what is observed (a count, or a proportion) and the size it is out of (None: no funnel)."""
+        return None
+
+    def funnel_scale(self, kpi: Kpi, per_year: float) -> float:
+        """What turns a rate per unit of size (or a proportion) into the KPI's unit."""
+        return 1.0
+
+    def funnel_size_title(self, kpi: Kpi) -> str:
+        """The funnel's horizontal axis."""
+        return "Residents (Census 2021)"
+
+    def funnel_title(self, kpi: Kpi) -> str:
+        """The funnel's vertical axis."""
+        return self.axis_title(kpi)
+
     # -- disclosure --------------------------------------------------------------------------------
     def partner_figure(
         self, policy: PolicyView, kpi: Kpi, shown: Figure, selection: WardSelection, period: Period
@@ -282,8 +313,8 @@ class MeasureKind:
         return self.axis_title(kpi)
 
 
-def ward_record(code: str, name: str, shown: Figure) -> dict[str, object]:
-    """One row of a by-ward table: the ward and its figure's parts."""
+def ward_record(code: str, name: str, shown: Figure, population: float | None = None) -> dict[str, object]:
+    """One row of a by-ward table: the ward, its figure's parts and its residents (for rates and funnels)."""
     return {
         "ward_code": code,
         "ward_name": name,
@@ -293,6 +324,7 @@ def ward_record(code: str, name: str, shown: Figure) -> dict[str, object]:
         "low": shown.low,
         "high": shown.high,
         "rate_per_1000": shown.rate_per_1000,
+        "population": population,
     }
 
 

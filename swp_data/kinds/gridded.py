@@ -25,16 +25,17 @@ class Count(MeasureKind):
 
     name = "count"
     unit: ClassVar[Unit] = "count"
+    funnel_family = "poisson"
     axis_from_zero = True
     number_format = "%d"
     publishes_count = True
     per_1000_allowed = True
 
     def figure(self, kpi: Kpi, parts: Parts) -> Figure:
-        """The count, its exact Poisson 95% interval and, where declared, its rate per 1,000."""
+        """The count, its exact Poisson 95% interval and, where declared, its rate per 1,000 a year."""
         num = parts.numerator
         low, high = intervals.poisson_interval(round(num))
-        rate = num / parts.population * 1000 if kpi.per_1000 and parts.population else None
+        rate = num / parts.population * 1000 * parts.per_year if kpi.per_1000 and parts.population else None
         return Figure(value=num, numerator=num, low=low, high=high, rate_per_1000=rate)
 
     def value(self, kpi: Kpi, parts: Parts) -> float | None:
@@ -54,12 +55,30 @@ class Count(MeasureKind):
         return poisson_e_test(round(now.numerator), round(then.numerator)), "Poisson E-test"
 
     def ranking_score(self, kpi: Kpi, frame: pd.DataFrame) -> pd.Series:
-        """Rate per 1,000 where declared (wards differ in size), else the count."""
-        return frame["rate_per_1000"] if kpi.per_1000 and "rate_per_1000" in frame else frame["value"]
+        """The rate per resident: wards differ in size, so counts are ranked per head (the count if no population)."""
+        if "population" in frame and frame["population"].notna().all() and (frame["population"] > 0).all():
+            return frame["value"] / frame["population"]
+        return frame["value"]
 
     def breakdowns_add_up(self) -> bool:
         """A count's categories add up to it."""
         return True
+
+    def ranked_on(self, kpi: Kpi) -> str:
+        """Counts are ranked per resident."""
+        return "rate per resident"
+
+    def funnel_inputs(self, kpi: Kpi, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+        """The count, out of the ward's residents."""
+        return frame["value"], frame["population"]
+
+    def funnel_scale(self, kpi: Kpi, per_year: float) -> float:
+        """Per 1,000 residents a year."""
+        return 1000 * per_year
+
+    def funnel_title(self, kpi: Kpi) -> str:
+        """The funnel's vertical axis."""
+        return "Per 1,000 residents a year"
 
     def format(self, value: float | None) -> str:
         """Whole numbers with thousands separators."""
@@ -82,12 +101,12 @@ class Count(MeasureKind):
         return "Count"
 
     def map_field(self, kpi: Kpi) -> str:
-        """Wards are coloured by their rate per 1,000 where declared, else by the count."""
+        """Wards are coloured by their rate per 1,000 a year where declared, else by the count."""
         return "rate_per_1000" if kpi.per_1000 else "value"
 
     def map_title(self, kpi: Kpi) -> str:
-        """'Per 1,000 residents' or 'Count'."""
-        return "Per 1,000 residents" if kpi.per_1000 else "Count"
+        """'Per 1,000 residents a year' or 'Count'."""
+        return "Per 1,000 residents a year" if kpi.per_1000 else "Count"
 
 
 class _Proportion(MeasureKind):
@@ -98,6 +117,7 @@ class _Proportion(MeasureKind):
     divides = True
     shows_parts = True
     disclosure_tables = ("numerator", "complement")
+    funnel_family = "binomial"
 
     def value(self, kpi: Kpi, parts: Parts) -> float | None:
         """The percentage."""
@@ -118,6 +138,26 @@ class _Proportion(MeasureKind):
 
     def axis_title(self, kpi: Kpi) -> str:
         """'Per cent'."""
+        return "Per cent"
+
+    def ranked_on(self, kpi: Kpi) -> str:
+        """Percentages."""
+        return "percentage"
+
+    def funnel_inputs(self, kpi: Kpi, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+        """The proportion, out of the people or records in scope."""
+        return frame["numerator"] / frame["denominator"].where(frame["denominator"] > 0), frame["denominator"]
+
+    def funnel_scale(self, kpi: Kpi, per_year: float) -> float:
+        """Per cent."""
+        return 100.0
+
+    def funnel_size_title(self, kpi: Kpi) -> str:
+        """Those in scope."""
+        return "In scope (denominator)"
+
+    def funnel_title(self, kpi: Kpi) -> str:
+        """The funnel's vertical axis."""
         return "Per cent"
 
 
@@ -216,23 +256,24 @@ class PopulationRate(MeasureKind):
 
     name = "population_rate"
     unit: ClassVar[Unit] = "rate per 100,000"
+    funnel_family = "poisson"
     publishes_count = True
     per = 100_000
 
     def figure(self, kpi: Kpi, parts: Parts) -> Figure:
-        """The rate and its exact Poisson interval, scaled."""
+        """The rate a year and its exact Poisson interval, scaled (annualised: times 12 / months)."""
         num = parts.numerator
         if not parts.population:
             return Figure(value=None, numerator=num)
         low, high = intervals.poisson_interval(round(num))
-        scale = self.per / parts.population
+        scale = self.per / parts.population * parts.per_year
         return Figure(
             value=num * scale, numerator=num, denominator=parts.population, low=low * scale, high=high * scale
         )
 
     def value(self, kpi: Kpi, parts: Parts) -> float | None:
-        """The rate."""
-        return parts.numerator * self.per / parts.population if parts.population else None
+        """The rate a year."""
+        return parts.numerator * self.per / parts.population * parts.per_year if parts.population else None
 
     def empty_note(self, kpi: Kpi, parts: Parts) -> str | None:
         """Without a population only the count can be shown."""
@@ -246,18 +287,38 @@ class PopulationRate(MeasureKind):
         return poisson_e_test(round(now.numerator), round(then.numerator)), "Poisson E-test"
 
     def format(self, value: float | None) -> str:
-        """'123.4 per 100,000'."""
-        return "not available" if value is None else f"{value:,.1f} per {self.per:,}"
+        """'123.4 per 100,000 a year'."""
+        return "not available" if value is None else f"{value:,.1f} per {self.per:,} a year"
 
     def format_change_amount(self, change: float) -> str:
         """The change in the rate, for a card."""
         return f"{change:+.1f}"
 
+    def ranked_on(self, kpi: Kpi) -> str:
+        """The rate."""
+        return "rate"
+
+    def funnel_inputs(self, kpi: Kpi, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+        """The count, out of the population of the band."""
+        return frame["numerator"], frame["denominator"]
+
+    def funnel_scale(self, kpi: Kpi, per_year: float) -> float:
+        """Per 1,000 or per 100,000 a year."""
+        return self.per * per_year
+
+    def funnel_title(self, kpi: Kpi) -> str:
+        """The funnel's vertical axis."""
+        return self.axis_title(kpi)
+
+    def funnel_size_title(self, kpi: Kpi) -> str:
+        """Residents of the band."""
+        return "Residents" if kpi.population_band == "all ages" else f"Residents aged {kpi.population_band}"
+
     def axis_title(self, kpi: Kpi) -> str:
-        """'Per 100,000 aged 10-17', or 'Per 1,000 residents' for all ages."""
+        """'Per 100,000 aged 10-17 a year', or 'Per 1,000 residents a year' for all ages."""
         if kpi.population_band == "all ages":
-            return f"Per {self.per:,} residents"
-        return f"Per {self.per:,} aged {kpi.population_band}"
+            return f"Per {self.per:,} residents a year"
+        return f"Per {self.per:,} aged {kpi.population_band} a year"
 
 
 @register
@@ -269,5 +330,5 @@ class ResidentRate(PopulationRate):
     per = 1_000
 
     def format(self, value: float | None) -> str:
-        """'12.34 per 1,000' (two decimals: ward rates per 1,000 are small numbers)."""
-        return "not available" if value is None else f"{value:,.2f} per {self.per:,}"
+        """'12.34 per 1,000 a year' (two decimals: ward rates per 1,000 are small numbers)."""
+        return "not available" if value is None else f"{value:,.2f} per {self.per:,} a year"

@@ -24,6 +24,10 @@ class Target(BaseModel):
     kind: Literal["target", "baseline", "comparator"]
     per_year: bool = Field(default=False, description="A count per year, scaled to the selected period's length.")
     note: str = Field(description="Where the figure comes from.")
+    applies_to: Literal["city", "ward"] = Field(
+        default="city",
+        description="The geography it was set for: a city target is not applied to a ward (ward counts are smaller).",
+    )
 
 
 class Breakdown(BaseModel):
