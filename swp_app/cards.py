@@ -103,7 +103,7 @@ def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
     if result.provisional:
         details.append("provisional")
     if result.period != filters.period.label:
-        details.append(f"latest available: {result.period}")
+        details.append(f"latest cohort available: {result.period}")
     if result.coverage and result.coverage.state == "incomplete":
         details.append(f"{coverage_text(result.coverage)} (not compared or rated)")
     if result.availability == "partial" and result.unknown:

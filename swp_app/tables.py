@@ -38,6 +38,8 @@ def overview_display(table: pd.DataFrame) -> pd.DataFrame:
     for row in _records(table):
         measure = str(row["measure"])
         value = shown(row["value"], str(row["state"]), measure, reason=row.get("unavailable_reason"))
+        if row.get("latest_available"):
+            value += f" (latest cohort available: {row['latest_available']})"
         if row.get("coverage") == "incomplete":
             value += f" (incomplete: {row['months_loaded']:.0f} of {row['months_in_period']:.0f} months)"
         if row["change"] is None or _missing(row["change"]):

@@ -195,7 +195,7 @@ class Dashboard:
         rows = []
         for kpi in catalogue.catalogue().values():
             result = self.result(kpi.key, filters)
-            rows.append(overview_row(kpi, result))
+            rows.append(overview_row(kpi, result, filters.period.label))
         return pd.DataFrame(rows)
 
     def ward_profile(self, ward_code: str, filters: Filters) -> pd.DataFrame:
@@ -269,7 +269,7 @@ def shown_value(result: KpiResult, rate: bool = False) -> float | None:
     return result.current.rate_per_1000 if rate else result.current.value
 
 
-def overview_row(kpi: Kpi, result: KpiResult) -> dict[str, object]:
+def overview_row(kpi: Kpi, result: KpiResult, period_label: str | None = None) -> dict[str, object]:
     """One Overview row: latest value, comparison, change and its test, rolling 12 months, SPC, RAG (typed)."""
     comparison = result.comparison
     hidden = result.suppressed
@@ -280,6 +280,8 @@ def overview_row(kpi: Kpi, result: KpiResult) -> dict[str, object]:
         "companion": kpi.parent is not None,
         "measure": kpi.measure,
         "value": shown_value(result),
+        # A lagging source (reoffending cohorts) is shown under its own latest period, named.
+        "latest_available": result.period if period_label and result.period != period_label else None,
         "state": state(result),
         "shown_as": result.shown_as if hidden else None,
         "partial": result.availability == "partial",

@@ -213,7 +213,7 @@ def test_a_ward_with_no_records_in_the_period_shows_zero_or_no_data_not_an_error
 def test_reoffending_shows_the_latest_cohort_and_marks_it_provisional() -> None:
     app = open_page("reducing_reoffending")
     captions = " ".join(c.value for c in app.caption)
-    assert "latest available: 2025/26 Q2" in captions
+    assert "latest cohort available: 2025/26 Q2" in captions
     assert "provisional" in captions
 
 

@@ -293,7 +293,7 @@ class Engine:
         last = Quarter.containing(last_month)
         latest = Period(last.shift(1 - length), last)
         gap = len(Period(latest.last, period.last).quarters) - 1
-        note = f"{period.label} has no cohort yet (reoffending lags): showing the latest available, {latest.label}."
+        note = f"{period.label} has no cohort yet (reoffending lags): latest cohort available: {latest.label}."
         return latest, before.shift(-gap), note
 
     def results(self, keys: list[str], selection: WardSelection, period: Period) -> list[KpiResult]:
