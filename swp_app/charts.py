@@ -30,8 +30,11 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key:
         st.caption(f"Withheld for partners (small numbers): {withheld}.")
     shown = frame.dropna(subset=["value"]).copy()
     if shown.empty:
-        st.info(f"No figures to chart for {kpi.label} in these wards and periods.")
+        st.info(f"No figures to chart for {kpi.label} in these wards and periods (no data, or not available).")
         return
+    if "complete" in shown and not shown["complete"].astype(bool).all():
+        partial = ", ".join(shown.loc[~shown["complete"].astype(bool), "period"])
+        st.caption(f"Incomplete (not every month loaded): {partial}. Drawn, but left out of the SPC mean and limits.")
     shown["signal"] = "common cause"
     better_high = kpi.direction == "up"
     if kpi.direction != "neutral":
@@ -139,6 +142,7 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
                 "ward_code": f["properties"]["ward_code"],
                 "ward_name": f["properties"]["ward_name"],
                 measure: f["properties"]["shown"],
+                "state": f["properties"]["state"],
                 "withheld": f["properties"]["withheld"],
                 "rank": f["properties"]["rank"],
                 "selected": f["properties"]["selected"],
@@ -174,6 +178,7 @@ def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_
         "numerator",
         "denominator",
         "rate_per_1000",
+        "availability",
         "selected",
     ]
     shown = frame[[c for c in columns if c in frame.columns]].copy()
@@ -201,6 +206,11 @@ def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_
             "denominator": st.column_config.NumberColumn("Denominator", format="%.0f"),
             "rate_per_1000": st.column_config.NumberColumn("Per 1,000", format="%.2f"),
             "selected": st.column_config.CheckboxColumn("Selected"),
+            "availability": st.column_config.TextColumn(
+                "State",
+                help="available, partial (some records unknown), not available (the source lacks the field) "
+                "or no data (nothing loaded for these months)",
+            ),
             "shown_as": st.column_config.TextColumn(
                 "Withheld", help="<5: fewer than 5; [c]: withheld so a small number cannot be worked out by subtraction"
             ),
