@@ -10,8 +10,10 @@ the unit and the default numerator and denominator labels follow::
     repeat(CRIME.measures.public_place_violence, person="victim_id", ...)
 
 The remaining fields (key, label, priority, definition, direction, better, sensitive ...) are
-the KPI's own. A KPI whose figure is no count or share of records (survey proportions, MoJ
-cohorts, the WM rank) is declared as a ``Kpi`` with its SQL.
+the KPI's own. A composed KPI's SQL is its record scope's grid (``swp_data.kpis.scope``), so
+the records behind its figure are listed with the same conditions. A KPI whose figure is no
+count or share of records (survey proportions, MoJ cohorts, the WM rank) is declared as a
+``Kpi`` with its SQL, and says in ``no_records`` why it has no records to list.
 """
 
 from __future__ import annotations

@@ -30,16 +30,6 @@ group by all
 """
 
 
-def count_grid(table: str, condition: str, unknown: str = "false", month: str = "month") -> str:
-    """Records meeting ``condition`` per ward and month; ``unknown`` records could not be judged."""
-    return records_grid(table, condition, None, unknown, month)
-
-
-def share_grid(table: str, numerator: str, denominator: str, unknown: str = "false", month: str = "month") -> str:
-    """Records meeting ``numerator`` out of those meeting ``denominator``, per ward and month."""
-    return records_grid(table, f"({denominator}) and ({numerator})", denominator, unknown, month)
-
-
 def category_grid(table: str, category: str, condition: str, denominator: str | None = None) -> str:
     """A breakdown: records meeting ``condition`` per ward, month and ``category``.
 
