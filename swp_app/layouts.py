@@ -56,20 +56,30 @@ def priority_page(board: Dashboard, filters: Filters, priority: str) -> None:
 
 
 def record_drilldown(board: Dashboard, kpi: Kpi, filters: Filters) -> None:
-    """The records behind a figure (analysts only: the data layer refuses partners)."""
+    """The records behind a figure, exactly the rows it counts (analysts only: the data layer refuses partners)."""
     with st.expander(f"Records behind {kpi.label} (analysts only)", icon=":material/table_rows:"):
-        records = board.records(kpi.key, filters)
-        if records.empty:
-            st.write("This KPI comes from aggregate returns: there are no records to show.")
+        reason = board.records_unavailable(kpi.key, filters)
+        if reason:
+            st.info(f"{reason}.")
             return
+        parts = board.record_parts(kpi.key, filters)
+        part = next(iter(parts))
+        if len(parts) > 1:
+            part = st.radio("Which records", list(parts), format_func=parts.__getitem__, key=f"records-{kpi.key}")
+        records = board.records(kpi.key, filters, part)
+        shown = f" The first {len(records.frame):,} are shown." if records.truncated else ""
         st.caption(
-            f"{len(records):,} records from {kpi.source}, {filters.selection.label}, {filters.period.label} "
-            "(first 5,000). Pseudonymised identifiers only."
+            f"{records.summary()}. {records.described}, from {records.source}, {records.selection}, "
+            f"{records.period}.{shown} Pseudonymised identifiers only."
         )
-        st.dataframe(records, hide_index=True, height=300)
+        if not records.matches:
+            st.warning("These records do not add up to the figure: please report this to the data team.")
+        if records.note:
+            st.info(records.note)
+        st.dataframe(records.frame, hide_index=True, height=300)
         download_csv(
-            records,
-            f"{kpi.key}-records.csv",
-            headings(filters, f"Records behind {kpi.label}", as_of_text(board.as_of)),
+            records.frame,
+            f"{kpi.key}-{part}-records.csv",
+            headings(filters, f"Records behind {kpi.label}: {records.described}", as_of_text(board.as_of)),
             f"dl-records-{kpi.key}",
         )

@@ -8,11 +8,15 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from swp_data.importing import ImportFailure
 from swp_data.quiet import stdout_reserved_for_document
 from swp_data.store import StoreError
+
+if TYPE_CHECKING:
+    from swp_data.filters import Filters
+    from swp_data.views import Dashboard
 
 Handler = Callable[[argparse.Namespace, TextIO], int]
 
@@ -84,28 +88,18 @@ def _kpis(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _query(args: argparse.Namespace, out: TextIO) -> int:
-    from swp_data import selection as selections
     from swp_data import store
     from swp_data.access import ANALYST, PARTNER
     from swp_data.calc.render import as_of_text, describe
-    from swp_data.filters import Filters
     from swp_data.kpis.catalogue import get
-    from swp_data.periods import Period
-    from swp_data.tables import default_period, kpi_table
+    from swp_data.tables import kpi_table
     from swp_data.views import Dashboard
 
     get(args.key)  # a clear error for an unknown key before opening the store
     with store.opened(args.db, read_only=True) as connection:
         board = Dashboard(connection, access=PARTNER if args.partner else ANALYST)
-        engine = board.engine
-        selection = selections.resolve(args.ward)
-        if args.start:
-            period = Period.parse(args.start, args.end)
-        elif args.end:
-            period = Period.parse(args.end)
-        else:
-            period = default_period(engine)
-        filters = Filters(selection, period)
+        filters = _filters(args, board)
+        selection, period = filters.selection, filters.period
         if args.by:
             frame = kpi_table(board, args.key, filters, args.by)
             if args.json:
@@ -132,6 +126,78 @@ def _query(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _filters(args: argparse.Namespace, board: Dashboard) -> Filters:
+    """The wards (``--ward``) and quarters (``--from``, ``--to``; default the latest) a command asks for."""
+    from swp_data import selection as selections
+    from swp_data.filters import Filters
+    from swp_data.periods import Period
+    from swp_data.tables import default_period
+
+    selection = selections.resolve(args.ward)
+    if args.start:
+        period = Period.parse(args.start, args.end)
+    elif args.end:
+        period = Period.parse(args.end)
+    else:
+        period = default_period(board.engine)
+    return Filters(selection, period)
+
+
+PARTNER_REFUSED = (
+    "error: records are for analysts only: a partner session (--partner) gets disclosure-controlled "
+    "aggregates, never record-level data. Run `records` without --partner as an analyst."
+)
+
+
+def _records(args: argparse.Namespace, out: TextIO) -> int:
+    from swp_data import store
+    from swp_data.access import ANALYST
+    from swp_data.calc.render import as_of_text
+    from swp_data.kpis.catalogue import get
+    from swp_data.views import Dashboard
+
+    if args.partner:
+        print(PARTNER_REFUSED, file=sys.stderr)
+        return 2
+    get(args.key)  # a clear error for an unknown key before opening the store
+    with store.opened(args.db, read_only=True) as connection:
+        board = Dashboard(connection, access=ANALYST)
+        filters = _filters(args, board)
+        records = board.records(args.key, filters, args.part, limit=None)
+        as_of = as_of_text(board.as_of)
+    about = f"Records behind {records.label}: {records.described}; {records.selection}; {records.period}; {as_of}"
+    if records.note:
+        print(f"note: {records.note}", file=sys.stderr)
+    if args.json:
+        document = {
+            "kpi": records.key,
+            "part": records.part,
+            "described": records.described,
+            "selection": records.selection,
+            "period": records.period,
+            "as_of": as_of,
+            "records": records.total,
+            "people": records.people,
+            "figure": records.figure,
+            "matches_figure": records.matches,
+            "note": records.note,
+            "rows": json.loads(records.frame.to_json(orient="records", date_format="iso")),
+        }
+        print(json.dumps(document, indent=2), file=out)
+    elif args.csv:
+        print(f"# {about}; analyst view", file=out)
+        print(f"# {records.summary()}", file=out)
+        if records.note:
+            print(f"# {records.note}", file=out)
+        print(records.frame.to_csv(index=False), end="", file=out)
+    else:
+        print(about, file=out)
+        print(f"{records.summary()}.", file=out)
+        if not records.frame.empty:
+            print(records.frame.to_string(index=False), file=out)
+    return 0
+
+
 def pd_row(result: object) -> str:
     """One KPI result as a two-line CSV."""
     import pandas as pd
@@ -139,6 +205,16 @@ def pd_row(result: object) -> str:
     from swp_data.calc.render import flat
 
     return pd.DataFrame([flat(result)]).to_csv(index=False)  # type: ignore[arg-type]
+
+
+def _add_filters(command: argparse.ArgumentParser) -> None:
+    """The KPI and the filters ``query`` and ``records`` share (read by ``_filters``)."""
+    command.add_argument("key", help="KPI key (see `kpis`)")
+    command.add_argument(
+        "--ward", default="city", help="ward code or name, a ward group, comma-separated wards, or city"
+    )
+    command.add_argument("--from", dest="start", help="first quarter, e.g. 2022/23Q1 (default: the latest quarter)")
+    command.add_argument("--to", dest="end", help="last quarter, e.g. 2023/24Q4 (default: same as --from)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -172,10 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.set_defaults(handler=_kpis)
 
     query = commands.add_parser("query", help="compute a KPI for wards and financial-year quarters")
-    query.add_argument("key", help="KPI key (see `kpis`)")
-    query.add_argument("--ward", default="city", help="ward code or name, a ward group, comma-separated wards, or city")
-    query.add_argument("--from", dest="start", help="first quarter, e.g. 2022/23Q1 (default: the latest quarter)")
-    query.add_argument("--to", dest="end", help="last quarter, e.g. 2023/24Q4 (default: same as --from)")
+    _add_filters(query)
     query.add_argument("--by", choices=["ward", "quarter", "month"], help="break the figure down")
     query.add_argument(
         "--partner", action="store_true", help="what a partner sees: small numbers suppressed, no record-level data"
@@ -184,6 +257,20 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true")
     output.add_argument("--csv", action="store_true")
     query.set_defaults(handler=_query)
+
+    records = commands.add_parser("records", help="the records behind a KPI's figure (analysts only)")
+    _add_filters(records)
+    records.add_argument(
+        "--part",
+        choices=["numerator", "denominator", "unknown"],
+        default="numerator",
+        help="which records: those the figure counts (default), a share's denominator, or those not judged",
+    )
+    records.add_argument("--partner", action="store_true", help="refused: partners never get record-level data")
+    output = records.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true")
+    output.add_argument("--csv", action="store_true")
+    records.set_defaults(handler=_records)
     return parser
 
 

@@ -23,12 +23,17 @@ from swp_data.kinds.base import ward_record
 from swp_data.kinds.rank import ranks
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
+from swp_data.kpis.scope import Part
+from swp_data.records import RecordSet, list_records, record_parts, unavailable_reason
 from swp_data.results import KpiResult
 from swp_data.selection import city, from_codes
 from swp_data.settings import get_settings
 from swp_data.site import PRIORITIES
 from swp_data.sources import SOURCES
 from swp_data.status import skipped_reasons, source_status
+
+RECORD_LIMIT = 5_000
+"""Records a page shows (and offers to download) behind one figure; the count is always the full one."""
 
 
 class Dashboard:
@@ -164,24 +169,30 @@ class Dashboard:
             return frame.iloc[0:0]
         return self.policy.breakdown(kpi, frame, filters.period)
 
-    def records(self, key: str, filters: Filters, limit: int = 5_000) -> pd.DataFrame:
-        """The records behind a KPI for the filters: analysts only."""
+    def records(
+        self, key: str, filters: Filters, part: Part = "numerator", limit: int | None = RECORD_LIMIT
+    ) -> RecordSet:
+        """The records behind one part of a KPI's figure for the filters: analysts only.
+
+        Exactly the rows the figure counts (``swp_data.records``); ``RecordsUnavailable`` says
+        why a KPI has none (aggregate returns, a survey or cohort figure declared with its SQL).
+        """
         if self.partner:
             raise AccessDenied("record-level data is for signed-in analysts only")
+        return list_records(self.engine, key, filters.selection, filters.period, part, limit)
+
+    def record_parts(self, key: str, filters: Filters) -> dict[Part, str]:
+        """The parts of a KPI's figure whose records an analyst can list (empty for partners, or with a reason)."""
         kpi = catalogue.get(key)
-        if not SOURCES[kpi.source].record_level:
-            return pd.DataFrame()
-        columns = [c for c in SOURCES[kpi.source].store_columns if c != "load_id"]
-        return self.engine.connection.execute(
-            f"""
-            select {", ".join(columns)}
-            from {kpi.source}
-            where list_contains(?::varchar[], ward_code) and month between ? and ?
-            order by month
-            limit ?
-            """,
-            [list(filters.selection.wards), filters.period.start, filters.period.months[-1], limit],
-        ).df()
+        if self.partner or unavailable_reason(kpi, filters.selection):
+            return {}
+        return record_parts(kpi)
+
+    def records_unavailable(self, key: str, filters: Filters) -> str | None:
+        """Why no records can be listed behind the KPI for the filters (None when they can)."""
+        if self.partner:
+            return "Record-level data is for signed-in analysts only."
+        return unavailable_reason(catalogue.get(key), filters.selection)
 
     def wm_ranks(self, filters: Filters) -> pd.DataFrame:
         """Rates per 1,000 and ranks (1 = safest) of the 7 West Midlands CSPs by neighbourhood crime group."""

@@ -17,6 +17,7 @@ from swp_data.calc.render import format_value
 from swp_data.filters import Filters
 from swp_data.kpis import catalogue
 from swp_data.periods import Period
+from swp_data.records import UNJUDGED
 from swp_data.results import KpiResult
 from swp_data.views import Dashboard
 
@@ -287,11 +288,60 @@ def test_an_analyst_on_the_list_sees_small_numbers_and_the_records_behind_them(
     assert [e.label for e in app.expander if e.label.startswith("Records behind")] == [
         f"Records behind {HIDDEN_HARM} (analysts only)"
     ]
-    records = analyst_board.records("hidden_harm", filters)
-    assert not records.empty
     drilldown = next(e for e in app.expander if e.label.startswith("Records behind"))
-    assert len(drilldown.dataframe[0].value) == len(records)
-    assert drilldown.caption[0].value.startswith(f"{len(records):,} records from ")
+    # The records are exactly those the card counts (1 to 4 here): the drill-down says so and lists them.
+    count = round(truth.current.value)
+    assert len(drilldown.dataframe[0].value) == count
+    assert drilldown.caption[0].value.startswith(
+        f"{count} record{'s' if count != 1 else ''}: the same as the figure's numerator ({count}). "
+        "Crimes with a hidden harm marker, from crime, Heath Town, 2025/26 (full year)."
+    )
+    assert set(drilldown.dataframe[0].value["ward_code"]) == {"E05014848"}
+
+
+KNIFE = "Knife crime (violence and robbery)"
+ALCOHOL_VIOLENCE = "Alcohol-related violence with injury (%)"
+
+
+def test_the_drilldown_lists_as_many_records_as_the_card_counts(analyst_board: Dashboard) -> None:
+    """The measured defect: the drill-down listed every crime of the ward (1,991 behind a card saying 29)."""
+    query = {"wards": ["Heath Town"], "from": "2025/26 Q1", "to": "2025/26 Q4", "kpi": KNIFE}
+    app = open_page("violence_prevention", query, user=signed_in(ANALYST_EMAIL))
+    assert not app.exception, [e.value for e in app.exception]
+    filters = Filters(selection.resolve("Heath Town"), Period.parse("2025/26Q1", "2025/26Q4"))
+    count = round(analyst_board.result("knife_crime", filters).current.value or 0)
+    assert count > 5 and metric(app, KNIFE) == format_value(count, "count")
+    drilldown = next(e for e in app.expander if e.label.startswith("Records behind"))
+    assert drilldown.caption[0].value.startswith(f"{count:,} records: the same as the figure's numerator ({count:,}).")
+    assert len(drilldown.dataframe[0].value) == count
+    # A count has no denominator: its records, or those whose knife flag is not recorded.
+    assert drilldown.radio[0].options == ["Violence and robbery with a knife or sharp instrument", UNJUDGED]
+
+
+def test_a_share_offers_its_denominator_records_too(analyst_board: Dashboard) -> None:
+    query = {"wards": ["Heath Town"], "from": "2025/26 Q1", "to": "2025/26 Q4", "kpi": ALCOHOL_VIOLENCE}
+    app = open_page("violence_prevention", query, user=signed_in(ANALYST_EMAIL))
+    filters = Filters(selection.resolve("Heath Town"), Period.parse("2025/26Q1", "2025/26Q4"))
+    figure = analyst_board.result("alcohol_related_violence", filters).current
+    numerator, denominator = round(figure.numerator or 0), round(figure.denominator or 0)
+    assert 0 < numerator < denominator
+    drilldown = next(e for e in app.expander if e.label.startswith("Records behind"))
+    assert drilldown.caption[0].value.startswith(f"{numerator:,} records: the same as the figure's numerator")
+    drilldown.radio[0].set_value("denominator").run()
+    drilldown = next(e for e in app.expander if e.label.startswith("Records behind"))
+    assert drilldown.caption[0].value.startswith(
+        f"{denominator:,} records: the same as the figure's denominator ({denominator:,})."
+    )
+    assert len(drilldown.dataframe[0].value) == denominator
+
+
+def test_a_kpi_without_records_says_why_on_the_page() -> None:
+    query = {"from": "2025/26 Q1", "kpi": "Residents who feel safe in their neighbourhood"}
+    app = open_page("anti_social_behaviour", query, user=signed_in(ANALYST_EMAIL))
+    assert not app.exception, [e.value for e in app.exception]
+    drilldown = next(e for e in app.expander if e.label.startswith("Records behind"))
+    assert not drilldown.dataframe
+    assert drilldown.info[0].value.startswith("Records are not available for Residents who feel safe")
 
 
 def test_an_analyst_named_by_group_is_an_analyst() -> None:

@@ -131,3 +131,50 @@ def test_the_default_quarter_is_the_latest_complete_one_or_the_latest_with_data(
     result = board.result("vehicle_crime", Filters(selection.city(), JUNE_2018))
     assert result.coverage is not None and (result.coverage.covered, result.coverage.months) == (1, 3)
     assert result.coverage.missing == ["Apr 2018", "May 2018"]
+
+
+def test_the_records_behind_vehicle_crime_are_the_239_vehicle_crimes(
+    board: Dashboard, categories: Counter[str]
+) -> None:
+    """City, 2018/19 Q1 (only June 2018 loaded): 239 unique 'vehicle-crime' records in the raw JSON."""
+    records = board.records("vehicle_crime", Filters(selection.city(), JUNE_2018), limit=None)
+    assert records.total == len(records.frame) == categories["vehicle-crime"] == 239
+    assert records.matches and records.note is None
+    assert set(records.frame["police_crime_type"]) == {"Vehicle crime"}
+    assert records.frame["crime_id"].is_unique
+
+
+def test_the_records_behind_a_ward_are_the_wards_share_of_the_city(board: Dashboard) -> None:
+    """Each ward's vehicle crimes are listed with its code, and the 20 wards' lists add up to the 239."""
+    filters = Filters(selection.city(), JUNE_2018)
+    wards = board.by_ward("vehicle_crime", filters)
+    listed = 0
+    for code, count in zip(wards["ward_code"], wards["numerator"], strict=True):
+        records = board.records("vehicle_crime", Filters(selection.from_codes([code]), JUNE_2018), limit=None)
+        assert records.total == count and set(records.frame["ward_code"]) <= {code}
+        listed += records.total
+    assert listed == 239
+
+
+def test_knife_crime_and_hidden_harm_list_no_records_and_say_they_are_not_available(
+    board: Dashboard, categories: Counter[str]
+) -> None:
+    """data.police.uk carries no knife flag or hidden harm marker: no record can be counted, none is listed.
+
+    Knife crime cannot be judged for violence and robbery: 'violent-crime' + 'robbery' records
+    (731 + 58 = 789 in the raw JSON). Hidden harm cannot be judged for any crime: every unique
+    record that is not ASB (2,463 - 390 = 2,073). Those are the 'unknown' part, listed on request.
+    """
+    filters = Filters(selection.city(), JUNE_2018)
+    knife_types = categories["violent-crime"] + categories["robbery"]
+    crimes = sum(categories.values()) - categories["anti-social-behaviour"]
+    assert (knife_types, crimes) == (789, 2073)
+    for key, unjudged in (("knife_crime", knife_types), ("hidden_harm", crimes)):
+        counted = board.records(key, filters)
+        assert (counted.total, counted.figure) == (0, 0)
+        assert board.result(key, filters).availability == "not available"
+        assert counted.note is not None and "is not available for these records, rather than zero" in counted.note
+        assert f"{unjudged:,} further records could not be judged" in counted.note
+        unknown = board.records(key, filters, "unknown", limit=None)
+        assert unknown.total == len(unknown.frame) == unknown.figure == unjudged
+        assert set(unknown.frame["source_format"]) == {"police.uk api"}

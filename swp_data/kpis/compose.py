@@ -10,8 +10,10 @@ the unit and the default numerator and denominator labels follow::
     repeat(CRIME.measures.public_place_violence, person="victim_id", ...)
 
 The remaining fields (key, label, priority, definition, direction, better, sensitive ...) are
-the KPI's own. A KPI whose figure is no count or share of records (survey proportions, MoJ
-cohorts, the WM rank) is declared as a ``Kpi`` with its SQL.
+the KPI's own. A composed KPI's SQL is its record scope's grid (``swp_data.kpis.scope``), so
+the records behind its figure are listed with the same conditions. A KPI whose figure is no
+count or share of records (survey proportions, MoJ cohorts, the WM rank) is declared as a
+``Kpi`` with its SQL, and says in ``no_records`` why it has no records to list.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from typing import Any
 
 from swp_data.kinds import KINDS
 from swp_data.kpis.model import Breakdown, Kpi
-from swp_data.kpis.queries import category_grid, count_grid, people_events, share_grid
+from swp_data.kpis.queries import category_grid
+from swp_data.kpis.scope import PeopleScope, RecordScope
 from swp_data.sources.measures import Measure, either
 
 POPULATIONS = {"population": "all ages", "population aged 10-17": "10-17"}
@@ -53,10 +56,17 @@ group by all
 """
 
 
-def _grid(measure: Measure) -> str:
-    if measure.value == "count(*)":
-        return count_grid(measure.table, measure.condition, measure.unknown, month=measure.month)
-    return _value_grid(measure)
+def _counted(measure: Measure) -> bool:
+    """Whether the measure counts records (partner returns sum a figure per row instead)."""
+    return measure.value == "count(*)"
+
+
+def _grid(measure: Measure) -> dict[str, Any]:
+    """The KPI's SQL, and for a count of records the scope listing them (the SQL is that scope's grid)."""
+    if not _counted(measure):
+        return {"sql": _value_grid(measure)}
+    scope = RecordScope(table=measure.table, month=measure.month, numerator=measure.condition, unknown=measure.unknown)
+    return {"sql": scope.grid_sql(), "records": scope}
 
 
 def _by_month(measure: Measure, composition: str) -> Measure:
@@ -69,7 +79,7 @@ def _by_month(measure: Measure, composition: str) -> Measure:
 def count(measure: Measure, **declaration: Any) -> Kpi:
     """The number of records meeting the measure (``per_1000=True`` also shows it per 1,000 residents)."""
     declaration.setdefault("numerator", measure.label)
-    return Kpi(measure="count", source=measure.table, sql=_grid(measure), measures=(measure.ref,), **declaration)
+    return Kpi(measure="count", source=measure.table, **_grid(measure), measures=(measure.ref,), **declaration)
 
 
 def share(measure: Measure, *, of: Measure, unknown: str | None = None, **declaration: Any) -> Kpi:
@@ -80,13 +90,18 @@ def share(measure: Measure, *, of: Measure, unknown: str | None = None, **declar
         raise ValueError(f"{measure.name} and {of.name} count records by different months")
     declaration.setdefault("numerator", measure.label)
     declaration.setdefault("denominator", of.label)
-    if measure.value == "count(*)":
-        sql = share_grid(
-            measure.table, measure.condition, of.condition, unknown or measure.unknown, month=measure.month
+    if _counted(measure):
+        scope = RecordScope(
+            table=measure.table,
+            month=measure.month,
+            numerator=measure.within(of),
+            denominator=of.condition,
+            unknown=unknown or measure.unknown,
         )
+        grid: dict[str, Any] = {"sql": scope.grid_sql(), "records": scope}
     else:
-        sql = _value_share_grid(measure, of)
-    return Kpi(measure="share", source=measure.table, sql=sql, measures=(measure.ref, of.ref), **declaration)
+        grid = {"sql": _value_share_grid(measure, of)}
+    return Kpi(measure="share", source=measure.table, **grid, measures=(measure.ref, of.ref), **declaration)
 
 
 def rate(measure: Measure, *, per: int, of: str = "population", **declaration: Any) -> Kpi:
@@ -99,7 +114,7 @@ def rate(measure: Measure, *, per: int, of: str = "population", **declaration: A
         measure=kinds[0].name,
         source=measure.table,
         population_band=POPULATIONS[of],
-        sql=_grid(measure),
+        **_grid(measure),
         measures=(measure.ref,),
         **declaration,
     )
@@ -110,10 +125,12 @@ def repeat(measure: Measure, *, person: str, **declaration: Any) -> Kpi:
     _by_month(measure, "a repeat")
     declaration.setdefault("numerator", f"{measure.label}: people with 2+ in 12 months")
     declaration.setdefault("denominator", f"{measure.label}: people with any in 12 months")
+    scope = PeopleScope(table=measure.table, person=person, condition=measure.condition, month=measure.month)
     return Kpi(
         measure="repeat",
         source=measure.table,
-        sql=people_events(measure.table, person, measure.condition),
+        sql=scope.grid_sql(),
+        records=scope,
         measures=(measure.ref,),
         **declaration,
     )

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
 from swp_data.kinds import KINDS, MeasureKind, Unit
+from swp_data.kpis.scope import PeopleScope, RecordScope
 from swp_data.site import PRIORITIES
 from swp_data.sources import SOURCES
 
@@ -91,6 +92,16 @@ class Kpi(BaseModel):
     measures: tuple[str, ...] = Field(
         default=(), exclude=True, description="The source measures it is composed from (``table.name``)."
     )
+    records: RecordScope | PeopleScope | None = Field(
+        default=None,
+        exclude=True,
+        description="Which records its figure counts (composed KPIs): its ``sql`` is this scope's grid.",
+    )
+    no_records: str | None = Field(
+        default=None,
+        exclude=True,
+        description="Why no records can be listed behind a KPI declared with its own SQL (a survey, a cohort).",
+    )
 
     @field_validator("priority")
     @classmethod
@@ -112,6 +123,9 @@ class Kpi(BaseModel):
             raise ValueError(f"{self.key}: a {self.measure} needs its denominator described")
         if self.per_1000 and not self.kind.per_1000_allowed:
             raise ValueError(f"{self.key}: only counts carry a rate per 1,000")
+        if self.records is not None and self.sql != self.records.grid_sql():
+            # The records behind the figure are listed with the scope's conditions: the figure must be its grid.
+            raise ValueError(f"{self.key}: its sql is not the grid of its record scope")
         return self
 
     @property

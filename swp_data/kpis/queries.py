@@ -10,25 +10,19 @@ from swp_data import vocab
 from swp_data.sources.measures import quoted
 
 
-def count_grid(table: str, condition: str, unknown: str = "false", month: str = "month") -> str:
-    """Records meeting ``condition`` per ward and month; ``unknown`` records could not be judged."""
+def records_grid(
+    table: str, numerator: str, denominator: str | None = None, unknown: str = "false", month: str = "month"
+) -> str:
+    """Records meeting each part's condition per ward and month (a count has no ``denominator``).
+
+    The one shape of every composed count, share and rate: ``swp_data.kpis.scope`` lists the
+    records behind each part with the very same conditions.
+    """
+    denominator_sql = "null::bigint" if denominator is None else f"count(*) filter (where {denominator})"
     return f"""
 select ward_code, {month} as month,
-       count(*) filter (where {condition}) as numerator,
-       null::bigint as denominator,
-       count(*) filter (where {unknown}) as unknown
-from {table}
-where {month} is not null
-group by all
-"""
-
-
-def share_grid(table: str, numerator: str, denominator: str, unknown: str = "false", month: str = "month") -> str:
-    """Records meeting ``numerator`` out of those meeting ``denominator``, per ward and month."""
-    return f"""
-select ward_code, {month} as month,
-       count(*) filter (where ({denominator}) and ({numerator})) as numerator,
-       count(*) filter (where {denominator}) as denominator,
+       count(*) filter (where {numerator}) as numerator,
+       {denominator_sql} as denominator,
        count(*) filter (where {unknown}) as unknown
 from {table}
 where {month} is not null
@@ -56,6 +50,13 @@ from {{table}}
 where {scope}
 group by all
 """.replace("{table}", table)
+
+
+SURVEY_NO_RECORDS = (
+    "a weighted survey proportion: its figure sums response weights rather than counting records, "
+    "so no list of responses adds up to it"
+)
+"""Why the survey KPIs list no records behind their figure."""
 
 
 def survey_grid(answer_column: str, safe_answers: tuple[str, ...], condition: str = "true") -> str:

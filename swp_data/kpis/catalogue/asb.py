@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from swp_data.kpis.compose import breakdown, count, repeat
 from swp_data.kpis.model import Kpi
-from swp_data.kpis.queries import survey_grid
+from swp_data.kpis.queries import SURVEY_NO_RECORDS, survey_grid
 from swp_data.sources.community import PARTNER_RETURNS
 from swp_data.sources.police import ASB
 from swp_data.vocab import SAFE_ANSWERS
@@ -122,5 +122,6 @@ KPIS = [
         sensitive=False,
         frequency="quarter",
         sql=survey_grid("feels_safe_day", SAFE_ANSWERS, "survey_name = 'Residents survey'"),
+        no_records=SURVEY_NO_RECORDS,
     ),
 ]

@@ -18,6 +18,12 @@ MOJ_CAVEAT = (
     "proven in court, so a cohort is final 18 months after it closes; later cohorts are provisional."
 )
 
+COHORT_NO_RECORDS = (
+    "an MoJ cohort measure declared with its own SQL over the cohort table, not composed from a record "
+    "condition: there is no declared predicate to list the cohort's offenders with, so none are listed "
+    "rather than the wrong ones"
+)
+
 
 def _cohort_grid(
     condition: str,
@@ -54,6 +60,7 @@ KPIS = [
         provisional_months=18,
         caveat=MOJ_CAVEAT,
         sql=_cohort_grid("age_group = 'adult'"),
+        no_records=COHORT_NO_RECORDS,
         breakdowns=(
             # Over the cohort table, like its KPI: declared with its SQL.
             Breakdown(
@@ -80,6 +87,7 @@ KPIS = [
         provisional_months=18,
         caveat=MOJ_CAVEAT,
         sql=_cohort_grid("age_group = 'youth'"),
+        no_records=COHORT_NO_RECORDS,
     ),
     # An MoJ cohort figure (its own grid over the cohort table): declared with its SQL.
     Kpi(
@@ -98,6 +106,7 @@ KPIS = [
         provisional_months=18,
         caveat=MOJ_CAVEAT,
         sql=_cohort_grid("true", numerator="sum(reoffences)", denominator="count(*) filter (where reoffended)"),
+        no_records=COHORT_NO_RECORDS,
     ),
     # An MoJ cohort figure (its own grid over the cohort table): declared with its SQL.
     Kpi(
@@ -121,6 +130,7 @@ KPIS = [
             denominator="count(*) filter (where iom)",
             unknown="count(*) filter (where iom is null)",
         ),
+        no_records=COHORT_NO_RECORDS,
     ),
     rate(
         entrants.first_time_entrants,

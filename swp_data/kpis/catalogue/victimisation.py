@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from swp_data.kpis.compose import breakdown, count, repeat, share
 from swp_data.kpis.model import Kpi, Target
-from swp_data.kpis.queries import survey_grid
+from swp_data.kpis.queries import SURVEY_NO_RECORDS, survey_grid
 from swp_data.sources.community import PARTNER_RETURNS
 from swp_data.sources.police import CRIME
 from swp_data.vocab import SAFE_ANSWERS
@@ -110,6 +110,7 @@ KPIS = [
         sensitive=False,
         frequency="quarter",
         sql=survey_grid("feels_safe_night", SAFE_ANSWERS, SWG),
+        no_records=SURVEY_NO_RECORDS,
         target=Target(value=52, kind="baseline", note="52% felt safe (48% did not), 2022 survey of 2,216 (seed 002)"),
     ),
     # A weighted survey proportion, no count of records: declared with its SQL.
@@ -127,6 +128,7 @@ KPIS = [
         sensitive=False,
         frequency="quarter",
         sql=survey_grid("feels_safe_night", SAFE_ANSWERS, RESIDENTS),
+        no_records=SURVEY_NO_RECORDS,
     ),
     # A weighted survey proportion, no count of records: declared with its SQL.
     Kpi(
@@ -144,6 +146,7 @@ KPIS = [
         sensitive=False,
         frequency="quarter",
         sql=survey_grid("feels_safe_day", SAFE_ANSWERS, RESIDENTS),
+        no_records=SURVEY_NO_RECORDS,
     ),
     count(
         crime.business_victim,
