@@ -40,7 +40,7 @@ def overview_display(table: pd.DataFrame) -> pd.DataFrame:
         value = shown(row["value"], str(row["state"]), measure, reason=row.get("unavailable_reason"))
         if row.get("latest_available"):
             value += f" (latest cohort available: {row['latest_available']})"
-        if row.get("coverage") == "incomplete":
+        if row.get("coverage") == "incomplete" and row["state"] == "shown":
             value += f" (incomplete: {row['months_loaded']:.0f} of {row['months_in_period']:.0f} months)"
         if row["change"] is None or _missing(row["change"]):
             change = str(row["change_label"])

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -450,3 +451,64 @@ def test_a_link_naming_something_unknown_says_so_and_shows_no_figures(query: dic
     assert not app.exception
     assert any(named in error.value for error in app.error), [e.value for e in app.error]
     assert not app.dataframe and not app.metric  # never a silent fallback to the whole city or the latest quarter
+
+
+REAL_JUNE_2018_CARDS = {
+    # page: {KPI key: what its card reads}, counted from the raw data.police.uk JSON (2,463 unique records)
+    "neighbourhood_crime": {
+        "neighbourhood_crime": "260",  # 239 vehicle crime + 21 theft from the person
+        "vehicle_crime": "239",
+        "theft_from_person": "21",
+        "burglary_residential": "not available (source has no offence subgroup)",
+    },
+    "violence_prevention": {
+        "violence_with_injury": "not available (source has no offence subgroup)",
+        "knife_crime": "not available (source has no knife-crime flag, offence subgroup)",
+        "domestic_abuse_crimes": "not available (source has no domestic-abuse flag)",
+    },
+    "anti_social_behaviour": {"asb_incidents": "390"},
+    "victimisation": {
+        "hate_crime": "not available (source has no hate-crime flag)",
+        "marac_cases": "no data",
+    },
+    "reducing_reoffending": {"reoffending_rate_adult": "no data", "first_time_entrants": "no data"},
+}
+
+
+@pytest.mark.parametrize("page", list(REAL_JUNE_2018_CARDS))
+@pytest.mark.parametrize("who", ["partner", "analyst"])
+def test_what_each_page_reads_on_the_real_june_2018_records(
+    page: str, who: str, police_only_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counts, the coverage marker and the not-available and no-data states, as a user reads them."""
+    monkeypatch.setenv("SWP_DB_PATH", str(police_only_store))
+    settings.get_settings.cache_clear()
+    app = open_page(page, user=signed_in(ANALYST_EMAIL) if who == "analyst" else None)
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == f"{PAGES[page]}: Wolverhampton, 2018/19 Q1"
+    for key, reads in REAL_JUNE_2018_CARDS[page].items():
+        assert metric(app, catalogue.get(key).label) == reads, key
+    captions = " ".join(c.value for c in app.caption)
+    marked = "incomplete: 1 of 3 months (not compared or rated)" in captions
+    assert marked == (page != "reducing_reoffending")  # no reoffending source was loaded: no data, not incomplete
+    assert "RAG" not in captions  # nothing is rated on one month of three
+
+
+@pytest.mark.parametrize("who", ["partner", "analyst"])
+def test_the_overview_reads_the_real_june_2018_records(
+    who: str, police_only_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SWP_DB_PATH", str(police_only_store))
+    settings.get_settings.cache_clear()
+    app = open_page("overview", user=signed_in(ANALYST_EMAIL) if who == "analyst" else None)
+    assert not app.exception
+    table = pd.concat([frame.value for frame in app.dataframe], ignore_index=True)
+    by_kpi = table.set_index("kpi") if "kpi" in table else table.set_index(table.columns[0])
+    vehicle = by_kpi.loc[catalogue.get("vehicle_crime").label]
+    assert vehicle["value"] == "239 (incomplete: 1 of 3 months)"
+    assert vehicle["comparison"] == "no data" and vehicle["change"] == "incomplete period"
+    assert by_kpi.loc[catalogue.get("domestic_abuse_crimes").label, "value"] == (
+        "not available (source has no domestic-abuse flag)"
+    )
+    assert by_kpi.loc[catalogue.get("marac_cases").label, "value"] == "no data"
+    assert not set(table.astype(str).to_numpy().ravel()) & {"nan", "None", "<NA>"}

@@ -177,6 +177,13 @@ class PartnerPolicy:
         self, kpi: Kpi, result: KpiResult, selection: WardSelection, period: Period, before: Period
     ) -> KpiResult:
         """A result with everything partners may not see withheld."""
+        if result.current.value is None and (
+            result.availability == "not available"
+            or (result.coverage is not None and result.coverage.state == "no data")
+        ):
+            # Nothing was loaded for these months, or the source lacks the field: which months were
+            # loaded and which fields a source has say nothing about anyone, and there is no figure.
+            return result.model_copy(update={"unknown": None, "notes": [], "comparison": None})
         current, cell = self.figure(kpi, result.current, selection, period)
         comparison = None
         if result.comparison is not None:
