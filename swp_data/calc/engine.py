@@ -24,8 +24,7 @@ from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter, add_months, month_end
 from swp_data.results import Figure, KpiResult, Rag, Spc
 from swp_data.selection import WardSelection, ward_names
-from swp_data.stats import spc
-from swp_data.stats.spc_columns import add_spc
+from swp_data.stats.spc_columns import SPC_COLUMNS, add_spc, summary
 
 SERIES_POINTS = {"month": 36, "quarter": 16}
 AMBER_MARGIN = 0.05
@@ -288,18 +287,22 @@ class Engine:
             "numerator",
             "denominator",
             "value",
-            "mean",
-            "lower",
-            "upper",
-            "special_high",
-            "special_low",
-            "rules",
+            *SPC_COLUMNS,
         ]
         if rows is None:
             return pd.DataFrame(columns=[*columns, "low", "high", "provisional"])
         count = points or SERIES_POINTS[kpi.frequency]
+        steps = self._steps(kpi.frequency, period, count)
+        shown_from = steps[0][0] if steps else None
+        if kpi.spc is not None and shown_from is not None:
+            # Limits belong to a segment (from a rebase, or the data's start), not to the window
+            # shown: the series is computed from the segment's start and then cut to the window.
+            anchor = max(kpi.spc.segment_start(shown_from) or self.axis.months[0], self.axis.months[0])
+            months = (shown_from.year - anchor.year) * 12 + shown_from.month - anchor.month
+            extra = -(-months // months_per_point(kpi))
+            steps = self._steps(kpi.frequency, period, count + extra)
         records = []
-        for start, last, label in self._steps(kpi.frequency, period, count):
+        for start, last, label in steps:
             parts = self.parts(kpi, selection, start, last)
             assert parts is not None
             if not parts.has_data and not records:
@@ -321,7 +324,9 @@ class Engine:
         while records and records[-1]["value"] is None:
             records.pop()  # after the source's latest data (reoffending lags): not part of the series
         frame = pd.DataFrame(records, columns=[*columns[:5], "low", "high", "provisional"])
-        add_spc(frame, kpi.direction)
+        add_spc(frame, kpi.direction, **kpi.spc_inputs(months_per_point(kpi)))
+        if shown_from is not None and len(frame):
+            frame = frame[frame["period_start"] >= shown_from].reset_index(drop=True)
         return frame
 
     def is_provisional(self, kpi: Kpi, last_month: date) -> bool:
@@ -338,19 +343,9 @@ class Engine:
         return [(m, m, f"{m:%b %Y}") for m in months if m >= self.axis.months[0]]
 
     def _spc(self, kpi: Kpi, selection: WardSelection, period: Period) -> Spc:
+        """The SPC verdict of the series the trend chart shows."""
         frame = self.series(kpi.key, selection, period)
-        values = frame["value"].astype(float).to_numpy()
-        chart = spc.xmr(values, kpi.direction)
-        if chart.mean is None:
-            return Spc(variation="not applicable", points=len(values), reason=chart.reason)
-        return Spc(
-            variation=chart.variation,
-            mean=chart.mean,
-            lower=chart.lower,
-            upper=chart.upper,
-            points=len(values),
-            latest_rules=chart.rules[-1],
-        )
+        return summary(frame, kpi.direction, kpi.rebase_reasons)
 
     def by_ward(self, key: str, period: Period) -> pd.DataFrame:
         """The KPI for each of the 20 wards in the period, ranked (1 = best for the desired direction)."""
@@ -402,6 +397,11 @@ class Engine:
         return frame
 
 
+def months_per_point(kpi: Kpi) -> int:
+    """How many months one point of the KPI's own series spans."""
+    return 3 if kpi.frequency == "quarter" else 1
+
+
 def rag_rating(value: float, target: float, direction: str) -> Rag | None:
     """Green at or beyond the target in the desired direction, amber within 5% short of it, red otherwise."""
     if direction == "neutral":
@@ -411,4 +411,4 @@ def rag_rating(value: float, target: float, direction: str) -> Rag | None:
     return "green" if value <= target else "amber" if value <= target * (1 + AMBER_MARGIN) else "red"
 
 
-__all__ = ["Engine", "data_version", "rag_rating"]
+__all__ = ["Engine", "data_version", "months_per_point", "rag_rating"]

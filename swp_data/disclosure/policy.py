@@ -33,10 +33,12 @@ from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter
 from swp_data.results import Figure, KpiResult, Spc
 from swp_data.selection import WardSelection, load_ward_groups, ward_names
-from swp_data.stats.spc_columns import add_spc
+from swp_data.stats.spc_columns import add_spc, summary
 
 if TYPE_CHECKING:
     from swp_data.calc.engine import Engine
+
+PARTNER_SPC_NOTE = "For partners, SPC is read from the published quarterly (city) or yearly (ward) figures."
 
 
 class PartnerPolicy:
@@ -202,6 +204,8 @@ class PartnerPolicy:
             "rolling_12_months": rolling,
             "notes": notes,
         }
+        if result.spc is not None and kpi.kind.spc_applies:
+            update["spc"] = self.spc(kpi, selection, period)
         if current.suppressed:
             update.update(
                 {
@@ -218,6 +222,14 @@ class PartnerPolicy:
                     "financial years, and city figures for whole quarters."
                 )
         return result.model_copy(update=update)
+
+    def spc(self, kpi: Kpi, selection: WardSelection, period: Period) -> Spc:
+        """SPC read from the trend partners see (published cells only), never from the monthly series."""
+        frame = self.cell_series(kpi, pd.DataFrame(), selection, period)
+        verdict = summary(frame, kpi.direction, kpi.rebase_reasons)
+        if verdict.variation == "not applicable":
+            return verdict.model_copy(update={"reason": f"{verdict.reason}. {PARTNER_SPC_NOTE}"})
+        return verdict
 
     def series(self, kpi: Kpi, frame: pd.DataFrame, selection: WardSelection, period: Period) -> pd.DataFrame:
         """A trend partners may see (the KPI's kind decides how)."""
@@ -270,7 +282,7 @@ class PartnerPolicy:
                 "suppressed",
             ],
         )
-        add_spc(out, kpi.direction)
+        add_spc(out, kpi.direction, **kpi.spc_inputs(3 if city_level else 12))
         return out
 
     def by_ward(self, kpi: Kpi, frame: pd.DataFrame, period: Period) -> pd.DataFrame:
