@@ -2,12 +2,14 @@
 
 The icons follow the MDC shapes in spirit (a coloured disc with a letter): blue for improvement,
 orange for concern, purple for special cause of neither kind, grey for common cause; assurance
-P (always meets), F (never meets), ? (may or may not). Every icon carries ``role="img"``, an
-``aria-label`` and a ``<title>`` with the words, and the words are always shown beside it too.
+P (always meets), F (never meets), ? (may or may not). The words are always shown beside the
+icon: they are its text equivalent, so the icon is marked decorative (``alt=""``: read once, not
+twice) and keeps a ``title`` for a pointer hovering over it.
 """
 
 from __future__ import annotations
 
+import base64
 from html import escape
 
 from swp_app.palette import CONCERN, GRID, IMPROVEMENT, NEUTRAL, TARGET
@@ -20,14 +22,17 @@ _ASSURANCE = {"always meets": (PASS, "P"), "never meets": (FAIL, "F"), "may meet
 
 
 def _disc(colour: str, letter: str, words: str) -> str:
-    label = escape(words, quote=True)
-    return (
-        f'<svg role="img" aria-label="{label}" width="28" height="28" viewBox="0 0 28 28" '
-        f'xmlns="http://www.w3.org/2000/svg" style="vertical-align:middle;margin-right:4px">'
-        f"<title>{label}</title>"
+    # An <img> of an SVG data URI: Streamlit's HTML sanitiser drops inline <svg>, but keeps images.
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="28" height="28" viewBox="0 0 28 28">'
         f'<circle cx="14" cy="14" r="12" fill="#ffffff" stroke="{colour}" stroke-width="3"/>'
         f'<text x="14" y="19" text-anchor="middle" font-family="sans-serif" font-size="14" font-weight="bold" '
         f'fill="{colour}">{escape(letter)}</text></svg>'
+    )
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return (
+        f'<img src="{source}" alt="" title="{escape(words, quote=True)}" width="28" height="28" '
+        'style="vertical-align:middle;margin-right:4px">'
     )
 
 
