@@ -28,7 +28,10 @@ def render(board: Dashboard, filters: Filters) -> None:
         "comparison": st.column_config.TextColumn(filters.compare_to.label),
         "change": st.column_config.TextColumn("Change (significance)"),
         "rolling_12_months": st.column_config.TextColumn("Rolling 12 months"),
-        "spc": st.column_config.TextColumn("SPC signal"),
+        "spc": st.column_config.TextColumn("Variation", help="SPC (Making Data Count): the latest point's signal"),
+        "assurance": st.column_config.TextColumn(
+            "Assurance", help="SPC: whether the process limits say the target will be met"
+        ),
         "better": st.column_config.TextColumn("Better"),
         "rag": st.column_config.TextColumn("RAG"),
         "open": st.column_config.LinkColumn("Page", display_text="Open"),

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from swp_app.session import DEMO_NOTICE, _is_demo
-from swp_data.calc.render import as_of_text, coverage_text, format_value, value_text
+from swp_app.spc_icons import icons_html
+from swp_data.calc.render import as_of_text, coverage_text, format_value, limits_text, value_text
 from swp_data.filters import Filters
 from swp_data.kinds import kind
 from swp_data.kpis import catalogue
@@ -96,8 +97,8 @@ def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
         )
     if result.current.rate_per_1000 is not None:
         details.append(f"{result.current.rate_per_1000:.2f} per 1,000 residents a year")
-    if result.spc and result.spc.variation != "not applicable":
-        details.append(f"SPC: {result.spc.variation}")
+    if result.spc and limits_text(result.spc):
+        details.append(f"SPC {limits_text(result.spc)}")
     if result.rag:
         details.append(f"RAG {result.rag.upper()} against {format_value(result.target, result.measure)}")
     if result.provisional:
@@ -110,6 +111,9 @@ def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
         details.append(f"partly known: {result.unknown:,.0f} records could not be judged")
     elif result.availability == "no data" and result.current.value is None and not result.suppressed:
         details.append("no data loaded for these months")
+    if result.spc and result.spc.variation != "not applicable":
+        # MDC icons with their words beside them: the words are the text equivalent for every reader.
+        st.html(icons_html(result.spc, kpi.target.kind if kpi.target else "target"))
     if details:
         st.caption(" · ".join(details))
 

@@ -7,15 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from swp_app.cards import download_csv, headings
+from swp_app.palette import CONCERN, GRID, IMPROVEMENT, INK, NEUTRAL, TARGET
 from swp_app.tables import versus_city_text
 from swp_data.filters import Filters
 from swp_data.funnels import WardFunnel
 from swp_data.geography import ward_boundaries
 from swp_data.kinds.rank import AREAS
 from swp_data.kpis.model import Kpi
-
-# Okabe-Ito colour-blind-safe palette; blue = improvement and orange = concern, as NHS "Making Data Count".
-IMPROVEMENT, CONCERN, NEUTRAL, INK, GRID = "#0072B2", "#E69F00", "#CC79A7", "#333333", "#999999"
 
 
 def _unit_title(kpi: Kpi) -> str:
@@ -35,13 +33,8 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key:
     if "complete" in shown and not shown["complete"].astype(bool).all():
         partial = ", ".join(shown.loc[~shown["complete"].astype(bool), "period"])
         st.caption(f"Incomplete (not every month loaded): {partial}. Drawn, but left out of the SPC mean and limits.")
-    shown["signal"] = "common cause"
-    better_high = kpi.direction == "up"
-    if kpi.direction != "neutral":
-        shown.loc[shown["special_high"].astype(bool), "signal"] = "improvement" if better_high else "concern"
-        shown.loc[shown["special_low"].astype(bool), "signal"] = "concern" if better_high else "improvement"
-    else:
-        shown.loc[shown["special_high"].astype(bool) | shown["special_low"].astype(bool), "signal"] = "special cause"
+    # The data layer classifies each point (Making Data Count rules); "" is a point without limits.
+    shown["signal"] = shown["signal"].replace({"": "no limits", "neither": "special cause (neither)"})
     order = list(shown["period"])
     x = alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
     y = alt.Y("value:Q", title=_unit_title(kpi), scale=alt.Scale(zero=kpi.kind.axis_from_zero))
@@ -50,8 +43,8 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key:
         "signal:N",
         title="SPC signal",
         scale=alt.Scale(
-            domain=["common cause", "improvement", "concern", "special cause"],
-            range=[GRID, IMPROVEMENT, CONCERN, NEUTRAL],
+            domain=["common cause", "improvement", "concern", "special cause (neither)", "no limits"],
+            range=[GRID, IMPROVEMENT, CONCERN, NEUTRAL, "#DDDDDD"],
         ),
     )
     shape = alt.Shape(
@@ -71,17 +64,55 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key:
     )
     layers = [line, points]
     if shown["mean"].notna().any():
+        # One line per segment (detail), so the limits break where they were rebased.
+        limits = shown.dropna(subset=["mean"])
         for column, dash in (("mean", []), ("lower", [4, 4]), ("upper", [4, 4])):
-            layers.append(alt.Chart(shown).mark_line(color=GRID, strokeDash=dash).encode(x=x, y=f"{column}:Q"))
+            layers.append(
+                alt.Chart(limits)
+                .mark_line(color=GRID, strokeDash=dash)
+                .encode(x=x, y=f"{column}:Q", detail="segment:N")
+            )
+    if "target" in shown and shown["target"].notna().any():
+        layers.append(
+            alt.Chart(shown).mark_line(color=TARGET, strokeDash=[2, 2]).encode(x=x, y="target:Q", detail="segment:N")
+        )
     if shown["low"].notna().any():
         layers.append(alt.Chart(shown).mark_rule(color=INK, opacity=0.5).encode(x=x, y="low:Q", y2="high:Q"))
+    markers = _spc_markers(kpi, shown)
+    if not markers.empty:
+        rules = alt.Chart(markers).mark_rule(color=INK, strokeDash=[6, 3]).encode(x=x)
+        labels = alt.Chart(markers).mark_text(align="left", dx=3, dy=-6, color=INK, fontSize=11, baseline="top")
+        layers += [rules, labels.encode(x=x, y=alt.value(0), text="label:N")]
     chart = alt.layer(*layers).properties(title=title, height=300)
     st.altair_chart(chart, width="stretch")
     if shown["mean"].isna().all() and kpi.kind.spc_applies:
         st.caption("SPC limits need at least 12 periods with data.")
+    if not markers.empty:
+        st.caption(" ".join(markers["caption"]))
     download_csv(
         shown.drop(columns=["period_start"]), f"{kpi.key}-trend.csv", headings(filters, title, as_of), f"dl-trend-{key}"
     )
+
+
+def _spc_markers(kpi: Kpi, shown: pd.DataFrame) -> pd.DataFrame:
+    """Where the SPC limits were rebased or their fixed baseline ends: a rule and a label on the chart."""
+    rows = []
+    periods, segments, starts = list(shown["period"]), list(shown["segment"]), list(shown["period_start"])
+    fixed = list(shown["baseline"].astype(bool))
+    for i in range(1, len(shown)):
+        if segments[i] != segments[i - 1]:
+            why = next((r for when, r in reversed(kpi.rebase_reasons) if when <= starts[i]), "")
+            caption = f"Limits rebased from {periods[i]}" + (f": {why}." if why else ".")
+            rows.append({"period": periods[i], "label": "rebased", "caption": caption})
+        elif fixed[i - 1] and not fixed[i] and pd.notna(shown["mean"].iloc[i]):
+            rows.append(
+                {
+                    "period": periods[i],
+                    "label": "limits fixed",
+                    "caption": f"Limits fixed on the baseline before {periods[i]} and extended forward.",
+                }
+            )
+    return pd.DataFrame(rows, columns=["period", "label", "caption"])
 
 
 def period_shown(kpi: Kpi, filters: Filters) -> str:
@@ -160,7 +191,7 @@ def _empty_state(row: pd.Series | None) -> str:
     return "not available" if "availability" in row and row["availability"] == "not available" else "no data"
 
 
-VERSUS_COLOURS = {"better": "#0072B2", "worse": "#E69F00", "similar": "#BBBBBB", "not judged": "#CC79A7"}
+VERSUS_COLOURS = {"better": IMPROVEMENT, "worse": CONCERN, "similar": "#BBBBBB", "not judged": NEUTRAL}
 """Fingertips-style: blue better than the city, orange worse, grey similar, purple higher/lower but not judged."""
 
 

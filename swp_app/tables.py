@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from swp_data.calc.render import assurance_text, variation_text
 from swp_data.kinds import kind
 from swp_data.results import Comparison
 
@@ -17,6 +18,18 @@ def _missing(value: object) -> bool:
 def _records(table: pd.DataFrame) -> list[dict[str, object]]:
     """Rows as dicts with None (not NaN) wherever a value is missing: pandas turns None into NaN."""
     return table.astype(object).where(table.notna(), None).to_dict("records")  # type: ignore[return-value]
+
+
+def _text(value: object) -> str | None:
+    return None if _missing(value) else str(value)
+
+
+def _assurance(row: dict[str, object]) -> str:
+    """The assurance in words: 'no target' where the KPI has none, 'not applicable' where SPC cannot say."""
+    what = _text(row.get("target_kind"))
+    if what is None:
+        return "no target"
+    return assurance_text(_text(row.get("assurance")), what) or "not applicable"
 
 
 def shown(value: object, state: str, measure: str, rate: bool = False, reason: object = None) -> str:
@@ -80,7 +93,8 @@ def overview_display(table: pd.DataFrame) -> pd.DataFrame:
                 "comparison": comparison_text,
                 "change": change,
                 "rolling_12_months": rolling,
-                "spc": row["spc"],
+                "spc": variation_text(str(row["spc"]), _text(row.get("spc_side"))),
+                "assurance": _assurance(row),
                 "better": row["better"],
                 "rag": row["rag"] or "",
                 "availability": row["availability"],

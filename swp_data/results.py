@@ -73,17 +73,36 @@ class Comparison(BaseModel):
     coverage: Coverage | None = None  # of the comparison period
 
 
-class Spc(BaseModel):
-    """Statistical process control on the monthly (or quarterly) series up to the period end."""
+class SpcRebase(BaseModel):
+    """Where a series' SPC limits were recalculated after a known change, and why."""
 
     model_config = ConfigDict(frozen=True)
 
-    variation: Literal["improvement", "concern", "special cause", "common cause", "not applicable"]
-    mean: float | None = None
+    period: str  # the first period of the new limits
+    reason: str
+
+
+class Spc(BaseModel):
+    """Statistical process control on the monthly (or quarterly) series up to the period end (Making Data Count)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    # The latest point: special cause improving or concerning (or of neither kind, for a KPI with no
+    # better direction), high or low; or common cause.
+    variation: Literal["improvement", "concern", "neither", "common cause", "not applicable"]
+    side: Literal["high", "low"] | None = None
+    mean: float | None = None  # of the latest segment (since the latest rebase)
     lower: float | None = None
     upper: float | None = None
     points: int = 0
     latest_rules: list[str] = []
+    # Whether the process will meet the target, judged from the latest limits (None: no target or direction).
+    assurance: Literal["always meets", "never meets", "may meet"] | None = None
+    target: float | None = None  # in the unit of one point of the series (per month for monthly counts)
+    rebases: list[SpcRebase] = []  # rebases within the series shown
+    limits_from: str | None = None  # the periods the latest limits are computed from
+    limits_to: str | None = None
+    limits_fixed: bool = False  # a fixed baseline: the limits are extended forward from it
     reason: str = ""
 
 

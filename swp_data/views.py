@@ -89,14 +89,18 @@ class Dashboard:
     # -- KPIs -----------------------------------------------------------------------------------------
     def result(self, key: str, filters: Filters, with_spc: bool = True) -> KpiResult:
         """One KPI for the filters (disclosure-controlled for partners)."""
-        result = self.engine.result(key, filters.selection, filters.period, filters.compare_to, with_spc)
         kpi = catalogue.get(key)
-        if not self._protect(kpi):
+        protect = self._protect(kpi)
+        # For partners the SPC verdict is read from the published trend (the policy's), not the monthly one.
+        result = self.engine.result(
+            key, filters.selection, filters.period, filters.compare_to, with_spc and not protect
+        )
+        if not protect:
             return result
         period, before = filters.period, filters.compare_to
         if kpi.provisional_months:
             period, before, _ = self.engine.latest_available(kpi, period, before)
-        return self.policy.result(kpi, result, filters.selection, period, before)
+        return self.policy.result(kpi, result, filters.selection, period, before, with_spc=with_spc)
 
     def results(self, keys: list[str], filters: Filters) -> list[KpiResult]:
         """Several KPIs for the filters."""
@@ -311,6 +315,9 @@ def overview_row(kpi: Kpi, result: KpiResult, period_label: str | None = None) -
         "unknown_records": result.unknown,
         "unavailable_reason": result.unavailable_reason,
         "spc": result.spc.variation if result.spc else "not applicable",
+        "spc_side": result.spc.side if result.spc else None,
+        "assurance": result.spc.assurance if result.spc else None,
+        "target_kind": kpi.target.kind if kpi.target else None,
         "better": kpi.better,
         "rag": result.rag,
         "availability": result.availability,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -11,10 +12,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from swp_app.tables import ward_profile_display
+from swp_app.tables import overview_display, ward_profile_display
 from swp_data import selection, settings, site
 from swp_data.access import ANALYST
-from swp_data.calc.render import format_value
+from swp_data.calc.render import assurance_text, format_value, variation_text
 from swp_data.filters import Filters
 from swp_data.kpis import catalogue
 from swp_data.periods import Period
@@ -127,6 +128,25 @@ def test_every_priority_page_has_cards_titled_charts_and_downloads(page: str) ->
     assert len(app.get("download_button")) >= len(charts)
 
 
+def test_cards_show_the_variation_and_assurance_icons_with_their_words(board: Dashboard) -> None:
+    app = open_page("victimisation")
+    icons = [h.proto.body for h in app.get("html") if "spc-icons" in h.proto.body]
+    filters = Filters(selection.city(), Period.parse("2026/27Q2"))
+    expected = []
+    for kpi in catalogue.for_priority("victimisation"):
+        spc = board.result(kpi.key, filters).spc
+        if spc is not None and spc.variation != "not applicable":
+            words = variation_text(spc.variation, spc.side)
+            if spc.assurance:
+                words += " " + assurance_text(spc.assurance, kpi.target.kind if kpi.target else "target")
+            expected.append(words)
+    assert expected and len(icons) == len(expected)
+    for body, words in zip(icons, expected, strict=True):
+        assert '<img src="data:image/svg+xml;base64,' in body and 'alt=""' in body  # the words are its text
+        visible = re.sub(r"<[^>]+>", " ", body)
+        assert " ".join(visible.split()) == words
+
+
 def test_changing_ward_and_period_changes_the_figures_to_the_data_layers(board: Dashboard) -> None:
     app = open_page("violence_prevention")
     city_value = metric(app, "Violence with injury")
@@ -224,7 +244,13 @@ def test_overview_lists_every_kpi_grouped_by_priority_with_links(board: Dashboar
     tables = [frame.value for frame in app.dataframe]
     assert len(tables) == len(site.PRIORITIES)
     rows = sum(len(t) for t in tables)
-    assert rows == len(board.overview(Filters(selection.city(), Period.parse("2026/27Q2"))))
+    figures = board.overview(Filters(selection.city(), Period.parse("2026/27Q2")))
+    assert rows == len(figures)
+    # Variation and assurance (Making Data Count) in words, as the data layer gives them.
+    expected = overview_display(figures)
+    shown = sorted((k, v, a) for t in tables for k, v, a in zip(t["kpi"], t["spc"], t["assurance"], strict=True))
+    assert shown == sorted(zip(expected["kpi"], expected["spc"], expected["assurance"], strict=True))
+    assert any(v == "Common cause variation" for _, v, _ in shown) and any(a != "no target" for _, _, a in shown)
     links = [link for table in tables for link in table["open"]]
     assert {link.split("?")[0] for link in links} == {site.page(key).link_path for key in site.PRIORITIES}
     assert any("kpi=Violence+with+injury" in link for link in links)

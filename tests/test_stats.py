@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from swp_data.stats import intervals, spc
+from swp_data.stats import intervals
 from swp_data.stats.tests_of_change import poisson_e_test, two_proportion_test
 
 
@@ -78,46 +78,6 @@ def test_weighted_wilson_uses_the_effective_sample_size() -> None:
 def test_exact_poisson_interval_against_tables() -> None:
     assert intervals.poisson_interval(0) == pytest.approx((0.0, 3.6889), abs=1e-4)
     assert intervals.poisson_interval(10) == pytest.approx((4.7954, 18.3904), abs=1e-4)
-
-
-def test_spc_point_outside_the_limits_by_hand() -> None:
-    # 10, 11 alternating for 14 points then 30: mean 177/15 = 11.8; 13 moving ranges of 1 and one of 19;
-    # mean range 32/14 = 2.29, so the 19 is screened out (> 3.267 x 2.29): mean range 1.0;
-    # limits 11.8 +/- 2.66 = 9.14 and 14.46; the last point is above.
-    values = [10, 11] * 7 + [30]
-    chart = spc.xmr(values, "down")
-    assert chart.mean == pytest.approx(11.8)
-    assert chart.upper == pytest.approx(14.46)
-    assert chart.lower == pytest.approx(9.14)
-    assert chart.high[-1] and chart.rules[-1] == ["outside limits"]
-    assert chart.variation == "concern"  # higher is worse for a KPI that should go down
-    assert spc.xmr(values, "up").variation == "improvement"
-    assert spc.xmr(values, "neutral").variation == "special cause"
-
-
-def test_spc_shift_of_seven_points() -> None:
-    values = [10, 12, 11, 9, 10, 12, 8, 11, 13, 12, 13, 12, 13, 12, 13]
-    chart = spc.xmr(values, "up")
-    # mean 181/15 = 12.07; the last 7 points (13, 12, 13, 12, 13 ... from index 8) are all above it.
-    above = [v > chart.mean for v in values]
-    assert above[8:] == [True] * 7 and not above[7]
-    assert all("shift" in chart.rules[i] for i in range(8, 15))
-    assert "shift" not in chart.rules[7]
-    assert chart.variation == "improvement"
-
-
-def test_spc_trend_of_six_rising_points() -> None:
-    values = [20, 22, 19, 21, 20, 22, 19, 21, 15, 16, 17, 18, 19, 20]
-    chart = spc.xmr(values, "down")
-    assert [("trend" in r) for r in chart.rules] == [False] * 8 + [True] * 6
-    assert chart.high[-1] and chart.variation == "concern"
-
-
-def test_spc_common_cause_and_too_few_points() -> None:
-    steady = [10, 11, 10, 12, 11, 10, 11, 12, 10, 11, 12, 10, 11]
-    assert spc.xmr(steady, "up").variation == "common cause"
-    short = spc.xmr(steady[:11], "up")
-    assert short.variation == "not applicable" and "12" in short.reason
 
 
 def test_e_test_switches_to_its_asymptotic_form_only_where_they_agree() -> None:

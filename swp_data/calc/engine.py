@@ -10,6 +10,7 @@ Midlands rank compute their own figures from the store.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -25,8 +26,7 @@ from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter, add_months, month_end
 from swp_data.results import Comparison, Coverage, Figure, KpiResult, Rag, Spc
 from swp_data.selection import WardSelection, ward_names
-from swp_data.stats import spc
-from swp_data.stats.spc_columns import add_spc
+from swp_data.stats.spc_columns import SPC_COLUMNS, add_spc, summary
 
 SERIES_POINTS = {"month": 36, "quarter": 16}
 AMBER_MARGIN = 0.05
@@ -346,18 +346,22 @@ class Engine:
             "numerator",
             "denominator",
             "value",
-            "mean",
-            "lower",
-            "upper",
-            "special_high",
-            "special_low",
-            "rules",
+            *SPC_COLUMNS,
         ]
         if rows is None:
             return pd.DataFrame(columns=[*columns, "low", "high", "provisional", "complete"])
         count = points or SERIES_POINTS[kpi.frequency]
+        steps = self._steps(kpi.frequency, period, count)
+        shown_from = steps[0][0] if steps else None
+        if kpi.spc is not None and shown_from is not None:
+            # Limits belong to a segment (from a rebase, or the data's start), not to the window
+            # shown: the series is computed from the segment's start and then cut to the window.
+            anchor = max(kpi.spc.segment_start(shown_from) or self.axis.months[0], self.axis.months[0])
+            months = (shown_from.year - anchor.year) * 12 + shown_from.month - anchor.month
+            extra = -(-months // months_per_point(kpi))
+            steps = self._steps(kpi.frequency, period, count + extra)
         records = []
-        for start, last, label in self._steps(kpi.frequency, period, count):
+        for start, last, label in steps:
             parts = self.parts(kpi, selection, start, last)
             assert parts is not None
             if not parts.has_data and not records:
@@ -380,7 +384,10 @@ class Engine:
         while records and records[-1]["value"] is None:
             records.pop()  # after the source's latest data (reoffending lags): not part of the series
         frame = pd.DataFrame(records, columns=[*columns[:5], "low", "high", "provisional", "complete"])
-        return with_spc_on_complete_points(frame, kpi.direction)
+        frame = with_spc_on_complete_points(frame, kpi.direction, **kpi.spc_inputs(months_per_point(kpi)))
+        if shown_from is not None and len(frame):
+            frame = frame[frame["period_start"] >= shown_from].reset_index(drop=True)
+        return frame
 
     def is_provisional(self, kpi: Kpi, last_month: date) -> bool:
         """Whether figures for a period ending in ``last_month`` are still provisional."""
@@ -396,21 +403,11 @@ class Engine:
         return [(m, m, f"{m:%b %Y}") for m in months if m >= self.axis.months[0]]
 
     def _spc(self, kpi: Kpi, selection: WardSelection, period: Period) -> Spc:
+        """The SPC verdict of the series the trend chart shows."""
         frame = self.series(kpi.key, selection, period)
         if "complete" in frame:
             frame = frame[frame["complete"].astype(bool)]  # a part-loaded period is drawn, not judged
-        values = frame["value"].astype(float).to_numpy()
-        chart = spc.xmr(values, kpi.direction)
-        if chart.mean is None:
-            return Spc(variation="not applicable", points=len(values), reason=chart.reason)
-        return Spc(
-            variation=chart.variation,
-            mean=chart.mean,
-            lower=chart.lower,
-            upper=chart.upper,
-            points=len(values),
-            latest_rules=chart.rules[-1],
-        )
+        return summary(frame, kpi.direction, kpi.rebase_reasons)
 
     def by_ward(self, key: str, period: Period) -> pd.DataFrame:
         """The KPI for each of the 20 wards in the period, ranked (1 = best for the desired direction)."""
@@ -463,18 +460,23 @@ class Engine:
         return frame
 
 
-def with_spc_on_complete_points(frame: pd.DataFrame, direction: str) -> pd.DataFrame:
+def with_spc_on_complete_points(frame: pd.DataFrame, direction: str, **spc_inputs: Any) -> pd.DataFrame:
     """SPC columns computed from the complete points only: a part-loaded quarter is drawn, not judged."""
     complete = frame["complete"].astype(bool)
     if complete.all():
-        return add_spc(frame, direction)  # type: ignore[arg-type]
-    judged = add_spc(frame[complete].copy(), direction)  # type: ignore[arg-type]
+        return add_spc(frame, direction, **spc_inputs)  # type: ignore[arg-type]
+    judged = add_spc(frame[complete].copy(), direction, **spc_inputs)  # type: ignore[arg-type]
     out = frame.join(judged[[c for c in judged.columns if c not in frame.columns]])
-    for column in ("mean", "lower", "upper"):
-        out[column] = out[column].ffill()
-    for column in ("special_high", "special_low"):
-        out[column] = out[column].astype("boolean").fillna(False).astype(bool)
-    out["rules"] = out["rules"].fillna("")
+    added = [c for c in judged.columns if c not in frame.columns]
+    out[added] = out[added].ffill()  # the limits carry on past a part-loaded point
+    for column, blank in (("special_high", False), ("special_low", False), ("baseline", False)):
+        if column in out:
+            out[column] = out[column].astype("boolean").fillna(blank).astype(bool)
+            out.loc[~complete, column] = blank
+    for column in ("signal", "rules"):
+        if column in out:
+            out[column] = out[column].fillna("")
+            out.loc[~complete, column] = ""
     return out
 
 
@@ -504,6 +506,11 @@ def compared(comparison: Comparison, now: Coverage, then: Coverage) -> Compariso
     )
 
 
+def months_per_point(kpi: Kpi) -> int:
+    """How many months one point of the KPI's own series spans."""
+    return 3 if kpi.frequency == "quarter" else 1
+
+
 def rag_rating(value: float, target: float, direction: str) -> Rag | None:
     """Green at or beyond the target in the desired direction, amber within 5% short of it, red otherwise."""
     if direction == "neutral":
@@ -513,4 +520,4 @@ def rag_rating(value: float, target: float, direction: str) -> Rag | None:
     return "green" if value <= target else "amber" if value <= target * (1 + AMBER_MARGIN) else "red"
 
 
-__all__ = ["Engine", "compared", "data_version", "incomplete_note", "rag_rating"]
+__all__ = ["Engine", "compared", "data_version", "incomplete_note", "months_per_point", "rag_rating"]

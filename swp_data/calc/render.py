@@ -5,7 +5,47 @@ from __future__ import annotations
 from datetime import date
 
 from swp_data.kinds import kind
-from swp_data.results import Coverage, KpiResult
+from swp_data.results import Coverage, KpiResult, Spc
+
+VARIATION_WORDS = {
+    "improvement": "Special cause improving variation",
+    "concern": "Special cause concerning variation",
+    "neither": "Special cause variation, neither improving nor concerning",
+    "common cause": "Common cause variation",
+}
+ASSURANCE_WORDS = {
+    "always meets": "Always meets the {what} (consistently passes)",
+    "never meets": "Never meets the {what} (consistently fails)",
+    "may meet": "May or may not meet the {what} (inconsistent)",
+}
+
+
+def variation_text(variation: str | None, side: str | None = None) -> str:
+    """The Making Data Count variation icon in words: 'Special cause improving variation (high)'."""
+    if variation is None or variation not in VARIATION_WORDS:
+        return "not applicable"
+    words = VARIATION_WORDS[variation]
+    return f"{words} ({side})" if side else words
+
+
+def assurance_text(assurance: str | None, what: str = "target") -> str:
+    """The Making Data Count assurance icon in words, or '' where there is no target to assure."""
+    if assurance is None or assurance not in ASSURANCE_WORDS:
+        return ""
+    return ASSURANCE_WORDS[assurance].format(what=what)
+
+
+def limits_text(spc: Spc | None) -> str:
+    """Where the latest limits come from, when they are not simply the whole series: '' otherwise."""
+    if spc is None or spc.variation == "not applicable":
+        return ""
+    parts = []
+    if spc.rebases:
+        latest = spc.rebases[-1]
+        parts.append(f"limits rebased from {latest.period}" + (f" ({latest.reason})" if latest.reason else ""))
+    if spc.limits_fixed and spc.limits_from and spc.limits_to:
+        parts.append(f"limits fixed on the baseline {spc.limits_from} to {spc.limits_to}")
+    return "; ".join(parts)
 
 
 def as_of_text(day: date) -> str:
@@ -72,7 +112,14 @@ def describe(result: KpiResult) -> str:
     elif result.rolling_label and result.rolling_coverage and result.rolling_coverage.state == "incomplete":
         lines.append(f"  {result.rolling_label}: not given ({coverage_text(result.rolling_coverage)} loaded)")
     if result.spc:
-        lines.append(f"  SPC: {result.spc.variation}" + (f" ({result.spc.reason})" if result.spc.reason else ""))
+        lines.append(
+            f"  SPC: {variation_text(result.spc.variation, result.spc.side)}"
+            + (f" ({result.spc.reason})" if result.spc.reason else "")
+        )
+        if result.spc.assurance:
+            lines.append(f"  assurance: {assurance_text(result.spc.assurance)}")
+        if limits_text(result.spc):
+            lines.append(f"  SPC {limits_text(result.spc)}")
     if result.target is not None:
         lines.append(
             f"  target/baseline: {format_value(result.target, result.measure)} -> {result.rag} ({result.target_note})"
@@ -108,6 +155,8 @@ def flat(result: KpiResult) -> dict[str, object]:
         "change_label": comparison.label if comparison else None,
         "rolling_12_months": result.rolling_12_months.value if result.rolling_12_months else None,
         "spc": result.spc.variation if result.spc else None,
+        "spc_side": result.spc.side if result.spc else None,
+        "assurance": result.spc.assurance if result.spc else None,
         "target": result.target,
         "rag": result.rag,
         "better": result.better,

@@ -33,10 +33,14 @@ from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter
 from swp_data.results import Figure, KpiResult, Spc
 from swp_data.selection import WardSelection, load_ward_groups, ward_names
-from swp_data.stats.spc_columns import add_spc
+from swp_data.stats.spc import MINIMUM_POINTS
+from swp_data.stats.spc_columns import add_spc, summary
 
 if TYPE_CHECKING:
     from swp_data.calc.engine import Engine
+
+WARD_YEARS = 7  # the yearly trend partners see for wards and groups
+PARTNER_SPC_NOTE = "For partners, SPC is read from the published quarterly (city) or yearly (ward) figures."
 
 
 class PartnerPolicy:
@@ -174,9 +178,15 @@ class PartnerPolicy:
         return Figure(value=shown.value), decisive  # the rate alone: no counts, no interval
 
     def result(
-        self, kpi: Kpi, result: KpiResult, selection: WardSelection, period: Period, before: Period
+        self,
+        kpi: Kpi,
+        result: KpiResult,
+        selection: WardSelection,
+        period: Period,
+        before: Period,
+        with_spc: bool = True,
     ) -> KpiResult:
-        """A result with everything partners may not see withheld."""
+        """A result with everything partners may not see withheld; its SPC read from the partners' own trend."""
         if result.current.value is None and (
             result.availability == "not available"
             or (result.coverage is not None and result.coverage.state == "no data")
@@ -209,6 +219,8 @@ class PartnerPolicy:
             "rolling_12_months": rolling,
             "notes": notes,
         }
+        if with_spc and kpi.kind.spc_applies:
+            update["spc"] = self.spc(kpi, selection, period)
         if current.suppressed:
             update.update(
                 {
@@ -226,6 +238,22 @@ class PartnerPolicy:
                 )
         return result.model_copy(update=update)
 
+    def spc(self, kpi: Kpi, selection: WardSelection, period: Period) -> Spc:
+        """SPC read from the trend partners see (published cells only), never from the monthly series.
+
+        The partner trend is the 16 quarters shown: a declared baseline counts from the first of
+        them, not from the data's start (the analysts' monthly series goes back to it).
+        """
+        if not (selection.is_city or kpi.geography == "city") and WARD_YEARS < MINIMUM_POINTS:
+            # Wards and groups are published by whole years: never enough points for limits.
+            reason = f"SPC needs at least {MINIMUM_POINTS} periods with data to set limits"
+            return Spc(variation="not applicable", points=0, reason=f"{reason}. {PARTNER_SPC_NOTE}")
+        frame = self.cell_series(kpi, pd.DataFrame(), selection, period)
+        verdict = summary(frame, kpi.direction, kpi.rebase_reasons)
+        if verdict.variation == "not applicable":
+            return verdict.model_copy(update={"reason": f"{verdict.reason}. {PARTNER_SPC_NOTE}"})
+        return verdict
+
     def series(self, kpi: Kpi, frame: pd.DataFrame, selection: WardSelection, period: Period) -> pd.DataFrame:
         """A trend partners may see (the KPI's kind decides how)."""
         return kpi.kind.partner_series(self, kpi, frame, selection, period)
@@ -240,7 +268,7 @@ class PartnerPolicy:
         else:
             steps = [
                 (f"{fy}/{(fy + 1) % 100:02d}", Period(Quarter(fy, 1), Quarter(fy, 4)))
-                for fy in range(last.fy_start - 6, last.fy_start + 1)
+                for fy in range(last.fy_start - WARD_YEARS + 1, last.fy_start + 1)
             ]
         records = []
         for label, span in steps:
@@ -277,7 +305,7 @@ class PartnerPolicy:
                 "suppressed",
             ],
         )
-        add_spc(out, kpi.direction)
+        add_spc(out, kpi.direction, **kpi.spc_inputs(3 if city_level else 12))
         return out
 
     def by_ward(self, kpi: Kpi, frame: pd.DataFrame, period: Period) -> pd.DataFrame:

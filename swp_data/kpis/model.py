@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
@@ -29,6 +30,60 @@ class Target(BaseModel):
         default="city",
         description="The geography it was set for: a city target is not applied to a ward (ward counts are smaller).",
     )
+
+    def for_months(self, months: int) -> float:
+        """The target for a figure spanning ``months`` months (a per-year count scaled to them)."""
+        return self.value * (months / 12 if self.per_year else 1)
+
+
+class Rebase(BaseModel):
+    """A known change in the process after which SPC limits are recalculated (Making Data Count 'rebasing')."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    at: date = Field(description="The first day of the month the new limits start from.")
+    reason: str = Field(min_length=1, description="The change, and where it is recorded.")
+
+    @field_validator("at")
+    @classmethod
+    def _first_of_month(cls, value: date) -> date:
+        if value.day != 1:
+            raise ValueError(f"a rebase starts a month: {value.isoformat()} is not the first day of one")
+        return value
+
+
+class SpcPlan(BaseModel):
+    """How the KPI's SPC limits are set: a fixed baseline, and rebasing at known changes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    baseline_months: int | None = Field(
+        default=None,
+        ge=12,
+        description=(
+            "Limits fixed on the first this many months of each segment (from the data's start, or a rebase) "
+            "and extended forward; without it the limits use every point of the segment."
+        ),
+    )
+    rebase: tuple[Rebase, ...] = ()
+
+    @field_validator("rebase")
+    @classmethod
+    def _in_order(cls, value: tuple[Rebase, ...]) -> tuple[Rebase, ...]:
+        dates = [r.at for r in value]
+        if dates != sorted(set(dates)):
+            raise ValueError(f"rebase dates must be in order, each once: {', '.join(d.isoformat() for d in dates)}")
+        return value
+
+    def baseline_points(self, months_per_point: int) -> int | None:
+        """The baseline in points of a series whose points span ``months_per_point`` months."""
+        if self.baseline_months is None:
+            return None
+        return -(-self.baseline_months // months_per_point)  # a part-filled last point still counts
+
+    def segment_start(self, first: date) -> date | None:
+        """Where the segment holding ``first`` begins: the latest rebase on or before it (None: the data's start)."""
+        return max((r.at for r in self.rebase if r.at <= first), default=None)
 
 
 class Breakdown(BaseModel):
@@ -84,6 +139,7 @@ class Kpi(BaseModel):
     sql: str
     breakdowns: tuple[Breakdown, ...] = ()
     target: Target | None = None
+    spc: SpcPlan | None = Field(default=None, description="A fixed SPC baseline and rebase dates, where declared.")
     parent: str | None = Field(default=None, description="Shown with this KPI as a companion measure.")
     provisional_months: int | None = Field(
         default=None, description="Figures are provisional until this many months after the period closes."
@@ -157,6 +213,19 @@ class Kpi(BaseModel):
     def zero_disclosive(self) -> bool:
         """Whether partners see a zero as suppressed (sensitive KPIs, unless the catalogue says a zero is safe)."""
         return self.sensitive if self.zero_is_disclosive is None else self.zero_is_disclosive
+
+    def spc_inputs(self, months: int) -> dict[str, Any]:
+        """``add_spc``'s settings for a series of ``months``-month points: rebase dates, baseline, target per point."""
+        return {
+            "rebase_at": [r.at for r in self.spc.rebase] if self.spc else [],
+            "baseline_points": self.spc.baseline_points(months) if self.spc else None,
+            "target": self.target.for_months(months) if self.target else None,
+        }
+
+    @property
+    def rebase_reasons(self) -> list[tuple[date, str]]:
+        """Each declared rebase date and why."""
+        return [(r.at, r.reason) for r in self.spc.rebase] if self.spc else []
 
     @property
     def priority_title(self) -> str:
