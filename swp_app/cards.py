@@ -72,7 +72,7 @@ def _delta(result: KpiResult) -> tuple[str | None, str | None, str]:
 
 def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
     """A metric card: value, change and whether it is significant, coloured by the desired direction."""
-    value = value_text(result)
+    value = value_text(result, short=True)
     delta, words, colour = _delta(result)
     help_text = f"{kpi.definition}\n\nBetter: {kpi.better}." + "".join(f"\n\n{note}" for note in result.notes)
     if result.suppression_note:
@@ -105,7 +105,9 @@ def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
         details.append("provisional")
     if result.period != filters.period.label:
         details.append(f"latest cohort available: {result.period}")
-    if result.coverage and result.coverage.state == "incomplete":
+    if result.unavailable_reason and not result.suppressed:
+        details.append(result.unavailable_reason)
+    elif result.coverage and result.coverage.state == "incomplete" and result.current.value is not None:
         details.append(f"{coverage_text(result.coverage)} (not compared or rated)")
     if result.availability == "partial" and result.unknown:
         details.append(f"partly known: {result.unknown:,.0f} records could not be judged")

@@ -13,7 +13,7 @@ from swp_data.importing import import_paths
 from swp_data.periods import Period
 from swp_data.sources import SOURCES
 from swp_data.stats import intervals
-from swp_data.stats.tests_of_change import poisson_e_test, two_proportion_test
+from swp_data.stats.tests_of_change import poisson_e_test
 
 PARK, PENN = "E05014851", "E05014852"
 
@@ -163,7 +163,9 @@ def test_repeat_victims_over_twelve_months(engine: Engine) -> None:
     # A year earlier (12 months to June 2022): V7, V8, V5 = 3 victims, no repeats.
     assert result.comparison is not None and result.comparison.figure.numerator == 0
     assert result.comparison.figure.denominator == 3
-    assert result.comparison.p_value == pytest.approx(two_proportion_test(2, 6, 0, 3))
+    # Only April-June 2022 of that window were loaded (the file starts in April 2022): not tested.
+    assert result.comparison.label == "incomplete period" and result.comparison.p_value is None
+    assert result.coverage is not None and result.coverage.complete
     park = engine.result("repeat_victimisation", selection.resolve("Park"), Q1_2023)
     assert (park.current.numerator, park.current.denominator) == (1, 4)  # V1 of V1-V4
 

@@ -20,11 +20,11 @@ from swp_data import sql
 from swp_data.calc import coverage as coverage_of
 from swp_data.grid import Axis, Grid, GridCache, store_axis
 from swp_data.kinds import KINDS, Parts, base_result
-from swp_data.kinds.base import ward_record
+from swp_data.kinds.base import compared, incomplete_note, ward_record
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter, add_months, month_end
-from swp_data.results import Comparison, Coverage, Figure, KpiResult, Rag, Spc
+from swp_data.results import Coverage, Figure, KpiResult, Rag, Spc
 from swp_data.selection import WardSelection, ward_names
 from swp_data.stats.spc_columns import SPC_COLUMNS, add_spc, summary
 
@@ -169,7 +169,9 @@ class Engine:
             respondents=total("respondents"),
             weight_sq=total("weight_sq"),
             population=self.population(selection, kpi.population_band),
-            months=self._span(first, last)[1] - self._span(first, last)[0] + 1,
+            # Rates a year are annualised over the months actually loaded (a part-loaded quarter of one
+            # month is one month's rate times 12, not times 4).
+            months=int(covered[lo : hi + 1].sum()) if hi >= lo and covered[lo : hi + 1].any() else max(hi - lo + 1, 1),
             # "No data" means no load covers these months; a ward with no records in months a
             # load covers has a real zero.
             has_data=hi >= lo and bool(covered[lo : hi + 1].any()),
@@ -478,32 +480,6 @@ def with_spc_on_complete_points(frame: pd.DataFrame, direction: str, **spc_input
             out[column] = out[column].fillna("")
             out.loc[~complete, column] = ""
     return out
-
-
-def incomplete_note(label: str, covered: Coverage) -> str:
-    """What a reader is told about a period with months missing."""
-    return (
-        f"{label} is incomplete: {covered.covered} of {covered.months} months loaded "
-        f"({', '.join(covered.missing)} not yet). It is not compared, rated or given an SPC verdict."
-    )
-
-
-def compared(comparison: Comparison, now: Coverage, then: Coverage) -> Comparison:
-    """The comparison, withdrawn from testing when either period is incomplete (a part is not a whole)."""
-    if now.complete and then.complete:
-        return comparison.model_copy(update={"coverage": then})
-    which = "this period" if not now.complete else comparison.period_label
-    return comparison.model_copy(
-        update={
-            "change": None,
-            "change_percent": None,
-            "p_value": None,
-            "significant": None,
-            "test": f"not tested: {which} is incomplete",
-            "label": "incomplete period",
-            "coverage": then,
-        }
-    )
 
 
 def months_per_point(kpi: Kpi) -> int:

@@ -67,13 +67,16 @@ def coverage_text(coverage: Coverage | None) -> str:
     return coverage.state
 
 
-def value_text(result: KpiResult) -> str:
-    """The headline value as a reader sees it: the number, or which of no data / not available / city only."""
+def value_text(result: KpiResult, short: bool = False) -> str:
+    """The headline value as a reader sees it: the number, or which of no data / not available / city only.
+
+    ``short`` leaves out why a KPI is not available (a card gives the reason beneath its value).
+    """
     if result.suppressed:
         return result.shown_as or "[c]"
     if result.current.value is not None:
         return format_value(result.current.value, result.measure)
-    if result.availability == "not available" and result.unavailable_reason:
+    if result.availability == "not available" and result.unavailable_reason and not short:
         return f"not available ({result.unavailable_reason})"
     if result.availability == "city only":
         return "city-wide only"

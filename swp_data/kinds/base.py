@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
 import pandas as pd
 
-from swp_data.results import ChangeLabel, Comparison, Figure, KpiResult
+from swp_data.results import ChangeLabel, Comparison, Coverage, Figure, KpiResult
 from swp_data.stats.tests_of_change import SIGNIFICANCE_LEVEL
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import duckdb
 
     from swp_data.grid import Axis, GridCache
@@ -104,6 +106,9 @@ class EngineView(Protocol):
 
     def gridded_by_ward(self, kpi: Kpi, period: Period) -> pd.DataFrame:
         """A gridded measure in each ward."""
+
+    def coverage(self, kpi: Kpi, first: date, last: date) -> Coverage:
+        """How many of the months first..last the KPI's sources were loaded for."""
 
 
 class PolicyView(Protocol):
@@ -340,6 +345,32 @@ def change_label(direction: str, change: float | None, p_value: float | None) ->
         return "increased" if change > 0 else "decreased"
     better = (change > 0) == (direction == "up")
     return "improved" if better else "worsened"
+
+
+def incomplete_note(label: str, covered: Coverage) -> str:
+    """What a reader is told about a period with months missing."""
+    return (
+        f"{label} is incomplete: {covered.covered} of {covered.months} months loaded "
+        f"({', '.join(covered.missing)} not yet). It is not compared, rated or given an SPC verdict."
+    )
+
+
+def compared(comparison: Comparison, now: Coverage, then: Coverage) -> Comparison:
+    """The comparison, withdrawn from testing when either period is incomplete (a part is not a whole)."""
+    if now.complete and then.complete:
+        return comparison.model_copy(update={"coverage": then})
+    which = "this period" if not now.complete else comparison.period_label
+    return comparison.model_copy(
+        update={
+            "change": None,
+            "change_percent": None,
+            "p_value": None,
+            "significant": None,
+            "test": f"not tested: {which} is incomplete",
+            "label": "incomplete period",
+            "coverage": then,
+        }
+    )
 
 
 def no_comparison(period_label: str, figure: Figure) -> Comparison:

@@ -8,13 +8,24 @@ change is tested between non-overlapping windows a year apart.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from swp_data.kinds.base import EngineView, Parts, PolicyView, Unit, base_result, register, ward_record
+from swp_data.kinds.base import (
+    EngineView,
+    Parts,
+    PolicyView,
+    Unit,
+    base_result,
+    compared,
+    incomplete_note,
+    register,
+    ward_record,
+)
 from swp_data.kinds.gridded import Share
 from swp_data.periods import Period, add_months, month_end
 from swp_data.results import Figure, KpiResult, Spc
@@ -150,13 +161,20 @@ def repeat_result(engine: Engine, kpi: Kpi, selection: WardSelection, period: Pe
     """A repeat KPI for the 12 months to the period's end, against the 12 months to a year earlier."""
     windows = [_window(period.months[-1]), _window(before.months[-1])]
     counts = repeat_counts(engine, kpi, selection.wards, windows)
-    now, then = _parts(counts, 0), _parts(counts, 1)
-    current = kpi.kind.figure(kpi, now)
+    covered, then_covered = (engine.coverage(kpi, first, last) for first, last in windows)
+    # Whether there is data is a matter of what was loaded for the window, not of whether anyone had an incident.
+    now = replace(_parts(counts, 0), has_data=covered.covered > 0)
+    then = replace(_parts(counts, 1), has_data=then_covered.covered > 0)
+    current = kpi.kind.figure(kpi, now) if now.has_data else Figure(value=None)
     label = f"12 months to {month_end(windows[0][1]):%b %Y}"
     comparison = None
     if now.has_data:
-        comparison = kpi.kind.compare(kpi, now, then, f"12 months to {month_end(windows[1][1]):%b %Y}")
+        comparison = compared(
+            kpi.kind.compare(kpi, now, then, f"12 months to {month_end(windows[1][1]):%b %Y}"), covered, then_covered
+        )
     notes = [f"Measured over the {label}: a person counts as a repeat with {kpi.threshold} or more incidents."]
+    if covered.state == "incomplete":
+        notes.insert(0, incomplete_note(label, covered))
     return base_result(kpi, selection.label, period.label).model_copy(
         update=dict(
             current=current,
@@ -165,6 +183,8 @@ def repeat_result(engine: Engine, kpi: Kpi, selection: WardSelection, period: Pe
             rolling_label=label,
             spc=Spc(variation="not applicable", reason=ROLLING_SPC_REASON),
             availability="available" if now.has_data else "no data",
+            coverage=covered,
+            rolling_coverage=covered,
             notes=notes,
         )
     )
