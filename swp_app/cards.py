@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from swp_app.session import DEMO_NOTICE, _is_demo
-from swp_data.calc.render import as_of_text, format_value
+from swp_data.calc.render import as_of_text, format_value, significance_text
 from swp_data.filters import Filters
 from swp_data.kinds import kind
 from swp_data.kpis import catalogue
@@ -79,6 +79,11 @@ def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
         value = result.availability
     delta, words, colour = _delta(result)
     help_text = f"{kpi.definition}\n\nBetter: {kpi.better}." + "".join(f"\n\n{note}" for note in result.notes)
+    comparison = result.comparison
+    if comparison is not None and comparison.p_value is not None and not result.suppressed:
+        # The test's name says what it allowed for (small counts, the series' overdispersion): why the
+        # change's words and the SPC chart beside them agree, or answer different questions.
+        help_text += f"\n\nAgainst {comparison.period_label}: {comparison.label} ({significance_text(comparison)})."
     if result.suppression_note:
         help_text += f"\n\n{result.suppression_note}"
     st.metric(

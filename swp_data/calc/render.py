@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from swp_data.kinds import kind
-from swp_data.results import KpiResult
+from swp_data.results import Comparison, KpiResult
 
 
 def as_of_text(day: date) -> str:
@@ -16,6 +16,11 @@ def as_of_text(day: date) -> str:
 def format_value(value: float | None, measure: str) -> str:
     """A value of a measure kind (``result.measure``) in its unit, rounded for reading."""
     return kind(measure).format(value)
+
+
+def significance_text(comparison: Comparison) -> str:
+    """'p = 0.192, Poisson E-test, allowing for overdispersion (...)': the p-value and the test that gave it."""
+    return "" if comparison.p_value is None else f"p = {comparison.p_value:.3f}, {comparison.test}"
 
 
 def describe(result: KpiResult) -> str:
@@ -39,8 +44,7 @@ def describe(result: KpiResult) -> str:
         comparison = result.comparison
         lines.append(
             f"  vs {comparison.period_label}: {format_value(comparison.figure.value, result.measure)} -> "
-            f"{comparison.label}"
-            + (f" (p = {comparison.p_value:.3f}, {comparison.test})" if comparison.p_value is not None else "")
+            f"{comparison.label}" + (f" ({significance_text(comparison)})" if comparison.p_value is not None else "")
         )
     if result.rolling_12_months and result.rolling_label:
         lines.append(f"  {result.rolling_label}: {format_value(result.rolling_12_months.value, result.measure)}")
@@ -73,6 +77,7 @@ def flat(result: KpiResult) -> dict[str, object]:
         "comparison_value": comparison.figure.value if comparison else None,
         "change": comparison.change if comparison else None,
         "p_value": comparison.p_value if comparison else None,
+        "test": comparison.test if comparison and comparison.p_value is not None else None,
         "change_label": comparison.label if comparison else None,
         "rolling_12_months": result.rolling_12_months.value if result.rolling_12_months else None,
         "spc": result.spc.variation if result.spc else None,
