@@ -7,7 +7,7 @@ import streamlit as st
 
 from swp_app.session import DEMO_NOTICE, _is_demo
 from swp_app.spc_icons import icons_html
-from swp_data.calc.render import as_of_text, coverage_text, format_value, limits_text, value_text
+from swp_data.calc.render import as_of_text, coverage_text, format_value, limits_text, significance_text, value_text
 from swp_data.filters import Filters
 from swp_data.kinds import kind
 from swp_data.kpis import catalogue
@@ -75,6 +75,11 @@ def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
     value = value_text(result, short=True)
     delta, words, colour = _delta(result)
     help_text = f"{kpi.definition}\n\nBetter: {kpi.better}." + "".join(f"\n\n{note}" for note in result.notes)
+    comparison = result.comparison
+    if comparison is not None and comparison.p_value is not None and not result.suppressed:
+        # The test's name says what it allowed for (small counts, the series' overdispersion): why the
+        # change's words and the SPC chart beside them agree, or answer different questions.
+        help_text += f"\n\nAgainst {comparison.period_label}: {comparison.label} ({significance_text(comparison)})."
     if result.suppression_note:
         help_text += f"\n\n{result.suppression_note}"
     st.metric(

@@ -17,6 +17,8 @@ from swp_data.kinds import KINDS, Parts, kind
 from swp_data.kpis.catalogue import catalogue, get
 from swp_data.periods import Period
 from swp_data.results import Comparison, Figure
+from swp_data.stats.dispersion import estimate
+from swp_data.stats.tests_of_change import poisson_e_test
 
 TESTED: set[str] = set()
 
@@ -50,6 +52,16 @@ def test_count() -> None:
     assert shown.low == pytest.approx(4.1154, abs=1e-4) and shown.high == pytest.approx(17.0848, abs=1e-4)
     p_value, test = count.change_test(kpi, Parts(9, 0), Parts(9, 0))
     assert test == "Poisson E-test" and p_value == pytest.approx(1.0)
+    # 12 against 4 (E-test p = 0.0460, tests/test_stats.py) is 'worsened' as Poisson counts; with the
+    # monthly series 8, 12, 4, 14, 10, 12 (phi = 200 / (2 x 5 x 10) = 2.0) the effective counts are 6
+    # and 2, p = 0.1749: no significant change, and the comparison names the test and its phi.
+    plain = count.compare(kpi, Parts(12, 0), Parts(4, 0), "then")
+    assert (plain.label, plain.test) == ("worsened", "Poisson E-test")
+    series = estimate([(y, 1.0) for y in (8, 12, 4, 14, 10, 12)], "monthly")
+    assert count.dispersion_point(Parts(8, 0)) == (8, 1.0) and count.allows_for_overdispersion
+    allowed = count.compare(kpi, Parts(12, 0), Parts(4, 0), "then", series)
+    assert allowed.label == "no significant change" and allowed.p_value == pytest.approx(0.17487, abs=1e-5)
+    assert allowed.test == "Poisson E-test, allowing for overdispersion (phi = 2.00 from 6 monthly counts)"
     assert count.format(1234.4) == "1,234"
     assert count.format_change(comparison(-2.0, -6.66)) == "-6.7%"
     assert count.format_change(comparison(3.0, 50.0)) == "+50.0%"
@@ -70,8 +82,14 @@ def test_share() -> None:
     assert shown.low == pytest.approx(18.0748, abs=1e-3) and shown.high == pytest.approx(45.4300, abs=1e-3)
     assert share.figure(kpi, Parts(0, 0)).value is None
     assert share.nothing_to_divide(Parts(0, 0)) and not share.nothing_to_divide(Parts(0, 3))
-    p_value, test = share.change_test(kpi, Parts(12, 40), Parts(6, 40))
+    p_value, test = share.change_test(kpi, Parts(12, 40), Parts(6, 40))  # smallest expected 40 x 0.225 = 9
     assert test == "two-proportion z-test" and p_value == pytest.approx(0.10818, abs=1e-4)
+    # 0 of 10 against 4 of 10 (expected cells of 2): the z-test's p = 0.025 called it 'worsened'; Fisher's
+    # exact test gives p = 16,016 / 184,756 = 0.0867 (hypergeometric sum in tests/test_stats.py).
+    small = share.compare(kpi, Parts(4, 10), Parts(0, 10), "then")
+    assert small.test == "Fisher's exact test" and small.p_value == pytest.approx(0.086687, abs=1e-6)
+    assert small.label == "no significant change" and small.change == pytest.approx(40.0)
+    assert not share.allows_for_overdispersion
     assert share.format(30.0) == "30.0%" and share.format_change_amount(1.25) == "+1.2 pts"
     assert share.disclosure_tables == ("numerator", "complement") and not share.publishes_count
 
@@ -84,6 +102,16 @@ def test_survey() -> None:
     assert shown.low == pytest.approx(44.897, abs=1e-2) and shown.high == pytest.approx(73.414, abs=1e-2)
     assert survey.figure(kpi, Parts(30, 50, weight_sq=0)).value is None
     assert survey.change_test(kpi, Parts(30, 50, weight_sq=60), Parts(0, 0))[0] is None
+    # 3 of 10 weighted (sum w^2 12.5) against 0 of 10: effective n = 100 / 12.5 = 8 each, effective
+    # counts 2.4 and 0; the smallest expected is 8 x 2.4/16 = 1.2, so Fisher's on 2 of 8 against 0 of 8:
+    # P(X = x) = C(2, x) C(14, 8 - x) / C(16, 8) = 3003, 6864, 3003 (x = 0, 1, 2) / 12,870; p = 6006 / 12870.
+    p_value, test = survey.change_test(kpi, Parts(3, 10, weight_sq=12.5), Parts(0, 10, weight_sq=12.5))
+    assert test == "Fisher's exact test (effective sample sizes, rounded)"
+    assert p_value == pytest.approx(6006 / 12870)
+    # Large samples keep the z-test on effective sizes: 60% of n 41.67 against 40% of 41.67, pooled 0.5,
+    # z = 0.2 / sqrt(0.25 x 2 / 41.667) = 1.8257, p = 0.06789.
+    p_value, test = survey.change_test(kpi, Parts(30, 50, weight_sq=60), Parts(20, 50, weight_sq=60))
+    assert test == "two-proportion z-test (effective sample sizes)" and p_value == pytest.approx(0.06789, abs=1e-4)
     assert "respondents" in survey.columns and "weight_sq" in survey.columns
 
 
@@ -94,6 +122,19 @@ def test_ratio() -> None:
     assert shown.value == pytest.approx(2.5) and shown.low is None
     assert ratio.format(2.5) == "2.50" and ratio.axis_title(kpi) == "Reoffences per reoffender"
     assert ratio.change_test(kpi, Parts(30, 12), Parts(30, 0)) == (None, "Poisson E-test")
+    # Reoffences over reoffenders: the cohort is the exposure of each point (phi 1.47517 for the series
+    # 6/3, 9/3, 4/2, 12/4, 5/5, 10/5 in tests/test_stats.py); a point with no reoffenders is a gap.
+    assert ratio.dispersion_point(Parts(6, 3)) == (6, 3) and ratio.dispersion_point(Parts(0, 0)) is None
+    series = estimate(
+        [ratio.dispersion_point(Parts(n, d)) for n, d in ((6, 3), (9, 3), (4, 2), (12, 4), (5, 5), (10, 5))],
+        "quarterly",
+    )
+    p_value, test = ratio.change_test(kpi, Parts(30, 12), Parts(20, 10), series)
+    assert p_value == pytest.approx(poisson_e_test(30 / 1.4751690821, 20 / 1.4751690821, 12, 10), rel=1e-6)
+    assert (
+        test
+        == "Poisson E-test (rates per reoffender), allowing for overdispersion (phi = 1.48 from 6 quarterly counts)"
+    )
     assert ratio.disclosure_tables == ("numerator", "denominator")
 
 
@@ -109,6 +150,10 @@ def test_population_rate() -> None:
     assert rate.figure(kpi, Parts(7, 0, population=None)).value is None
     assert "No population aged 10-17" in (rate.empty_note(kpi, Parts(7, 0)) or "")
     assert rate.format(35.0) == "35.0 per 100,000 a year" and rate.axis_title(kpi) == "Per 100,000 aged 10-17 a year"
+    # The same population in both periods: the test is a count's, overdispersion included (12 vs 4, phi 2).
+    series = estimate([(y, 1.0) for y in (8, 12, 4, 14, 10, 12)], "monthly")
+    allowed = rate.change_test(kpi, Parts(12, 0, population=20_000), Parts(4, 0, population=20_000), series)
+    assert allowed[0] == pytest.approx(0.17487, abs=1e-5) and "phi = 2.00" in allowed[1]
 
 
 @hand_computed("resident_rate")

@@ -9,8 +9,11 @@ import pytest
 
 from swp_data import selection
 from swp_data.calc.engine import Engine
+from swp_data.calc.render import describe, flat
 from swp_data.kpis.catalogue import catalogue
 from swp_data.periods import Period
+from swp_data.stats.dispersion import dispersion_factor
+from swp_data.stats.tests_of_change import count_change_test, poisson_e_test
 
 YEAR_2022 = Period.parse("2022/23Q1", "2022/23Q4")
 
@@ -86,3 +89,32 @@ def test_a_kpi_that_should_rise_ranks_its_highest_ward_first_and_ties_share_a_ra
     assert table["rank"].to_dict() == expected
     assert len(set(expected.values())) < len(expected)  # the demo has a tie, so the tie rule is checked
     assert list(table["rank"]) == sorted(table["rank"])
+
+
+def test_a_change_the_spc_chart_calls_common_cause_is_tested_allowing_for_the_charts_variation(
+    engine: Engine,
+) -> None:
+    """City total recorded crime, 2025/26 Q3 to 2026/27 Q2 against a year earlier: 2.1% down. As Poisson
+    counts the E-test called that 'improved' (p = 0.0067) beside an SPC chart saying common cause. The
+    chart's own 36 monthly counts vary 4.3 times as much as Poisson counts would, and with that allowed
+    for, p = 0.19: no significant change, and the test's name says what it allowed for."""
+    period = Period.parse("2025/26Q3", "2026/27Q2")
+    result = engine.result("total_recorded_crime", selection.city(), period)
+    comparison = result.comparison
+    assert comparison is not None and result.spc is not None and result.spc.variation == "common cause"
+    now, then = round(result.current.value or 0), round(comparison.figure.value or 0)
+    assert comparison.change_percent == pytest.approx(-2.1, abs=0.05)
+    assert poisson_e_test(now, then) < 0.01  # what the card used to call 'improved'
+    chart = engine.series("total_recorded_crime", selection.city(), period)  # the points of the SPC chart
+    phi, points, _ = dispersion_factor([(float(y), 1.0) for y in chart["numerator"]])
+    assert points == 36 and phi == pytest.approx(4.31, abs=0.005)
+    dispersion = engine.dispersion(catalogue()["total_recorded_crime"], selection.city(), period)
+    assert dispersion is not None and dispersion.phi == pytest.approx(phi)
+    assert (comparison.p_value, comparison.test) == (
+        pytest.approx(count_change_test(now, then, dispersion=dispersion)[0]),
+        "Poisson E-test, allowing for overdispersion (phi = 4.31 from 36 monthly counts)",
+    )
+    assert comparison.p_value == pytest.approx(0.19, abs=0.005) and comparison.label == "no significant change"
+    # The command line and CSV name the test beside the p-value.
+    assert f"no significant change (p = {comparison.p_value:.3f}, {comparison.test})" in describe(result)
+    assert flat(result)["test"] == comparison.test

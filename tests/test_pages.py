@@ -512,9 +512,13 @@ def test_what_each_page_reads_on_the_real_june_2018_records(
     app = open_page(page, user=signed_in(ANALYST_EMAIL) if who == "analyst" else None)
     assert not app.exception, [e.value for e in app.exception]
     assert app.title[0].value == f"{PAGES[page]}: Wolverhampton, 2018/19 Q1"
-    for key, reads in REAL_JUNE_2018_CARDS[page].items():
-        assert metric(app, catalogue.get(key).label) == reads, key
     captions = " ".join(c.value for c in app.caption)
+    for key, reads in REAL_JUNE_2018_CARDS[page].items():
+        if reads.startswith("not available ("):  # the card's value is short; the reason is beneath it
+            assert metric(app, catalogue.get(key).label) == "not available", key
+            assert reads.removeprefix("not available (").removesuffix(")") in captions, key
+        else:
+            assert metric(app, catalogue.get(key).label) == reads, key
     marked = "incomplete: 1 of 3 months (not compared or rated)" in captions
     assert marked == (page != "reducing_reoffending")  # no reoffending source was loaded: no data, not incomplete
     assert "RAG" not in captions  # nothing is rated on one month of three

@@ -26,6 +26,7 @@ from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter, add_months, month_end
 from swp_data.results import Coverage, Figure, KpiResult, Rag, Spc
 from swp_data.selection import WardSelection, ward_names
+from swp_data.stats import dispersion
 from swp_data.stats.spc_columns import SPC_COLUMNS, add_spc, summary
 
 SERIES_POINTS = {"month": 36, "quarter": 16}
@@ -239,7 +240,11 @@ class Engine:
         comparison = None
         if current.value is not None:
             then_covered = self.coverage(kpi, comparison_period.start, comparison_period.months[-1])
-            comparison = compared(kind.compare(kpi, now, then, comparison_period.label), covered, then_covered)
+            comparison = compared(
+                kind.compare(kpi, now, then, comparison_period.label, self.dispersion(kpi, selection, period)),
+                covered,
+                then_covered,
+            )
             if not then.has_data or self._availability(kpi, then) == "not available":
                 comparison = comparison.model_copy(update={"figure": Figure(value=None)})
         provisional = self.is_provisional(kpi, period.months[-1])
@@ -283,6 +288,34 @@ class Engine:
         if not parts.has_data or self._availability(kpi, parts) == "not available":
             return Figure(value=None)
         return kpi.kind.figure(kpi, parts)
+
+    def dispersion(self, kpi: Kpi, selection: WardSelection, period: Period) -> dispersion.Dispersion | None:
+        """The extra-Poisson variation of the KPI's series to the period's end (None: its test does not use it).
+
+        Estimated from the points of the SPC chart beside the card (the last 36 months, or 16
+        quarters), so the card's test and the chart read the same variation.
+        """
+        if not kpi.kind.allows_for_overdispersion:
+            return None
+        steps = self._steps(kpi.frequency, period, SERIES_POINTS[kpi.frequency])
+        spans: list[tuple[date, date] | None] = [(first, last) for first, last, _ in steps]
+        return self.dispersion_over(kpi, selection, spans, kpi.kind.series_step(kpi))
+
+    def dispersion_over(
+        self, kpi: Kpi, selection: WardSelection, spans: list[tuple[date, date] | None], step: str
+    ) -> dispersion.Dispersion:
+        """The dispersion of the KPI's counts over runs of months ``(first, last)``, oldest first.
+
+        ``None`` is a gap (a cell a partner may not see); so is a span with no data or one the
+        store does not wholly cover (a part-year is not comparable with whole years).
+        """
+        points: list[tuple[float, float] | None] = []
+        for span in spans:
+            parts = None
+            if span is not None and span[0] >= self.axis.months[0] and span[1] <= self.axis.months[-1]:
+                parts = self.parts(kpi, selection, span[0], span[1])
+            points.append(kpi.kind.dispersion_point(parts) if parts is not None and parts.has_data else None)
+        return dispersion.estimate(points, step)
 
     def latest_available(self, kpi: Kpi, period: Period, before: Period) -> tuple[Period, Period, str | None]:
         """For lagging sources: if the period has no cohort yet, the latest period of the same length that has."""

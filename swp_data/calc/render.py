@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from swp_data.kinds import kind
-from swp_data.results import Coverage, KpiResult, Spc
+from swp_data.results import Comparison, Coverage, KpiResult, Spc
 
 VARIATION_WORDS = {
     "improvement": "Special cause improving variation",
@@ -83,6 +83,11 @@ def value_text(result: KpiResult, short: bool = False) -> str:
     return "no data" if result.availability in ("no data", "available", "partial") else result.availability
 
 
+def significance_text(comparison: Comparison) -> str:
+    """'p = 0.192, Poisson E-test, allowing for overdispersion (...)': the p-value and the test that gave it."""
+    return "" if comparison.p_value is None else f"p = {comparison.p_value:.3f}, {comparison.test}"
+
+
 def describe(result: KpiResult) -> str:
     """A short human-readable account of a result."""
     lines = [f"{result.label} ({result.key})", f"  {result.selection}, {result.period}"]
@@ -107,8 +112,7 @@ def describe(result: KpiResult) -> str:
         then = "no data" if comparison.figure.value is None else format_value(comparison.figure.value, result.measure)
         lines.append(
             f"  vs {comparison.period_label}: {then} -> "
-            f"{comparison.label}"
-            + (f" (p = {comparison.p_value:.3f}, {comparison.test})" if comparison.p_value is not None else "")
+            f"{comparison.label}" + (f" ({significance_text(comparison)})" if comparison.p_value is not None else "")
         )
     if result.rolling_12_months and result.rolling_label:
         lines.append(f"  {result.rolling_label}: {format_value(result.rolling_12_months.value, result.measure)}")

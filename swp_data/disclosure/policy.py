@@ -10,7 +10,9 @@ other selection or period is a sum of cells and is shown only when every cell in
   are not published: they are where small numbers live);
 - rates and percentages: only when the counts they are built on are shown (numerator and
   the rest of the denominator); partners see the rate, not the counts, and no interval;
-- comparisons, changes and their tests: only when both periods are shown;
+- comparisons, changes and their tests: only when both periods are shown; a count's test
+  allows for overdispersion estimated from the trend partners see (quarters of the city,
+  years of wards: shown cells only), never from the unpublished months analysts' tests use;
 - trends: quarterly for the city, yearly for wards and groups;
 - rolling 12 months: only where it is a sum of shown cells.
 
@@ -20,6 +22,7 @@ across wards or windows, so differencing cannot isolate one: they get the primar
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,8 +34,9 @@ from swp_data.disclosure.published import CITY, category, group, protect_year, q
 from swp_data.kinds.base import no_comparison
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter
-from swp_data.results import Figure, KpiResult, Spc
+from swp_data.results import Comparison, Figure, KpiResult, Spc
 from swp_data.selection import WardSelection, load_ward_groups, ward_names
+from swp_data.stats.dispersion import Dispersion
 from swp_data.stats.spc import MINIMUM_POINTS
 from swp_data.stats.spc_columns import add_spc, summary
 
@@ -201,7 +205,7 @@ class PartnerPolicy:
             if current.suppressed or previous.suppressed:
                 comparison = no_comparison(result.comparison.period_label, previous)
             else:
-                comparison = result.comparison.model_copy(update={"figure": previous})
+                comparison = self._comparison(kpi, result.comparison, previous, selection, period, before)
         rolling = None
         if kpi.kind.partner_rolling_is_current():
             rolling = current
@@ -219,7 +223,10 @@ class PartnerPolicy:
             "rolling_12_months": rolling,
             "notes": notes,
         }
-        if with_spc and kpi.kind.spc_applies:
+        if with_spc and kpi.kind.spc_applies and result.coverage is not None and not result.coverage.complete:
+            # No verdict on a part-loaded period, and none of the analysts' limits either.
+            update["spc"] = Spc(variation="not applicable", reason=f"No SPC verdict: {period.label} is incomplete.")
+        elif with_spc and kpi.kind.spc_applies:
             update["spc"] = self.spc(kpi, selection, period)
         if current.suppressed:
             update.update(
@@ -254,24 +261,61 @@ class PartnerPolicy:
             return verdict.model_copy(update={"reason": f"{verdict.reason}. {PARTNER_SPC_NOTE}"})
         return verdict
 
+    def _comparison(
+        self,
+        kpi: Kpi,
+        comparison: Comparison,
+        previous: Figure,
+        selection: WardSelection,
+        period: Period,
+        before: Period,
+    ) -> Comparison:
+        """The comparison a partner sees (both periods shown): for counts, retested on published cells only.
+
+        The analysts' test of a count allows for the overdispersion of the selection's monthly
+        counts, which partners may not see (ward months are where small numbers live); its
+        p-value, with the published counts of both periods, would give that dispersion away.
+        So a partner's test uses the dispersion of the trend they are shown instead.
+        """
+        if not kpi.kind.allows_for_overdispersion or comparison.change is None:
+            return comparison.model_copy(update={"figure": previous})
+        now = self.engine.parts(kpi, selection, period.start, period.months[-1])
+        then = self.engine.parts(kpi, selection, before.start, before.months[-1])
+        if now is None or then is None:
+            return no_comparison(comparison.period_label, previous)
+        retested = kpi.kind.compare(kpi, now, then, comparison.period_label, self.dispersion(kpi, selection, period))
+        return retested.model_copy(update={"figure": previous})
+
+    def dispersion(self, kpi: Kpi, selection: WardSelection, period: Period) -> Dispersion:
+        """The overdispersion of the trend a partner sees (city quarters, ward years): its shown cells only."""
+        city_level = selection.is_city or kpi.geography == "city"
+        spans: list[tuple[date, date] | None] = []
+        for _, span in self._trend_steps(kpi, selection, period):
+            parts = self.engine.parts(kpi, selection, span.start, span.months[-1])
+            if parts is None or self.figure(kpi, kpi.kind.figure(kpi, parts), selection, span)[0].suppressed:
+                spans.append(None)  # a withheld cell is a gap: nothing derived from it reaches a partner
+            else:
+                spans.append((span.start, span.months[-1]))
+        return self.engine.dispersion_over(kpi, selection, spans, kpi.kind.partner_series_step(kpi, city_level))
+
     def series(self, kpi: Kpi, frame: pd.DataFrame, selection: WardSelection, period: Period) -> pd.DataFrame:
         """A trend partners may see (the KPI's kind decides how)."""
         return kpi.kind.partner_series(self, kpi, frame, selection, period)
 
+    def _trend_steps(self, kpi: Kpi, selection: WardSelection, period: Period) -> list[tuple[str, Period]]:
+        """The points of a partner's trend: 16 quarters for the city, 7 financial years for wards."""
+        last = period.last
+        if selection.is_city or kpi.geography == "city":
+            return [(q.label, Period(q, q)) for q in (last.shift(-i) for i in reversed(range(16)))]
+        return [
+            (f"{fy}/{(fy + 1) % 100:02d}", Period(Quarter(fy, 1), Quarter(fy, 4)))
+            for fy in range(last.fy_start - WARD_YEARS + 1, last.fy_start + 1)
+        ]
+
     def cell_series(self, kpi: Kpi, frame: pd.DataFrame, selection: WardSelection, period: Period) -> pd.DataFrame:
         """A trend of protected cells: quarterly for the city, yearly for wards, small values withheld."""
-        city_level = selection.is_city or kpi.geography == "city"
-        steps: list[tuple[str, Period]] = []
-        last = period.last
-        if city_level:
-            steps = [(q.label, Period(q, q)) for q in (last.shift(-i) for i in reversed(range(16)))]
-        else:
-            steps = [
-                (f"{fy}/{(fy + 1) % 100:02d}", Period(Quarter(fy, 1), Quarter(fy, 4)))
-                for fy in range(last.fy_start - WARD_YEARS + 1, last.fy_start + 1)
-            ]
         records = []
-        for label, span in steps:
+        for label, span in self._trend_steps(kpi, selection, period):
             if span.last.start < self.engine.axis.months[0]:
                 continue
             parts = self.engine.parts(kpi, selection, span.start, span.months[-1])
@@ -305,6 +349,7 @@ class PartnerPolicy:
                 "suppressed",
             ],
         )
+        city_level = selection.is_city or kpi.geography == "city"
         add_spc(out, kpi.direction, **kpi.spc_inputs(3 if city_level else 12))
         return out
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 import pandas as pd
 
 from swp_data.results import ChangeLabel, Comparison, Coverage, Figure, KpiResult
+from swp_data.stats.dispersion import Dispersion
 from swp_data.stats.tests_of_change import SIGNIFICANCE_LEVEL
 
 if TYPE_CHECKING:
@@ -146,6 +147,8 @@ class MeasureKind:
     spc_applies: ClassVar[bool] = True  # its series is a run of independent points (XmR charts apply)
     league_table: ClassVar[bool] = False  # a place among comparator areas (shown with their table)
     funnel_family: ClassVar[Literal["poisson", "binomial"] | None] = None  # how wards are compared with the city
+    # Its change test allows for the extra-Poisson variation of its series (swp_data.stats.dispersion).
+    allows_for_overdispersion: ClassVar[bool] = False
 
     # -- figures -----------------------------------------------------------------------------------
     def figure(self, kpi: Kpi, parts: Parts) -> Figure:
@@ -179,18 +182,30 @@ class MeasureKind:
         return self.divides and parts.denominator <= 0
 
     # -- change ------------------------------------------------------------------------------------
-    def change_test(self, kpi: Kpi, now: Parts, then: Parts) -> tuple[float | None, str]:
-        """p-value of the change from ``then`` to ``now``, and the test's name."""
+    def change_test(
+        self, kpi: Kpi, now: Parts, then: Parts, dispersion: Dispersion | None = None
+    ) -> tuple[float | None, str]:
+        """p-value of the change from ``then`` to ``now``, and the test's name.
+
+        ``dispersion`` is the extra-Poisson variation of the KPI's series for the same
+        selection, for kinds that allow for it (``allows_for_overdispersion``).
+        """
         return None, "not tested"
 
-    def compare(self, kpi: Kpi, now: Parts, then: Parts, period_label: str) -> Comparison:
+    def dispersion_point(self, parts: Parts) -> tuple[float, float] | None:
+        """One series point's (count, exposure) for estimating its dispersion (None: not a usable point)."""
+        return parts.numerator, 1.0
+
+    def compare(
+        self, kpi: Kpi, now: Parts, then: Parts, period_label: str, dispersion: Dispersion | None = None
+    ) -> Comparison:
         """The comparison period's figure, the change, and whether it is more than noise."""
         before = self.figure(kpi, then)
         current = self.figure(kpi, now)
         if not then.has_data or before.value is None or current.value is None:
             return no_comparison(period_label, before)
         change = current.value - before.value
-        p_value, test = self.change_test(kpi, now, then)
+        p_value, test = self.change_test(kpi, now, then, dispersion)
         return Comparison(
             period_label=period_label,
             figure=before,

@@ -9,7 +9,8 @@ import pandas as pd
 from swp_data.kinds.base import GRID_COLUMNS, MeasureKind, Parts, Unit, register
 from swp_data.results import Comparison, Figure
 from swp_data.stats import intervals
-from swp_data.stats.tests_of_change import poisson_e_test, two_proportion_test
+from swp_data.stats.dispersion import Dispersion
+from swp_data.stats.tests_of_change import E_TEST, Z_TEST, count_change_test, proportion_test
 
 if TYPE_CHECKING:
     from swp_data.kinds.base import KpiSpec as Kpi
@@ -30,6 +31,7 @@ class Count(MeasureKind):
     number_format = "%d"
     publishes_count = True
     per_1000_allowed = True
+    allows_for_overdispersion = True
 
     def figure(self, kpi: Kpi, parts: Parts) -> Figure:
         """The count, its exact Poisson 95% interval and, where declared, its rate per 1,000 a year."""
@@ -50,9 +52,11 @@ class Count(MeasureKind):
         """Records counted."""
         return parts.numerator
 
-    def change_test(self, kpi: Kpi, now: Parts, then: Parts) -> tuple[float | None, str]:
-        """The exact Poisson E-test of two counts over equal exposure."""
-        return poisson_e_test(round(now.numerator), round(then.numerator)), "Poisson E-test"
+    def change_test(
+        self, kpi: Kpi, now: Parts, then: Parts, dispersion: Dispersion | None = None
+    ) -> tuple[float | None, str]:
+        """The exact Poisson E-test of two counts over equal exposure, allowing for the series' overdispersion."""
+        return count_change_test(round(now.numerator), round(then.numerator), dispersion=dispersion)
 
     def ranking_score(self, kpi: Kpi, frame: pd.DataFrame) -> pd.Series:
         """The rate per resident: wards differ in size, so counts are ranked per head (the count if no population)."""
@@ -175,13 +179,13 @@ class Share(_Proportion):
         low, high = intervals.wilson_interval(num, den)
         return Figure(value=100 * num / den, numerator=num, denominator=den, low=100 * low, high=100 * high)
 
-    def change_test(self, kpi: Kpi, now: Parts, then: Parts) -> tuple[float | None, str]:
-        """The two-proportion z-test."""
+    def change_test(
+        self, kpi: Kpi, now: Parts, then: Parts, dispersion: Dispersion | None = None
+    ) -> tuple[float | None, str]:
+        """The two-proportion z-test, or Fisher's exact test where an expected count is below 5."""
         if now.denominator <= 0 or then.denominator <= 0:
-            return None, "two-proportion z-test"
-        return two_proportion_test(now.numerator, now.denominator, then.numerator, then.denominator), (
-            "two-proportion z-test"
-        )
+            return None, Z_TEST
+        return proportion_test(now.numerator, now.denominator, then.numerator, then.denominator)
 
 
 @register
@@ -199,16 +203,18 @@ class Survey(_Proportion):
         low, high = intervals.weighted_wilson_interval(num, den, parts.weight_sq)
         return Figure(value=100 * num / den, numerator=num, denominator=den, low=100 * low, high=100 * high)
 
-    def change_test(self, kpi: Kpi, now: Parts, then: Parts) -> tuple[float | None, str]:
-        """The two-proportion z-test on effective sample sizes."""
-        name = "two-proportion z-test (effective sample sizes)"
+    def change_test(
+        self, kpi: Kpi, now: Parts, then: Parts, dispersion: Dispersion | None = None
+    ) -> tuple[float | None, str]:
+        """The two-proportion test on Kish effective sample sizes (Fisher's on them, rounded, where small)."""
         if min(now.denominator, then.denominator, now.weight_sq, then.weight_sq) <= 0:
-            return None, name
+            return None, f"{Z_TEST} (effective sample sizes)"
         n_now = intervals.effective_sample_size(now.denominator, now.weight_sq)
         n_then = intervals.effective_sample_size(then.denominator, then.weight_sq)
-        return two_proportion_test(
+        p_value, test = proportion_test(
             now.numerator / now.denominator * n_now, n_now, then.numerator / then.denominator * n_then, n_then
-        ), name
+        )
+        return p_value, f"{test} (effective sample sizes{'' if test == Z_TEST else ', rounded'})"
 
 
 @register
@@ -222,20 +228,31 @@ class Ratio(MeasureKind):
     shows_parts = True
     number_format = "%.2f"
     disclosure_tables = ("numerator", "denominator")
+    allows_for_overdispersion = True
 
     def figure(self, kpi: Kpi, parts: Parts) -> Figure:
         """Numerator over denominator (no interval)."""
         num, den = parts.numerator, parts.denominator
         return Figure(value=num / den if den > 0 else None, numerator=num, denominator=den)
 
-    def change_test(self, kpi: Kpi, now: Parts, then: Parts) -> tuple[float | None, str]:
-        """The Poisson E-test of two rates, with the denominators as exposure."""
+    def change_test(
+        self, kpi: Kpi, now: Parts, then: Parts, dispersion: Dispersion | None = None
+    ) -> tuple[float | None, str]:
+        """The Poisson E-test of two rates, with the denominators as exposure, allowing for overdispersion."""
         if now.denominator <= 0 or then.denominator <= 0:
-            return None, "Poisson E-test"
-        return (
-            poisson_e_test(round(now.numerator), round(then.numerator), now.denominator, then.denominator),
-            "Poisson E-test (rates per reoffender)",
+            return None, E_TEST
+        return count_change_test(
+            round(now.numerator),
+            round(then.numerator),
+            now.denominator,
+            then.denominator,
+            dispersion,
+            name=f"{E_TEST} (rates per reoffender)",
         )
+
+    def dispersion_point(self, parts: Parts) -> tuple[float, float] | None:
+        """Reoffences over reoffenders: the cohort's size is the exposure (None with no reoffenders)."""
+        return (parts.numerator, parts.denominator) if parts.denominator > 0 else None
 
     def format(self, value: float | None) -> str:
         """Two decimals."""
@@ -258,6 +275,7 @@ class PopulationRate(MeasureKind):
     unit: ClassVar[Unit] = "rate per 100,000"
     funnel_family = "poisson"
     publishes_count = True
+    allows_for_overdispersion = True
     per = 100_000
 
     def figure(self, kpi: Kpi, parts: Parts) -> Figure:
@@ -282,9 +300,11 @@ class PopulationRate(MeasureKind):
             return f"No {who} is loaded for these wards, so only the count is shown."
         return None
 
-    def change_test(self, kpi: Kpi, now: Parts, then: Parts) -> tuple[float | None, str]:
-        """The exact Poisson E-test of the counts (the population is the same in both periods)."""
-        return poisson_e_test(round(now.numerator), round(then.numerator)), "Poisson E-test"
+    def change_test(
+        self, kpi: Kpi, now: Parts, then: Parts, dispersion: Dispersion | None = None
+    ) -> tuple[float | None, str]:
+        """The exact Poisson E-test of the counts (the population is the same in both periods), as for counts."""
+        return count_change_test(round(now.numerator), round(then.numerator), dispersion=dispersion)
 
     def format(self, value: float | None) -> str:
         """'123.4 per 100,000 a year'."""

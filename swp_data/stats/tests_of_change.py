@@ -3,7 +3,11 @@
 - Counts (and rates on a fixed population, and ratios such as reoffences per
   reoffender): the Poisson E-test of Krishnamoorthy and Thomson (2004), which
   compares two Poisson rates with exposures t1 and t2.
-- Proportions: the two-sample z-test with a pooled proportion; for weighted
+  Where the KPI's series shows extra-Poisson variation, the counts are first divided by
+  the dispersion factor phi (``swp_data.stats.dispersion``): a quasi-Poisson test.
+- Proportions: the two-sample z-test with a pooled proportion, or Fisher's exact test
+  where any expected cell count is below 5 (the z-test's normal approximation fails
+  there: 0 of 10 against 4 of 10 is p = 0.025 by z, 0.087 exactly). For weighted
   surveys the sample sizes are the effective sizes (sum w)^2 / sum w^2.
 """
 
@@ -13,18 +17,28 @@ import math
 from functools import lru_cache
 
 import numpy as np
-from scipy import special
+from scipy import special, stats
+
+from swp_data.stats.dispersion import Dispersion, describe
 
 SIGNIFICANCE_LEVEL = 0.05
 _GRID_SDS = 10.0  # the E-test sum is truncated this many standard deviations from each mean
 # Above this many events in all, the E-test's statistic is standard normal under H0 to better
 # than 1e-3 in the p-value (a test checks this at the switch), so its asymptotic form is used.
 EXACT_E_TEST_UP_TO = 20_000
+# Cochran's rule: the z-test's normal approximation needs every expected cell count to be at least 5.
+SMALLEST_EXPECTED_FOR_Z = 5.0
+Z_TEST = "two-proportion z-test"
+FISHER_TEST = "Fisher's exact test"
+E_TEST = "Poisson E-test"
 
 
 @lru_cache(maxsize=4096)
-def poisson_e_test(k1: int, k2: int, t1: float = 1.0, t2: float = 1.0) -> float:
+def poisson_e_test(k1: float, k2: float, t1: float = 1.0, t2: float = 1.0) -> float:
     """Two-sided p-value of the E-test for H0: rate1 == rate2, given counts k1, k2 over exposures t1, t2.
+
+    The counts may be fractional: overdispersed counts divided by their dispersion factor
+    (effective counts, whose mean equals their variance as a Poisson count's does).
 
     The statistic is T = (X1/t1 - X2/t2) / sqrt(X1/t1^2 + X2/t2^2); the p-value is
     the probability, under Poisson means estimated from the pooled rate, of a T at
@@ -54,6 +68,22 @@ def poisson_e_test(k1: int, k2: int, t1: float = 1.0, t2: float = 1.0) -> float:
     tails = np.where(upper_tail_end >= 0, special.pdtr(np.maximum(upper_tail_end, 0), mean2), 0.0)
     tails += np.where(lower_tail_start > 0, special.pdtrc(lower_tail_start - 1, mean2), 1.0)
     return float(min(1.0, (p1 * tails).sum()))
+
+
+def count_change_test(
+    k1: float, k2: float, t1: float = 1.0, t2: float = 1.0, dispersion: Dispersion | None = None, name: str = E_TEST
+) -> tuple[float, str]:
+    """The E-test of two counts, allowing for the series' overdispersion where it shows any, and its name.
+
+    With phi > 1 both counts are divided by phi (quasi-Poisson: effective counts) before the
+    E-test; the name then carries phi and what it was estimated from, so a reader sees why
+    this test and the SPC chart of the same series agree (or where they still differ).
+    Without a dispersion (none was estimated for this comparison) it is the plain E-test.
+    """
+    if dispersion is None:
+        return poisson_e_test(k1, k2, t1, t2), name
+    phi = dispersion.phi
+    return poisson_e_test(k1 / phi, k2 / phi, t1, t2), f"{name}, {describe(dispersion)}"
 
 
 def _poisson_pmf(x: np.ndarray, mean: float) -> np.ndarray:
@@ -97,6 +127,38 @@ def _statistic(x1: np.ndarray, x2: np.ndarray, t1: float, t2: float) -> np.ndarr
     with np.errstate(divide="ignore", invalid="ignore"):
         value = (x1 / t1 - x2 / t2) / np.sqrt(variance)
     return np.where(variance > 0, value, 0.0)
+
+
+def smallest_expected(x1: float, n1: float, x2: float, n2: float) -> float:
+    """The smallest expected cell count of the 2 x 2 table under H0: n * pooled and n * (1 - pooled) in each group."""
+    pooled = (x1 + x2) / (n1 + n2)
+    return min(n1, n2) * min(pooled, 1 - pooled)
+
+
+def fisher_exact_test(x1: int, n1: int, x2: int, n2: int) -> float:
+    """Two-sided p-value of Fisher's exact test of x1 of n1 against x2 of n2.
+
+    Conditional on both totals, x1 is hypergeometric; the p-value sums the probabilities of
+    every table no more likely than the one observed (scipy's two-sided rule).
+    """
+    if n1 <= 0 or n2 <= 0 or not 0 <= x1 <= n1 or not 0 <= x2 <= n2:
+        raise ValueError("need 0 <= x <= n and n > 0 in both groups")
+    return float(stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]], alternative="two-sided").pvalue)
+
+
+def proportion_test(x1: float, n1: float, x2: float, n2: float) -> tuple[float, str]:
+    """p-value and name of the test of x1 of n1 against x2 of n2: the z-test, or Fisher's where counts are small.
+
+    Fisher's test needs whole counts: counts that are not (effective counts of a weighted
+    survey) are rounded to the nearest whole number for it.
+    """
+    if n1 <= 0 or n2 <= 0:
+        raise ValueError("sample sizes must be > 0")
+    if smallest_expected(x1, n1, x2, n2) >= SMALLEST_EXPECTED_FOR_Z:
+        return two_proportion_test(x1, n1, x2, n2), Z_TEST
+    whole = [round(v) for v in (x1, n1, x2, n2)]
+    a, m, b, n = whole[0], max(whole[1], 1), whole[2], max(whole[3], 1)
+    return fisher_exact_test(min(a, m), m, min(b, n), n), FISHER_TEST
 
 
 def two_proportion_test(x1: float, n1: float, x2: float, n2: float) -> float:
