@@ -30,6 +30,12 @@ def render(board: Dashboard, filters: Filters) -> None:
             "last_loaded": st.column_config.DatetimeColumn("Last loaded", format="D MMM YYYY, HH:mm"),
             "files_loaded": st.column_config.NumberColumn("Files loaded"),
             "rows_skipped": st.column_config.NumberColumn("Rows skipped", format="localized"),
+            "months_loaded": st.column_config.NumberColumn(
+                "Months loaded", help="Months a load covered: only these count, and a period is complete when all are."
+            ),
+            "months_missing": st.column_config.NumberColumn(
+                "Months missing", help="Gaps between the first and the last month loaded: figures there read 'no data'."
+            ),
             "caveat": st.column_config.TextColumn("Caveats", width="large"),
         },
     )

@@ -1,4 +1,4 @@
-"""What the store holds, per source: the period covered, rows, last load, skipped rows."""
+"""What the store holds, per source: the period covered, months loaded and missing, rows, last load, skipped rows."""
 
 from __future__ import annotations
 
@@ -28,6 +28,18 @@ def source_status(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             [source.table],
         )
         assert loads is not None
+        covered = sql.one(
+            connection,
+            """
+            select count(*), min(month), max(month) from coverage where table_name = ?
+            """,
+            [source.table],
+        )
+        assert covered is not None
+        months_loaded, first_covered, last_covered = covered
+        span = 0
+        if first_covered is not None:
+            span = (last_covered.year - first_covered.year) * 12 + last_covered.month - first_covered.month + 1
         rows.append(
             {
                 "source": source.title,
@@ -38,6 +50,9 @@ def source_status(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 "last_loaded": loads[0],
                 "files_loaded": int(loads[1]),
                 "rows_skipped": int(loads[2]),
+                # Coverage: the months loads covered, and the gaps between the first and the last.
+                "months_loaded": int(months_loaded),
+                "months_missing": span - int(months_loaded),
             }
         )
     return pd.DataFrame(rows)

@@ -167,3 +167,27 @@ def test_a_filters_object_defaults_to_the_complete_quarter_through_the_dashboard
     result = board.result("total_recorded_crime", Filters(city(), Period.parse("2024/25Q1"), "year"))
     assert result.coverage is not None and result.coverage.state == "incomplete"
     connection.close()
+
+
+def test_a_month_missing_between_loads_is_a_gap_not_a_zero(tmp_path: Path) -> None:
+    """Files for April-June and August-September 2023: July was never loaded.
+
+    By hand: 2023/24 Q2 holds 2 of 3 months (July missing) and reads 80; About the Data shows 5 months
+    loaded and 1 missing; July itself reads no data, never 0.
+    """
+    months = [date(2023, 4, 1), date(2023, 5, 1), date(2023, 6, 1), date(2023, 8, 1), date(2023, 9, 1)]
+    files = [_month_of_crimes(tmp_path, m) for m in months]
+    target = tmp_path / "gap.duckdb"
+    import_paths(files, target, progress=False)
+    from swp_data.status import source_status
+
+    with store.opened(target, read_only=True) as connection:
+        engine = Engine(connection)
+        q2 = engine.result("total_recorded_crime", city(), Period.parse("2023/24Q2"))
+        assert q2.current.value == 80 and q2.coverage is not None and q2.coverage.missing == ["Jul 2023"]
+        series = engine.series("total_recorded_crime", city(), Period.parse("2023/24Q2"))
+        july = series[series["period"] == "Jul 2023"]
+        assert july["value"].isna().all()
+        status = source_status(connection).set_index("table")
+        assert (status.loc["crime", "months_loaded"], status.loc["crime", "months_missing"]) == (5, 1)
+        assert default_period(engine) == Period.parse("2023/24Q1")
