@@ -7,6 +7,7 @@ from typing import Literal
 import pandas as pd
 
 from swp_data.calc.engine import Engine
+from swp_data.calc.render import coverage_text
 from swp_data.filters import Filters
 from swp_data.kpis import catalogue
 from swp_data.periods import Period, Quarter
@@ -35,6 +36,7 @@ def kpi_table(board: Dashboard, key: str, filters: Filters, by: By) -> pd.DataFr
                     result.comparison.label if result.comparison else None,
                     result.availability,
                     result.shown_as if result.suppressed else "",
+                    coverage_text(result.coverage),
                 )
             )
         return pd.DataFrame(rows)
@@ -52,7 +54,12 @@ def kpi_table(board: Dashboard, key: str, filters: Filters, by: By) -> pd.DataFr
 
 
 def _row(
-    label: str, figure: dict[str, object], change: str | None, availability: str, shown_as: str | None
+    label: str,
+    figure: dict[str, object],
+    change: str | None,
+    availability: str,
+    shown_as: str | None,
+    coverage: str = "",
 ) -> dict[str, object]:
     return {
         "quarter": label,
@@ -64,6 +71,7 @@ def _row(
         "rate_per_1000": figure["rate_per_1000"],
         "change_vs_year_earlier": change,
         "availability": availability,
+        "coverage": coverage,
         "withheld": shown_as,
     }
 
