@@ -96,7 +96,7 @@ def describe(result: KpiResult) -> str:
         lines.append(f"  value: {result.shown_as} ({result.suppression_note})")
     else:
         value = value_text(result)
-        if result.coverage and result.coverage.state == "incomplete":
+        if result.coverage and result.coverage.state == "incomplete" and current.value is not None:
             value += f" [{coverage_text(result.coverage)}]"
         parts = []
         if current.denominator is not None and kind(result.measure).shows_parts:

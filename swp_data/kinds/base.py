@@ -366,7 +366,7 @@ def incomplete_note(label: str, covered: Coverage) -> str:
     """What a reader is told about a period with months missing."""
     return (
         f"{label} is incomplete: {covered.covered} of {covered.months} months loaded "
-        f"({', '.join(covered.missing)} not yet). It is not compared, rated or given an SPC verdict."
+        f"({', '.join(covered.missing)} not loaded). It is not compared, rated or given an SPC verdict."
     )
 
 
