@@ -36,7 +36,7 @@ def test_a_store_of_another_version_is_refused_with_a_clear_message(tmp_path: Pa
     connection = duckdb.connect(str(path))
     connection.execute("update meta set value = '0' where key = 'schema_version'")
     connection.close()
-    with pytest.raises(store.StoreError, match=r"schema version 0.*needs version 1.*python3 -m swp_data demo"):
+    with pytest.raises(store.StoreError, match=r"schema version 0.*needs version 2.*python3 -m swp_data demo"):
         store.connect(path)
 
 
@@ -140,10 +140,11 @@ def test_some_tables_match_a_hand_written_schema(created: dict[str, list[tuple[s
     ]
     crime = dict(created["crime"])
     assert created["crime"][:3] == [("crime_id", "VARCHAR"), ("recorded_date", "DATE"), ("lsoa_code", "VARCHAR")]
-    assert created["crime"][-4:] == [
+    assert created["crime"][-5:] == [
         ("ward_code", "VARCHAR"),
         ("month", "DATE"),
         ("source_format", "VARCHAR"),
+        ("placed_by", "VARCHAR"),  # 'point' (in the ward polygons) or 'lsoa' (best fit)
         ("load_id", "BIGINT"),
     ]
     assert (crime["hate_crime"], crime["hate_strand"], crime["longitude"]) == ("BOOLEAN", "VARCHAR", "DOUBLE")
