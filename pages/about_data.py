@@ -51,10 +51,24 @@ def render(board: Dashboard, filters: Filters) -> None:
             skipped, "swp-skipped.csv", ["Rows skipped when loading", as_of_text(board.as_of)], "dl-skipped"
         )
 
+    st.subheader("Wards and their populations")
+    st.markdown(board.geography_note())
+    placement = board.placement()
+    if not placement.empty:
+        st.dataframe(
+            placement,
+            hide_index=True,
+            column_config={
+                "source": "Source",
+                "placed_by": "Placed",
+                "records": st.column_config.NumberColumn("Records", format="localized"),
+            },
+        )
+
     st.subheader("Reading the figures")
     st.markdown(
-        "- **Wards** are the 20 current (May 2023) wards; records are placed through their LSOA "
-        "(see `data/reference/ATTRIBUTION.md` for the lookups and their licences).\n"
+        "- **Boundaries, lookups and populations** are public data: see `data/reference/ATTRIBUTION.md` "
+        "for each file and its licence.\n"
         "- **Change** is called a rise or fall only when it is statistically significant (Poisson E-test for counts, "
         "two-proportion test for percentages, 5% level); otherwise it says *no significant change*.\n"
         "- **SPC** follows NHS *Making Data Count*: XmR limits; a point beyond the limits, 7 in a row on one side of "

@@ -1,8 +1,10 @@
 """Real Wolverhampton geography from ``data/reference``: wards, LSOAs, population, placement.
 
-Every figure is reported on the 20 current (May 2023) wards. Records carry an
-LSOA (2011 or 2021 code) and are placed on a current ward through the lookup
-built here; points without an LSOA are placed by their coordinates.
+Every figure is reported on the 20 current (May 2023) wards. A record that
+carries coordinates is placed by its point in the May 2023 ward polygons (the
+wards the maps draw); one with only an LSOA (2011 or 2021 code) is placed through
+the LSOA best-fit lookup built here. Ward populations are the Census 2021 LSOA
+counts apportioned to the ward polygons (``swp_data.ward_population``).
 """
 
 from __future__ import annotations
@@ -12,15 +14,20 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from swp_data.points import PointLocator
 from swp_data.settings import REFERENCE_DIR
+from swp_data.ward_population import ward_populations
+
+__all__ = ["PointLocator", "lsoa_locator", "reference_tables", "ward_boundaries", "ward_locator"]
 
 CURRENT_WARD_PATTERN = re.compile(r"^E050148(3[89]|4\d|5[0-7])$")
+LSOA_BOUNDARIES = REFERENCE_DIR / "boundaries" / "wolverhampton_lsoa_2021.geojson"
+WARD_BOUNDARIES = REFERENCE_DIR / "boundaries" / "wolverhampton_wards_2025.geojson"
+TOLERANCE_METRES = 150.0  # points this close to the city's (generalised) edge are placed in the nearest polygon
 
 # LSOA 2011 codes split in 2021, each to its two children (SOURCES.md).
 SPLIT_LSOA11: dict[str, tuple[str, str]] = {
@@ -39,7 +46,7 @@ def _read_csv(relative: str) -> list[dict[str, str]]:
 class ReferenceTables:
     """The reference tables a new store starts with."""
 
-    ward: pd.DataFrame  # ward_code, ward_name, population
+    ward: pd.DataFrame  # ward_code, ward_name, population (of the ward polygon, apportioned by area)
     ward_2004: pd.DataFrame  # ward_code, ward_name
     lsoa: pd.DataFrame  # lsoa_code, lsoa_name, vintage, ward_code, ward19_code, population, imd_score
     ward_alias: pd.DataFrame  # alias (lower-case), ward_code
@@ -93,13 +100,13 @@ def reference_tables() -> ReferenceTables:
     lsoa = pd.DataFrame(rows).sort_values("lsoa_code", ignore_index=True)
 
     names = {row["WD25CD"]: row["WD25NM"] for row in to_ward25.values()}
-    current = lsoa[lsoa["vintage"] != "2011"]
-    ward_population = current.groupby("ward_code")["population"].sum()
+    # Residents of the ward polygons (records are placed by point in them), not of the best-fit LSOAs.
+    ward_population = {w.ward_code: w.population for w in ward_populations()}
     ward = pd.DataFrame(
         {
             "ward_code": sorted(names),
             "ward_name": [names[c] for c in sorted(names)],
-            "population": [int(ward_population[c]) for c in sorted(names)],
+            "population": [ward_population[c] for c in sorted(names)],
         }
     )
     old = {row["WD19CD"]: row["WD19NM"] for row in to_ward19.values()}
@@ -122,7 +129,7 @@ def normalise_ward_text(text: str) -> str:
 @cache
 def ward_boundaries() -> dict[str, Any]:
     """GeoJSON FeatureCollection of the current wards, with ``ward_code`` and ``ward_name`` properties."""
-    raw = json.loads((REFERENCE_DIR / "boundaries" / "wolverhampton_wards_2025.geojson").read_text())
+    raw = json.loads(WARD_BOUNDARIES.read_text())
     features = []
     for feature in raw["features"]:
         props = feature["properties"]
@@ -136,55 +143,13 @@ def ward_boundaries() -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-class PointLocator:
-    """Places longitude/latitude points in LSOA 2021 polygons (shapely, vectorised).
-
-    Geometry is compared in a local flat projection in metres (equirectangular about
-    Wolverhampton's latitude, accurate to well under a metre across the city), so the
-    edge tolerance means the same distance in every direction.
-    """
-
-    def __init__(self, boundary_file: Path | None = None, tolerance_metres: float = 150.0) -> None:
-        import shapely  # imported here: only coordinate placement needs it
-
-        path = boundary_file or REFERENCE_DIR / "boundaries" / "wolverhampton_lsoa_2021.geojson"
-        raw = json.loads(path.read_text())
-        self._codes = np.array([f["properties"]["LSOA21CD"] for f in raw["features"]])
-        polygons = [shapely.geometry.shape(f["geometry"]) for f in raw["features"]]
-        self._polygons = shapely.transform(np.array(polygons), _to_metres)
-        self._tree = shapely.STRtree(self._polygons)
-        # Boundaries are generalised, so points on the city edge may fall in a sliver just
-        # outside: take the nearest LSOA within the tolerance; beyond it, outside Wolverhampton.
-        self._tolerance = tolerance_metres
-        self._shapely = shapely
-
-    def locate(self, longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
-        """LSOA 2021 code for each point, or None where it lies outside the city."""
-        shapely = self._shapely
-        xy = _to_metres(np.column_stack([np.asarray(longitude, dtype=float), np.asarray(latitude, dtype=float)]))
-        points = shapely.points(xy)
-        result = np.full(len(points), None, dtype=object)
-        point_index, polygon_index = self._tree.query(points, predicate="within")
-        # A point on a shared edge can match two polygons: keep the first.
-        first = np.unique(point_index, return_index=True)[1]
-        result[point_index[first]] = self._codes[polygon_index[first]]
-        missing = np.flatnonzero(result == None)  # noqa: E711 (element-wise on an object array)
-        if len(missing):
-            nearest_point, nearest_polygon = self._tree.query_nearest(
-                points[missing], max_distance=self._tolerance, return_distance=False
-            )
-            _, keep = np.unique(nearest_point, return_index=True)
-            result[missing[nearest_point[keep]]] = self._codes[nearest_polygon[keep]]
-        return result
+@cache
+def lsoa_locator() -> PointLocator:
+    """The LSOA 2021 locator (built once per process)."""
+    return PointLocator(LSOA_BOUNDARIES, "LSOA21CD", TOLERANCE_METRES)
 
 
-_METRES_PER_DEGREE_LATITUDE = 111_279.0  # WGS84 ellipsoid at 52.585 degrees north (the city centre)
-_METRES_PER_DEGREE_LONGITUDE = 67_779.0  # likewise, east-west
-
-
-def _to_metres(coordinates: np.ndarray) -> np.ndarray:
-    """Longitude/latitude pairs to metres east and north (local equirectangular projection)."""
-    out = np.array(coordinates, dtype=float, copy=True)
-    out[:, 0] *= _METRES_PER_DEGREE_LONGITUDE
-    out[:, 1] *= _METRES_PER_DEGREE_LATITUDE
-    return out
+@cache
+def ward_locator() -> PointLocator:
+    """The May 2023 ward locator (built once per process): the polygons every map draws."""
+    return PointLocator(WARD_BOUNDARIES, "WD25CD", TOLERANCE_METRES)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from swp_data.sources import SOURCES
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 2: the coverage table; 3: crime and ASB record how they were placed (placed_by)
 
 REFERENCE_DDL = """
 create table meta (key varchar primary key, value varchar not null);
@@ -16,7 +16,7 @@ create table meta (key varchar primary key, value varchar not null);
 create table ward (
     ward_code varchar primary key,   -- current (May 2023) ward, E05014838-E05014857
     ward_name varchar not null,
-    population bigint not null       -- Census 2021 usual residents (sum of LSOAs)
+    population bigint not null       -- Census 2021 usual residents of the ward polygon (LSOAs by area)
 );
 
 create table ward_2004 (
@@ -28,7 +28,7 @@ create table lsoa (
     lsoa_code varchar primary key,   -- 2011 and 2021 codes together
     lsoa_name varchar not null,
     vintage varchar not null,        -- '2011', '2021' or '2011 and 2021'
-    ward_code varchar not null,      -- current ward the LSOA is placed on
+    ward_code varchar not null,      -- current ward an LSOA-placed record goes to (best fit)
     ward19_code varchar not null,    -- 2004-2023 ward (official ONS 2019 lookup)
     population bigint,               -- Census 2021 (2021 codes only)
     imd_score double                 -- IMD 2019 score (of the 2011 parent)

@@ -68,3 +68,27 @@ def skipped_reasons(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         order by tables, rows desc
         """
     ).df()
+
+
+def placement_counts(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Records of each source that records how it was placed, by method ('point' or 'lsoa')."""
+    frames = []
+    for source in SOURCES.values():
+        if "placed_by" not in source.store_columns:
+            continue
+        frame = connection.execute(
+            f"select placed_by, count(*) as records from {source.table} group by 1 order by 1"
+        ).df()
+        frame.insert(0, "source", source.title)
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=["source", "placed_by", "records"])
+    out = pd.concat(frames, ignore_index=True)
+    out["placed_by"] = out["placed_by"].map(PLACED_BY_WORDS).fillna(out["placed_by"])
+    return out
+
+
+PLACED_BY_WORDS = {
+    "point": "by its point, in the ward polygons",
+    "lsoa": "by its LSOA's best-fit ward (no usable coordinates)",
+}

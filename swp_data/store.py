@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from swp_data import geography, sql
+from swp_data import geography, sql, ward_population
 from swp_data.schema import SCHEMA_VERSION, full_ddl
 from swp_data.settings import get_settings
 
@@ -49,8 +49,9 @@ def initialise(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(
         """
         insert into ward_population (ward_code, age_band, year, population, source_note, load_id)
-        select ward_code, 'all ages', 2021, population, 'Census 2021 TS001, sum of LSOAs', 0 from ward
-        """
+        select ward_code, 'all ages', 2021, population, ?, 0 from ward
+        """,
+        [ward_population.SOURCE_NOTE],
     )
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
+from swp_data import ward_population
 from swp_data.access import ANALYST, PARTNER, Access, AccessDenied
 from swp_data.calc.engine import Engine
 from swp_data.disclosure.policy import PartnerPolicy
@@ -30,7 +31,17 @@ from swp_data.selection import city, from_codes
 from swp_data.settings import get_settings
 from swp_data.site import PRIORITIES
 from swp_data.sources import SOURCES
-from swp_data.status import skipped_reasons, source_status
+from swp_data.status import placement_counts, skipped_reasons, source_status
+
+PLACEMENT_NOTE = (
+    "**Wards** are the 20 current (May 2023) wards, the polygons every map draws. A record with coordinates "
+    "(every data.police.uk record has them) is placed by its point in those polygons; a point within 150 m "
+    "outside the city's generalised edge goes to the nearest ward. A record without coordinates is placed "
+    "through its LSOA's best-fit ward (the ward holding the LSOA's centre point), which can differ from the "
+    "polygon: on the real June 2018 records, 204 of 2,463 (8%) lie in another ward by their own coordinates. "
+    "Each record keeps how it was placed (`placed_by`: point or LSOA). Records placed by LSOA are counted "
+    "on their best-fit ward while the population is the polygon's."
+)
 
 RECORD_LIMIT = 5_000
 """Records a page shows (and offers to download) behind one figure; the count is always the full one."""
@@ -85,6 +96,20 @@ class Dashboard:
     def skipped(self) -> pd.DataFrame:
         """Rows skipped when loading, by table and reason."""
         return skipped_reasons(self.engine.connection)
+
+    def placement(self) -> pd.DataFrame:
+        """How crime and ASB records were placed on wards, with counts: analysts only.
+
+        Empty for partners: the split is not derived from any published figure.
+        """
+        if self.partner:
+            return pd.DataFrame(columns=["source", "placed_by", "records"])
+        return placement_counts(self.engine.connection)
+
+    @staticmethod
+    def geography_note() -> str:
+        """How records are placed and how ward populations were derived, with their error (About the Data)."""
+        return f"{PLACEMENT_NOTE}\n\n{ward_population.method_note()}"
 
     # -- KPIs -----------------------------------------------------------------------------------------
     def result(self, key: str, filters: Filters, with_spc: bool = True) -> KpiResult:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,61 @@ def lsoa_names() -> dict[str, str]:
 def lsoa_centroids() -> dict[str, tuple[float, float]]:
     rows = read_csv_dicts(LOOKUPS / "wolverhampton_lsoa_centroids_2011_2021.csv")
     return {row["LSOACD"]: (float(row["longitude"]), float(row["latitude"])) for row in rows}
+
+
+# --- placing a point by hand: ray casting, no geometry library ------------------------------------
+
+_M_PER_DEG_LON, _M_PER_DEG_LAT = 67_779.0, 111_279.0  # at Wolverhampton's latitude
+
+
+@cache
+def ward_rings() -> dict[str, list[list[tuple[float, float]]]]:
+    """Current ward code -> its polygon's rings (outer first, then any holes), from the GeoJSON."""
+    raw = json.loads((BOUNDARIES / "wolverhampton_wards_2025.geojson").read_text())
+    rings: dict[str, list[list[tuple[float, float]]]] = {}
+    for feature in raw["features"]:
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        rings[feature["properties"]["WD25CD"]] = [[(x, y) for x, y in ring] for poly in polygons for ring in poly]
+    return rings
+
+
+def _crossings(x: float, y: float, ring: list[tuple[float, float]]) -> int:
+    """Edges of ``ring`` a ray from (x, y) towards +x crosses (even-odd rule)."""
+    count = 0
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            count += 1
+    return count
+
+
+def _metres_to_segment(x: float, y: float, a: tuple[float, float], b: tuple[float, float]) -> float:
+    ax, ay, bx, by = (
+        (a[0] - x) * _M_PER_DEG_LON,
+        (a[1] - y) * _M_PER_DEG_LAT,
+        (b[0] - x) * _M_PER_DEG_LON,
+        (b[1] - y) * _M_PER_DEG_LAT,
+    )
+    dx, dy = bx - ax, by - ay
+    t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / (dx * dx + dy * dy)))
+    return ((ax + t * dx) ** 2 + (ay + t * dy) ** 2) ** 0.5
+
+
+def ward_by_ray_casting(longitude: float, latitude: float, tolerance_metres: float = 150.0) -> str | None:
+    """The ward whose polygon holds the point (odd crossings over all its rings), else the nearest within
+    ``tolerance_metres`` of its boundary, else None. Written from the GeoJSON alone, as a hand check."""
+    inside = [
+        code for code, rings in ward_rings().items() if sum(_crossings(longitude, latitude, r) for r in rings) % 2
+    ]
+    if inside:
+        assert len(inside) == 1, (longitude, latitude, inside)
+        return inside[0]
+    distance = {
+        code: min(_metres_to_segment(longitude, latitude, a, b) for r in rings for a, b in pairwise(r))
+        for code, rings in ward_rings().items()
+    }
+    nearest = min(distance, key=distance.__getitem__)
+    return nearest if distance[nearest] <= tolerance_metres else None
 
 
 @cache

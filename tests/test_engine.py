@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from support import lsoa_centroids
 
 from swp_data import geography, selection, store
 from swp_data.calc.engine import Engine, rag_rating
@@ -21,6 +22,12 @@ PARK, PENN = "E05014851", "E05014852"
 def _lsoa_in(ward: str) -> str:
     lsoa = geography.reference_tables().lsoa
     return str(lsoa[(lsoa["ward_code"] == ward) & (lsoa["vintage"] != "2011")]["lsoa_code"].iloc[0])
+
+
+def _centre_of(lsoa: str) -> str:
+    """The LSOA's centre point as 'longitude,latitude': inside its best-fit ward (that is how the lookup was made)."""
+    longitude, latitude = lsoa_centroids()[lsoa]
+    return f"{longitude:.6f},{latitude:.6f}"
 
 
 def _write(path: Path, table: str, rows: list[dict[str, object]]) -> Path:
@@ -99,7 +106,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     street.write_text(
         "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
         "Last outcome category,Context\r\n"
-        f"abc123,2023-05,West Midlands Police,West Midlands Police,-2.13,52.59,On or near Foo Road,{_lsoa_in(PARK)},"
+        f"abc123,2023-05,West Midlands Police,West Midlands Police,{_centre_of(_lsoa_in(PARK))},On or near Foo Road,"
+        f"{_lsoa_in(PARK)},"
         "Wolverhampton 001A,Violence and sexual offences,Under investigation,\r\n"
     )
     connection = store.memory_store()
@@ -124,7 +132,9 @@ def test_counts_for_a_ward_a_group_and_the_city(engine: Engine) -> None:
     park = engine.result("violence_with_injury", selection.resolve("Park"), Q1_2023)
     both = engine.result("violence_with_injury", selection.resolve("Park, Penn"), Q1_2023)
     assert (city.current.value, park.current.value, both.current.value) == (8, 5, 8)
-    assert park.current.rate_per_1000 == pytest.approx(5 / 14_233 * 1000 * 4)  # a quarter, annualised (x 12 / 3)
+    # Park's residents: Census 2021 LSOAs apportioned to the ward polygon by area, 13,974 (14,233 by best fit);
+    # a quarter's rate is annualised (x 12 / 3).
+    assert park.current.rate_per_1000 == pytest.approx(5 / 13_974 * 1000 * 4)
     assert (park.current.low, park.current.high) == pytest.approx(intervals.poisson_interval(5))
     assert (
         engine.result("total_recorded_crime", selection.city(), Q1_2023).current.value == 10

@@ -29,6 +29,7 @@ from support import (
     count,
     expected_lsoa_ward,
     street_rows,
+    ward_by_ray_casting,
 )
 
 from swp_data import store
@@ -116,7 +117,12 @@ def expected_from_street_csv(path: Path) -> tuple[dict[str, tuple], Counter, dic
         if code not in wards:
             skipped[OUTSIDE] += 1
             continue
-        place = (code, wards[code], float(row["Longitude"]), float(row["Latitude"]), row["Location"])
+        longitude, latitude = float(row["Longitude"]), float(row["Latitude"])
+        # Placed by the point (checked by ray casting), in Wolverhampton by the force's LSOA.
+        ward, how = ward_by_ray_casting(longitude, latitude), "point"
+        if ward is None:
+            ward, how = wards[code], "lsoa"
+        place = (code, ward, longitude, latitude, row["Location"], how)
         if row["Crime type"] == ASB:
             assert row["Crime ID"] == "" and row["Last outcome category"] == ""
             asb[place] += 1
@@ -159,14 +165,16 @@ def test_wolverhampton_street_csv_lands_on_expected_wards(
     stored = {
         row[0]: row[1:]
         for row in con.execute(
-            "select crime_id, lsoa_code, ward_code, longitude, latitude, location, police_crime_type, last_outcome"
-            " from crime"
+            "select crime_id, lsoa_code, ward_code, longitude, latitude, location, placed_by, police_crime_type,"
+            " last_outcome from crime"
         ).fetchall()
     }
     assert stored == crimes
 
     stored_asb = Counter(
-        con.execute("select lsoa_code, ward_code, longitude, latitude, location from asb_incident").fetchall()
+        con.execute(
+            "select lsoa_code, ward_code, longitude, latitude, location, placed_by from asb_incident"
+        ).fetchall()
     )
     assert stored_asb == asb
     assert count(con, "select count(distinct incident_id) from asb_incident") == sum(asb.values())
@@ -259,10 +267,10 @@ def test_api_json_files_load_every_unique_record(api_store: tuple[duckdb.DuckDBP
     }
 
 
-def test_api_records_are_placed_in_the_lsoa_holding_their_point(
+def test_api_records_are_placed_in_the_lsoa_and_ward_holding_their_point(
     api_store: tuple[duckdb.DuckDBPyConnection, ImportReport],
 ) -> None:
-    """Each point is checked against every LSOA 2021 polygon with shapely, one by one."""
+    """Each point is checked against every LSOA 2021 polygon with shapely, one by one, and its ward by ray casting."""
     raw = json.loads((BOUNDARIES / "wolverhampton_lsoa_2021.geojson").read_text())
     polygons = [(f["properties"]["LSOA21CD"], shapely.geometry.shape(f["geometry"])) for f in raw["features"]]
     unique = {r["id"]: r for r in api_records()}
@@ -285,11 +293,21 @@ def test_api_records_are_placed_in_the_lsoa_holding_their_point(
         con, "select crime_id, lsoa_code from crime union all select incident_id, lsoa_code from asb_incident"
     )
     assert stored == expected
+    # The ward is the May 2023 ward polygon holding the point (ray casting), not the LSOA's best-fit ward.
+    placed = {
+        row[0]: row[1:]
+        for row in con.execute(
+            "select crime_id, ward_code, placed_by from crime"
+            " union all select incident_id, ward_code, placed_by from asb_incident"
+        ).fetchall()
+    }
+    by_hand = {
+        api_key(r): (ward_by_ray_casting(float(r["location"]["longitude"]), float(r["location"]["latitude"])), "point")
+        for r in unique.values()
+    }
+    assert placed == by_hand
     wards = expected_lsoa_ward()
-    placed = as_dict(
-        con, "select crime_id, ward_code from crime union all select incident_id, ward_code from asb_incident"
-    )
-    assert placed == {key: wards[code] for key, code in expected.items()}
+    assert sum(ward != wards[expected[key]] for key, (ward, _) in placed.items()) == 204  # 8.3% of 2,463
     coordinates = {
         api_key(r): (float(r["location"]["longitude"]), float(r["location"]["latitude"])) for r in unique.values()
     }
@@ -372,12 +390,12 @@ def test_folder_with_nothing_to_import_is_an_error(loaded: duckdb.DuckDBPyConnec
 
 
 def test_point_locator_places_points_and_rejects_far_ones() -> None:
-    from swp_data.geography import PointLocator
+    from swp_data.geography import lsoa_locator
 
     raw = json.loads((BOUNDARIES / "wolverhampton_lsoa_2021.geojson").read_text())
     polygons = {f["properties"]["LSOA21CD"]: shapely.geometry.shape(f["geometry"]) for f in raw["features"]}
     inner = [polygon.representative_point() for polygon in polygons.values()]
-    locator = PointLocator()
+    locator = lsoa_locator()
     found = locator.locate(np.array([p.x for p in inner]), np.array([p.y for p in inner]))
     assert list(found) == list(polygons)
 

@@ -19,6 +19,7 @@ from support import (
     fill_template_xlsx,
     table_rows,
     template_header,
+    ward_by_ray_casting,
     ward_code_by_name,
     write_template_csv,
 )
@@ -400,16 +401,20 @@ def test_crime_template_typed_values(filled: duckdb.DuckDBPyConnection) -> None:
         "latitude",
         "location",
         "source_format",
+        "placed_by",
     ]
     rows = filled.execute(f"select {', '.join(columns)} from crime order by crime_id").fetchall()
     got = [dict(zip(columns, row, strict=True)) for row in rows]
     wards = expected_lsoa_ward()
+    # The first row carries coordinates: it is placed by its point (in St Peters, by ray casting),
+    # not by its LSOA's best-fit ward (Penn).
+    assert (ward_by_ray_casting(-2.1301, 52.5861), wards["E01010520"]) == ("E05014853", "E05014852")
     assert got[0] == {
         "crime_id": "20WV/000101/24",
         "recorded_date": date(2024, 4, 17),
         "month": date(2024, 4, 1),
         "lsoa_code": "E01010520",
-        "ward_code": wards["E01010520"],
+        "ward_code": "E05014853",  # St Peters: the ward polygon holding its point
         "offence_subgroup": "violence with injury",
         "offence_group": "violence against the person",
         "police_crime_type": "Violence and sexual offences",
@@ -432,6 +437,7 @@ def test_crime_template_typed_values(filled: duckdb.DuckDBPyConnection) -> None:
         "latitude": 52.5861,
         "location": "On or near Maxwell Road",
         "source_format": "template",
+        "placed_by": "point",
     }
     # DD/MM/YYYY, a lower-case 2011 code split in 2021, and a crime type with no subgroup.
     assert (
@@ -445,6 +451,7 @@ def test_crime_template_typed_values(filled: duckdb.DuckDBPyConnection) -> None:
         got[1]["business_victim"],
     ) == (date(2024, 5, 2), date(2024, 5, 1), "E01010435", wards["E01010435"], None, None, "Burglary", False)
     assert all(got[1][flag] is None for flag in ("domestic_abuse", "alcohol_related", "hate_crime", "knife_crime"))
+    assert (got[1]["placed_by"], got[2]["placed_by"]) == ("lsoa", "lsoa")  # no coordinates
     assert (got[2]["lsoa_code"], got[2]["ward_code"], got[2]["hidden_harm_type"]) == (
         "E01034313",
         wards["E01034313"],
@@ -461,7 +468,7 @@ def test_crime_template_typed_values(filled: duckdb.DuckDBPyConnection) -> None:
 def test_asb_template_typed_values(filled: duckdb.DuckDBPyConnection) -> None:
     rows = filled.execute(
         "select incident_id, incident_date, month, lsoa_code, ward_code, category, theme, caller_id, location_id,"
-        " reporting_agency, intervention, longitude, latitude, location, source_format from asb_incident"
+        " reporting_agency, intervention, longitude, latitude, location, source_format, placed_by from asb_incident"
         " order by incident_id"
     ).fetchall()
     wards = expected_lsoa_ward()
@@ -482,6 +489,7 @@ def test_asb_template_typed_values(filled: duckdb.DuckDBPyConnection) -> None:
             52.55,
             "Bilston Road",
             "template",
+            "point",  # in Bilston South, the LSOA's best-fit ward too
         ),
         (
             "ASB-2024-000124",
@@ -499,6 +507,7 @@ def test_asb_template_typed_values(filled: duckdb.DuckDBPyConnection) -> None:
             None,
             None,
             "template",
+            "lsoa",
         ),
     ]
 

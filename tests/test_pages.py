@@ -544,3 +544,32 @@ def test_the_overview_reads_the_real_june_2018_records(
     )
     assert by_kpi.loc[catalogue.get("marac_cases").label, "value"] == "no data"
     assert not set(table.astype(str).to_numpy().ravel()) & {"nan", "None", "<NA>"}
+
+
+def test_about_the_data_says_how_records_are_placed_and_populations_derived(demo_db: Path) -> None:
+    app = open_page("about_data")
+    assert not app.exception
+    text = " ".join(block.value for block in app.markdown)
+    assert "placed by its point in those polygons" in text
+    assert "(areal weighting)" in text and "stays exactly 263,730" in text
+    # Partners get the method, not the counts by method (not derived from any published figure).
+    assert not any("placed_by" in frame.value.columns for frame in app.dataframe)
+    app = open_page("about_data", user=signed_in(ANALYST_EMAIL))
+    (placed,) = [frame.value for frame in app.dataframe if "placed_by" in frame.value.columns]
+    with duckdb.connect(str(demo_db), read_only=True) as connection:
+        crimes, incidents = (
+            connection.execute(f"select count(*) from {t}").fetchone()[0] for t in ("crime", "asb_incident")
+        )
+    # The demo's records carry no coordinates: every one is placed by its LSOA.
+    assert placed.to_dict("records") == [
+        {
+            "source": "Police recorded crime",
+            "placed_by": "by its LSOA's best-fit ward (no usable coordinates)",
+            "records": crimes,
+        },
+        {
+            "source": "ASB incidents",
+            "placed_by": "by its LSOA's best-fit ward (no usable coordinates)",
+            "records": incidents,
+        },
+    ]

@@ -143,10 +143,11 @@ def test_some_tables_match_a_hand_written_schema(created: dict[str, list[tuple[s
     ]
     crime = dict(created["crime"])
     assert created["crime"][:3] == [("crime_id", "VARCHAR"), ("recorded_date", "DATE"), ("lsoa_code", "VARCHAR")]
-    assert created["crime"][-4:] == [
+    assert created["crime"][-5:] == [
         ("ward_code", "VARCHAR"),
         ("month", "DATE"),
         ("source_format", "VARCHAR"),
+        ("placed_by", "VARCHAR"),  # 'point' (in the ward polygons) or 'lsoa' (best fit)
         ("load_id", "BIGINT"),
     ]
     assert (crime["hate_crime"], crime["hate_strand"], crime["longitude"]) == ("BOOLEAN", "VARCHAR", "DOUBLE")

@@ -181,7 +181,7 @@ def june_2018_records() -> pd.DataFrame:
                 "latitude": float(record["location"]["latitude"]),
             }
     frame = pd.DataFrame(records.values())
-    frame["lsoa_code"] = geography.PointLocator().locate(frame["longitude"].to_numpy(), frame["latitude"].to_numpy())
+    frame["lsoa_code"] = geography.lsoa_locator().locate(frame["longitude"].to_numpy(), frame["latitude"].to_numpy())
     return frame
 
 

@@ -9,13 +9,12 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
 from pathlib import Path
 
 import duckdb
 from tqdm import tqdm
 
-from swp_data import sql, store
+from swp_data import geography, sql, store
 from swp_data.importing import police_uk, templates
 from swp_data.importing.detect import SUPPORTED_SUFFIXES, detect
 from swp_data.importing.errors import ImportFailure
@@ -103,13 +102,6 @@ def _hash_file(path: Path, bar: tqdm | None) -> str:
     return digest.hexdigest()
 
 
-@cache
-def _locator() -> object:
-    from swp_data.geography import PointLocator
-
-    return PointLocator()
-
-
 def _load_one(connection: duckdb.DuckDBPyConnection, path: Path, load_id: int, show_progress: bool) -> FileReport:
     started = time.perf_counter()
     started_at = datetime.now()
@@ -128,7 +120,7 @@ def _load_one(connection: duckdb.DuckDBPyConnection, path: Path, load_id: int, s
             if detected.file_format == "police.uk csv":
                 police_uk.stage_street_csv(connection, path)
             else:
-                police_uk.stage_api_json(connection, path, _locator)
+                police_uk.stage_api_json(connection, path, geography.lsoa_locator)
             if bar is not None:
                 bar.set_postfix_str("validating and placing")
             rows_read, outcomes = police_uk.load_staged(connection, path, detected.file_format, load_id)

@@ -1,7 +1,8 @@
 """data.police.uk street CSVs and API ``crimes-street`` JSON: staging and loading.
 
 Both formats are staged with the street CSV's own column names, then loaded by
-the same SQL. Rows are placed through their LSOA (CSV) or coordinates (JSON).
+the same SQL. Rows with coordinates are placed by their point in the May 2023 ward
+polygons; rows without, through their LSOA's best-fit ward (``placed_by`` says which).
 Rows with no location or an LSOA outside Wolverhampton are skipped and counted.
 data.police.uk repeats a Crime ID on separate rows for one crime at several
 places; each row is kept (as data.police.uk counts them) under a stable key.
@@ -16,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from swp_data import sql, vocab
+from swp_data.importing import placement
 from swp_data.importing.errors import ImportFailure, from_duckdb_csv_error
 from swp_data.importing.validate import Check, literal, raise_first_problem, text_of
 from swp_data.importing.write import LoadOutcome, record_coverage, replace_rows
@@ -74,7 +76,7 @@ def stage_street_csv(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 
 def stage_api_json(connection: duckdb.DuckDBPyConnection, path: Path, locator_factory: object) -> None:
-    """Stage an API response, placing each record in an LSOA by its coordinates."""
+    """Stage an API response, finding each record's LSOA by its coordinates (its ward is found in loading)."""
     try:
         records = json.loads(path.read_bytes())
     except UnicodeDecodeError as error:
@@ -175,7 +177,7 @@ def _checks() -> list[Check]:
         ),
         Check(
             "LSOA code",
-            f"{lsoa} is not null and _placed_ward is null and {lsoa} <> 'outside'"
+            f"{lsoa} is not null and _lsoa_ward is null and {lsoa} <> 'outside'"
             f" and (not regexp_full_match(upper({lsoa}), '[EW]01\\d{{6}}')"
             f"      or coalesce({text_of('LSOA name')}, '') like 'Wolverhampton %')",
             "is not a known LSOA: not a valid code, or named as Wolverhampton but not in the lookup",
@@ -210,17 +212,33 @@ def load_staged(
         raise ImportFailure(path, "has a header but no data rows: nothing to load")
     lsoa = text_of("LSOA code")
     fingerprint = 'md5(concat_ws(\'|\', "Month", "Longitude", "Latitude", "Location", "LSOA code", "Crime type"))'
+    # A row with coordinates is placed by its point in the ward polygons. Its LSOA (the force's
+    # own placement at full resolution) still decides whether it is in Wolverhampton at all, so a
+    # point just over the city edge in a neighbouring LSOA is not pulled in by the edge tolerance.
+    placement.locate_points(
+        connection,
+        STAGED,
+        "Longitude",
+        "Latitude",
+        only=f"{lsoa} is null or upper({lsoa}) in (select lsoa_code from lsoa)",
+    )
+    has_point = " and ".join(f"try_cast({text_of(c)} as double) is not null" for c in ("Longitude", "Latitude"))
     connection.execute(
         f"""
         create or replace temp table puk_placed as
-        select s.*, ls.ward_code as _placed_ward,
-               case when {lsoa} is null then 'no location (no LSOA)'
+        select s.*, ls.ward_code as _lsoa_ward,
+               coalesce(pw._point_ward, ls.ward_code) as _placed_ward,
+               {placement.placed_by_sql("pw._point_ward", "ls.ward_code")} as _placed_by,
+               case when {lsoa} is null and pw._point_ward is not null then null
+                    when {lsoa} is null and {has_point} then 'outside Wolverhampton'
+                    when {lsoa} is null then 'no location (no LSOA)'
                     when ls.ward_code is null then 'outside Wolverhampton' end as _skip,
                "Crime type" = {literal(vocab.ASB_CRIME_TYPE)} as _is_asb,
                case when {text_of("Crime ID")} is not null then {text_of("Crime ID")}
                     when api_key is not null then api_key
                     else 'puk-' || {fingerprint} end as _base_key
         from {STAGED} s left join lsoa ls on ls.lsoa_code = upper({lsoa})
+        left join {placement.POINT_WARDS} pw using (line)
         """
     )
     raise_first_problem(connection, "puk_placed", _checks(), path)
@@ -255,6 +273,7 @@ def load_staged(
         nullif(trim("Location"), '') as location,
         upper(trim("LSOA code")) as lsoa_code,
         _placed_ward as ward_code,
+        _placed_by as placed_by,
         strptime(trim("Month"), '%Y-%m')::date as month,
         {literal(file_format)} as source_format,
         {int(load_id)} as load_id
@@ -295,7 +314,7 @@ def load_staged(
     for view in ("puk_keyed", STAGED):
         kind = sql.scalar(connection, "select table_type from information_schema.tables where table_name = ?", [view])
         connection.execute(f"drop {'view' if kind == 'VIEW' else 'table'} if exists {view}")
-    for table in ("puk_raw", "puk_placed", "puk_copies", "puk_crime", "puk_asb"):
+    for table in ("puk_raw", "puk_placed", "puk_copies", "puk_crime", "puk_asb", placement.POINT_WARDS):
         connection.execute(f"drop table if exists {table}")
     return rows_read, [crimes, asb]
 

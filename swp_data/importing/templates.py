@@ -194,17 +194,27 @@ def load_staged(connection: duckdb.DuckDBPyConnection, path: Path, source: Sourc
         raise ImportFailure(path, "has a header but no data rows: nothing to load")
 
     place_column = {"lsoa": "lsoa_code", "ward": "ward", "ward_or_city": "ward"}.get(source.placement)
+    by_point = source.placement == "lsoa" and {"longitude", "latitude"} <= {c.name for c in source.columns}
     join = ""
+    lsoa_ward = placed_by = "null::varchar"
     if source.placement == "lsoa":
         join = placement.lsoa_join("lsoa_code", "ls")
-        placed_ward = "ls.ward_code"
+        placed_ward = lsoa_ward = "ls.ward_code"
+        placed_by = placement.placed_by_sql("null", "ls.ward_code")
+        if by_point:
+            # Coordinates, where given, place the record in the ward polygons; the LSOA otherwise.
+            placement.locate_points(connection, STAGED, "longitude", "latitude")
+            join += f" left join {placement.POINT_WARDS} pw using (line)"
+            placed_ward = "coalesce(pw._point_ward, ls.ward_code)"
+            placed_by = placement.placed_by_sql("pw._point_ward", "ls.ward_code")
     elif place_column:
         join = placement.ward_join("ward", "wa")
         placed_ward = "wa.ward_code"
     else:
         placed_ward = "null::varchar"
     connection.execute(
-        f"create or replace temp table placed as select s.*, {placed_ward} as _placed_ward from {STAGED} s {join}"
+        f"create or replace temp table placed as select s.*, {placed_ward} as _placed_ward, "
+        f"{lsoa_ward} as _lsoa_ward, {placed_by} as _placed_by from {STAGED} s {join}"
     )
 
     checks: list[Check] = []
@@ -216,7 +226,7 @@ def load_staged(connection: duckdb.DuckDBPyConnection, path: Path, source: Sourc
         checks.append(
             Check(
                 "lsoa_code",
-                f"{text_of('lsoa_code')} is not null and _placed_ward is null",
+                f"{text_of('lsoa_code')} is not null and _lsoa_ward is null",
                 "is not a Wolverhampton LSOA code (2011 or 2021, E01...)",
             )
         )
@@ -227,7 +237,13 @@ def load_staged(connection: duckdb.DuckDBPyConnection, path: Path, source: Sourc
 
     place_name = "LSOA" if place_column == "lsoa_code" else "ward"
     skip_reason = "null"
-    if place_column:
+    if by_point:
+        skip_reason = (
+            f"case when {text_of(place_column or '')} is null and _placed_ward is null then "
+            f"(case when {text_of('longitude')} is null or {text_of('latitude')} is null then 'no LSOA given' "
+            "else 'no LSOA given, and the coordinates lie outside Wolverhampton' end) end"
+        )
+    elif place_column:
         skip_reason = f"case when {text_of(place_column)} is null then 'no {place_name} given' end"
     selects = ["line", f"{skip_reason} as _skip"]
     for name in source.store_columns:
@@ -243,7 +259,7 @@ def load_staged(connection: duckdb.DuckDBPyConnection, path: Path, source: Sourc
     outcome.skipped = {str(k): int(v) for k, v in skipped.items()}
     if blank_rows:
         outcome.skipped["blank row"] = blank_rows
-    for table in ("typed", "typed_all", "placed", STAGED):
+    for table in ("typed", "typed_all", "placed", placement.POINT_WARDS, STAGED):
         connection.execute(f"drop table if exists {table}")
     return outcome
 
@@ -260,6 +276,8 @@ def _store_expression(source: Source, name: str, load_id: int) -> str:
         return str(int(load_id))
     if name == "source_format":
         return "'template'"
+    if name == "placed_by":
+        return "_placed_by"
     if name == "discharge_month":
         return f"date_trunc('month', {clean_expr(source.column('discharge_date'))})::date"
     if source.table == "crime" and name in ("offence_group", "police_crime_type"):

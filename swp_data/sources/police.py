@@ -1,4 +1,4 @@
-"""Police recorded crime and ASB incidents (placed on wards through their LSOA)."""
+"""Police recorded crime and ASB incidents: placed by their coordinates in the ward polygons, else their LSOA."""
 
 from __future__ import annotations
 
@@ -17,7 +17,12 @@ OffenceGroup = Literal[vocab.OFFENCE_GROUPS]  # type: ignore[valid-type]
 CrimeType = Literal[vocab.POLICE_CRIME_TYPES]  # type: ignore[valid-type]
 
 LSOA_DESCRIPTION = (
-    "LSOA code where the crime happened, 2011 or 2021 vintage (E01...). It places the record on a current ward."
+    "LSOA code where the crime happened, 2011 or 2021 vintage (E01...). It places the record on a current ward "
+    "when the row has no longitude and latitude (with them, the point places it)."
+)
+POINT_DESCRIPTION = (
+    "With both coordinates, the record is placed by its point in the May 2023 ward polygons "
+    "(within 150 m of the city edge: the nearest ward); a point outside the city falls back to the LSOA."
 )
 
 
@@ -69,8 +74,8 @@ class CrimeRecord(SourceRecord):
     offender_id: str | None = Field(
         default=None, description="Pseudonymised offender (suspect) identifier.", examples=["O001877"]
     )
-    longitude: float | None = Field(default=None, description="Approximate longitude (data.police.uk snap point).")
-    latitude: float | None = Field(default=None, description="Approximate latitude (data.police.uk snap point).")
+    longitude: float | None = Field(default=None, description=f"Longitude (WGS84). {POINT_DESCRIPTION}")
+    latitude: float | None = Field(default=None, description=f"Latitude (WGS84). {POINT_DESCRIPTION}")
     location: str | None = Field(default=None, description="Location description, e.g. 'On or near Maxwell Road'.")
 
 
@@ -96,10 +101,13 @@ class AsbRecord(SourceRecord):
     intervention: Literal[vocab.ASB_INTERVENTIONS] | None = Field(  # type: ignore[valid-type]
         default=None, description="Intervention, tool or power used.", examples=["warning letter"]
     )
-    longitude: float | None = Field(default=None, description="Approximate longitude.")
-    latitude: float | None = Field(default=None, description="Approximate latitude.")
+    longitude: float | None = Field(default=None, description=f"Longitude (WGS84). {POINT_DESCRIPTION}")
+    latitude: float | None = Field(default=None, description=f"Latitude (WGS84). {POINT_DESCRIPTION}")
     location: str | None = Field(default=None, description="Location description.")
 
+
+PLACED_COLUMNS = {"source_format": "varchar", "placed_by": "varchar"}
+"""Derived columns: the file format, and how the record was placed ('point' in the ward polygons, or 'lsoa')."""
 
 CRIME = Source(
     table="crime",
@@ -114,11 +122,11 @@ CRIME = Source(
     key=("crime_id",),
     placement="lsoa",
     month_from="recorded_date",
-    store_only={"source_format": "varchar"},
+    store_only=PLACED_COLUMNS,
     caveat=(
-        "data.police.uk locations are approximate (snapped to a nearby street point), rows with no "
-        "location cannot be placed on a ward and are skipped, and the files carry no flags, victims or "
-        "offenders."
+        "data.police.uk locations are approximate (snapped to a nearby street point); records are placed by "
+        "that point in the ward polygons. Rows with no location cannot be placed on a ward and are skipped, "
+        "and the files carry no flags, victims or offenders."
     ),
     declared_measures=CRIME_MEASURES,
 )
@@ -132,7 +140,7 @@ ASB = Source(
     key=("incident_id",),
     placement="lsoa",
     month_from="incident_date",
-    store_only={"source_format": "varchar"},
+    store_only=PLACED_COLUMNS,
     caveat="ASB from data.police.uk has no category, theme, caller or intervention.",
     declared_measures=ASB_MEASURES,
 )
