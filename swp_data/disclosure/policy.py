@@ -35,7 +35,7 @@ from swp_data.kinds.base import no_comparison
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter
 from swp_data.results import Comparison, Figure, KpiResult, Spc
-from swp_data.selection import WardSelection, load_ward_groups, ward_names
+from swp_data.selection import WardSelection, city, load_ward_groups, ward_names
 from swp_data.stats.dispersion import Dispersion
 from swp_data.stats.spc import MINIMUM_POINTS
 from swp_data.stats.spc_columns import add_spc, summary
@@ -192,12 +192,17 @@ class PartnerPolicy:
     ) -> KpiResult:
         """A result with everything partners may not see withheld; its SPC read from the partners' own trend."""
         if result.current.value is None and (
-            result.availability == "not available"
-            or (result.coverage is not None and result.coverage.state == "no data")
+            (result.coverage is not None and result.coverage.state == "no data") or self._lacks_field(kpi, period)
         ):
-            # Nothing was loaded for these months, or the source lacks the field: which months were
-            # loaded and which fields a source has say nothing about anyone, and there is no figure.
+            # Nothing was loaded for these months, or no record loaded for them city-wide carries the
+            # field: which months were loaded and which fields the files have say nothing about anyone.
             return result.model_copy(update={"unknown": None, "notes": [], "comparison": None})
+        if result.availability == "not available":
+            # Here only: the city has judged records, so 'not available' would say this selection's judged
+            # count is zero. Partners get that count under the cells' rules instead, as partly known.
+            parts = self.engine.parts(kpi, selection, period.start, period.months[-1])
+            if parts is not None:
+                result = result.model_copy(update={"current": kpi.kind.figure(kpi, parts), "availability": "partial"})
         current, cell = self.figure(kpi, result.current, selection, period)
         comparison = None
         if result.comparison is not None:
@@ -244,6 +249,15 @@ class PartnerPolicy:
                     "financial years, and city figures for whole quarters."
                 )
         return result.model_copy(update=update)
+
+    def _lacks_field(self, kpi: Kpi, period: Period) -> bool:
+        """Whether no record of the period, city-wide, could be judged for the KPI (the files lack its field).
+
+        A ward that is 'not available' while the city has judged records would say its count is
+        zero, so only a field missing from every record in the months passes to partners as such.
+        """
+        whole = self.engine.parts(kpi, city(), period.start, period.months[-1])
+        return whole is not None and whole.unknown > 0 and not kpi.kind.known(whole)
 
     def spc(self, kpi: Kpi, selection: WardSelection, period: Period) -> Spc:
         """SPC read from the trend partners see (published cells only), never from the monthly series.
