@@ -149,14 +149,14 @@ class Dashboard:
             return kpi.kind.partner_series_step(kpi, filters.selection.is_city or kpi.geography == "city")
         return kpi.kind.series_step(kpi)
 
-    def by_ward(self, key: str, filters: Filters) -> pd.DataFrame:
+    def by_ward(self, key: str, filters: Filters, city_result: KpiResult | None = None) -> pd.DataFrame:
         """The KPI in each ward for the period, ranked, selected or not, and against the city.
 
         ``versus_city`` is higher / similar / lower (outside the funnel's 95% limits, overdispersion
         allowed for) and ``judgement`` better / worse / similar for the desired direction.
         """
         frame = self._by_ward(key, filters)
-        found = self.funnel(key, filters, frame)
+        found = self.funnel(key, filters, frame, city_result)
         frame["versus_city"] = None
         frame["judgement"] = None
         if found is not None:
@@ -173,15 +173,24 @@ class Dashboard:
         frame["selected"] = frame["ward_code"].isin(filters.selection.wards) & (not filters.selection.is_city)
         return frame
 
-    def funnel(self, key: str, filters: Filters, wards: pd.DataFrame | None = None) -> WardFunnel | None:
-        """Wards against the city (a funnel plot), from the figures this viewer receives (None: no funnel)."""
+    def funnel(
+        self,
+        key: str,
+        filters: Filters,
+        wards: pd.DataFrame | None = None,
+        city_result: KpiResult | None = None,
+    ) -> WardFunnel | None:
+        """Wards against the city (a funnel plot), from the figures this viewer receives (None: no funnel).
+
+        ``city_result`` is the city's result for the same period, where the caller already has it.
+        """
         kpi = catalogue.get(key)
         if kpi.geography == "city" or not kpi.kind.by_ward_available or kpi.kind.funnel_family is None:
             return None
         wards = self._by_ward(key, filters) if wards is None else wards
         if wards.empty:
             return None
-        whole = self.result(key, Filters(city(), filters.period, filters.comparison), with_spc=False)
+        whole = city_result or self.result(key, Filters(city(), filters.period, filters.comparison), with_spc=False)
         if whole.suppressed or whole.current.value is None or (whole.coverage and not whole.coverage.complete):
             return None
         population = self.engine.population(city(), kpi.population_band)
@@ -249,7 +258,7 @@ class Dashboard:
                 continue
             here = self.result(kpi.key, ward_filters, with_spc=False)
             whole = self.result(kpi.key, city_filters, with_spc=False)
-            table = self.by_ward(kpi.key, ward_filters)
+            table = self.by_ward(kpi.key, ward_filters, city_result=whole)
             rank = table.loc[table["ward_code"] == ward_code, "rank"]
             versus = table.loc[table["ward_code"] == ward_code, ["versus_city", "judgement"]]
             rows.append(
