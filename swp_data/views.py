@@ -64,6 +64,9 @@ class Dashboard:
         self.engine = Engine(connection, cache, aggregates_only=access != ANALYST)
         self.access = access
         self.policy = PartnerPolicy(self.engine, threshold or get_settings().disclosure_threshold)
+        # A page asks for the ward table and then its funnel: the funnel (and the city result and ward
+        # table it is built from) is worked out once per Dashboard (one per rerun).
+        self._funnels: dict[tuple[str, Filters], WardFunnel | None] = {}
 
     @property
     def partner(self) -> bool:
@@ -157,6 +160,7 @@ class Dashboard:
         """
         frame = self._by_ward(key, filters)
         found = self.funnel(key, filters, frame, city_result)
+        self._funnels[(key, filters)] = found
         frame["versus_city"] = None
         frame["judgement"] = None
         if found is not None:
@@ -187,6 +191,8 @@ class Dashboard:
         kpi = catalogue.get(key)
         if kpi.geography == "city" or not kpi.kind.by_ward_available or kpi.kind.funnel_family is None:
             return None
+        if wards is None and (key, filters) in self._funnels:
+            return self._funnels[(key, filters)]
         wards = self._by_ward(key, filters) if wards is None else wards
         if wards.empty:
             return None
