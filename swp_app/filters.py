@@ -165,3 +165,21 @@ def filter_query(filters: Filters) -> str:
         names = ward_options()
         params += [("wards", names[code]) for code in filters.selection.wards]
     return "?" + urlencode(params)
+
+
+def offer_period(kpi_label: str, period_label: str, offer: Period) -> None:
+    """Say that a KPI's ward figures are not published to partners for this period; offer the latest that is.
+
+    One click sets the period filters (so the link follows).
+    """
+
+    def choose() -> None:
+        st.session_state["from"] = offer.quarters[0].label
+        st.session_state["to"] = offer.last.label
+
+    st.info(
+        f"Ward figures of {kpi_label.lower()} are published for partners for completed financial years only "
+        f"(so no figure changes from one data load to the next): {period_label} is not one.",
+        icon=":material/event_busy:",
+    )
+    st.button(f"Show wards for {offer.label}", on_click=choose, key="offer-period", icon=":material/event:")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from swp_app.cards import definitions, download_csv, headings, kpi_cards, page_header
 from swp_app.charts import breakdown_chart, funnel_chart, rank_table, trend_chart, ward_map, ward_table
+from swp_app.filters import offer_period
 from swp_data.calc.render import as_of_text
 from swp_data.filters import Filters
 from swp_data.kpis import catalogue
@@ -28,6 +29,9 @@ def priority_page(board: Dashboard, filters: Filters, priority: str) -> None:
     kpi = catalogue.get(key)
     trend_chart(kpi, board.series(key, filters), board.series_step(key, filters), filters, key, as_of=as_of)
     if kpi.geography == "ward" and kpi.kind.by_ward_available:
+        offer = board.ward_period_offer(key, filters)
+        if offer is not None:
+            offer_period(kpi.label, filters.period.label, offer)
         left, right = st.columns([3, 2])
         wards = board.by_ward(key, filters)
         with left:

@@ -25,6 +25,7 @@ from swp_data.kinds.rank import ranks
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
 from swp_data.kpis.scope import Part
+from swp_data.periods import Period, Quarter
 from swp_data.records import RecordSet, list_records, record_parts, unavailable_reason
 from swp_data.results import KpiResult
 from swp_data.selection import city, from_codes
@@ -168,6 +169,21 @@ class Dashboard:
             frame["versus_city"] = frame["ward_code"].map(position["versus_city"])
             frame["judgement"] = frame["ward_code"].map(position["judgement"])
         return frame
+
+    def ward_period_offer(self, key: str, filters: Filters) -> Period | None:
+        """The latest period whose ward figures partners see, where the filters' period is not one.
+
+        For partners and a sensitive KPI only: a closed financial year. None when the period is
+        published, for analysts, and when no year is closed yet.
+        """
+        kpi = catalogue.get(key)
+        if not self._protect(kpi) or kpi.geography == "city" or not kpi.kind.by_ward_available:
+            return None
+        some_ward = from_codes([self.engine.axis.wards[0]])
+        if self.policy.cells.closed(kpi, some_ward, filters.period):
+            return None
+        fy = self.policy.cells.latest_closed_year(kpi)
+        return None if fy is None else Period(Quarter(fy, 1), Quarter(fy, 4))
 
     def _by_ward(self, key: str, filters: Filters) -> pd.DataFrame:
         frame = self.engine.by_ward(key, filters.period)

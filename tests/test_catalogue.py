@@ -202,3 +202,16 @@ def test_partner_shares_scan_only_their_two_indicators() -> None:
     assert either("indicator_key = 'a'", "indicator_key = 'b'") == "indicator_key in ('a', 'b')"
     assert either("completed", "indicator_key = 'b'") == "(completed) or (indicator_key = 'b')"
     assert "where indicator_key in ('marac_repeat_cases', 'marac_cases')" in kpis.get("marac_repeat_rate").sql
+
+
+def test_every_breakdown_partners_see_declares_its_categories() -> None:
+    """A partner's city-wide breakdown has a row for every category, records or not: a missing row is a zero."""
+    from swp_data.disclosure.closed import PublishedCells
+
+    seen = {
+        kpi.key: kpi.breakdowns[0]
+        for kpi in kpis.catalogue().values()
+        if kpi.sensitive and PublishedCells.count_breakdown(None, kpi) is not None  # type: ignore[arg-type]
+    }
+    assert set(seen) == {"cj_treatment_referrals", "serious_sexual_offences", "hate_crime", "hidden_harm"}
+    assert all(spec.categories for spec in seen.values()), [k for k, s in seen.items() if not s.categories]

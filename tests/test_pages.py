@@ -276,7 +276,7 @@ def test_partners_see_small_numbers_suppressed_with_the_reason() -> None:
     app = open_page("victimisation", {"wards": ["Heath Town"], "from": "2025/26 Q1", "to": "2025/26 Q4"})
     assert metric(app, "Hidden harm: forced marriage, honour-based abuse, FGM, modern slavery") == "<5"
     footnote = next(c.value for c in app.caption if c.value.startswith("<5 and [c]:"))
-    assert "counts from 1 to 4" in footnote and "subtraction" in footnote
+    assert "a count under 5 is shown as <5" in footnote and "subtraction" in footnote
     assert any(i.value.startswith("Partner view") for i in app.sidebar.info)
     assert any("sign-in is not configured" in c.value for c in app.sidebar.caption)
     assert not any(e.label.startswith("Records behind") for e in app.expander)
@@ -573,3 +573,24 @@ def test_about_the_data_says_how_records_are_placed_and_populations_derived(demo
             "records": incidents,
         },
     ]
+
+
+def test_a_partner_is_offered_the_latest_published_year_for_ward_figures_in_one_click(board: Dashboard) -> None:
+    app = open_page("victimisation")
+    app.selectbox(key="kpi").set_value("Hate crimes recorded").run()
+    offers = [i.value for i in app.info if "completed financial years only" in i.value]
+    assert offers and "2026/27 Q2 is not one" in offers[0], [i.value for i in app.info]
+    button = app.button(key="offer-period")
+    assert button.label == "Show wards for 2025/26 (full year)"
+    button.click().run()
+    assert (app.sidebar.selectbox(key="from").value, app.sidebar.selectbox(key="to").value) == (
+        "2025/26 Q1",
+        "2025/26 Q4",
+    )
+    assert not [i.value for i in app.info if "completed financial years only" in i.value]
+    year = board.by_ward("hate_crime", Filters(selection.city(), Period.parse("2025/26Q1", "2025/26Q4")))
+    assert year["value"].notna().sum() >= 10  # most wards are published for a closed year
+    # Analysts are never offered it: they see every period.
+    analyst = open_page("victimisation", user={"is_logged_in": True, "email": ANALYST_EMAIL})
+    analyst.selectbox(key="kpi").set_value("Hate crimes recorded").run()
+    assert not [b for b in analyst.button if b.key == "offer-period"]

@@ -91,7 +91,10 @@ class Engine(Trends):
 
         def build() -> dict[str, Grid]:
             frame = self.connection.execute(spec.sql).df()
-            return {str(cat): Grid(part, self.axis) for cat, part in frame.groupby("category", sort=True)}
+            grids = {str(cat): Grid(part, self.axis) for cat, part in frame.groupby("category", sort=True)}
+            for name in spec.categories:  # a declared category with no records is a zero, not a missing row
+                grids.setdefault(name, Grid(frame.iloc[0:0], self.axis))
+            return dict(sorted(grids.items()))
 
         return self.cache.get((self.version, "breakdown", kpi.key, breakdown_key), build)  # type: ignore[return-value]
 
@@ -223,7 +226,7 @@ class Engine(Trends):
         covered = self.coverage(kpi, period.start, period.months[-1])
         availability = self._availability(kpi, now)
         current = self.shown_figure(kpi, now)
-        notes = self._notes(kpi, now)
+        notes = self.record_notes(kpi, now)
         if lag_note:
             notes.insert(0, lag_note)
         if covered.state == "incomplete":
@@ -304,7 +307,8 @@ class Engine(Trends):
         """Several KPIs for one selection and period."""
         return [self.result(key, selection, period) for key in keys]
 
-    def _notes(self, kpi: Kpi, parts: Parts) -> list[str]:
+    def record_notes(self, kpi: Kpi, parts: Parts) -> list[str]:
+        """Notes drawn from the selection's records (unknowns, nothing to divide): never for partners."""
         notes = []
         if parts.unknown:
             notes.append(

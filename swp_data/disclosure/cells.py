@@ -9,10 +9,31 @@ from swp_data.results import Figure
 
 SUPPRESSED = "<5"
 WITHHELD = "[c]"
+RATE_SUPPRESSED = "suppressed (small numbers)"
+NOT_PUBLISHED = "not published"
 SUPPRESSION_NOTE = (
-    "Suppressed for partners: counts from 1 to {t} are shown as <{n}, and other figures are withheld ([c]) "
-    "where they would let a small count be worked out by subtraction."
+    "Suppressed for partners: a count under {n} is shown as <{n}; a rate or percentage built on one as "
+    "'suppressed (small numbers)'; [c] is withheld so a small number cannot be worked out by subtraction."
 )
+MARKER_EXPLANATIONS: dict[str, str] = {
+    SUPPRESSED: "<5: a small count (under 5), not shown so no one can be identified",
+    WITHHELD: "[c]: withheld so a small number cannot be worked out from the other figures",
+    RATE_SUPPRESSED: "suppressed (small numbers): a rate or percentage built on a small count, not shown",
+    NOT_PUBLISHED: (
+        "not published: partners see this figure for closed periods only (wards and groups: completed "
+        "financial years; the city: completed quarters), so it never changes from one data load to the next"
+    ),
+}
+"""Every marker a partner can read in place of a number, and what it means, in words (one language)."""
+
+
+def marker_for(cell: Cell, counts: bool) -> str:
+    """The marker shown for a withheld figure: '<5' and '[c]' only for counts, words for rates."""
+    if cell.status == "unpublished":
+        return NOT_PUBLISHED
+    if not counts:
+        return RATE_SUPPRESSED
+    return cell.label
 
 
 @dataclass(frozen=True)
@@ -30,7 +51,7 @@ class Cell:
     @property
     def label(self) -> str:
         """What partners see in its place."""
-        return {"primary": SUPPRESSED, "unpublished": "not published"}.get(self.status, WITHHELD)
+        return {"primary": SUPPRESSED, "unpublished": NOT_PUBLISHED}.get(self.status, WITHHELD)
 
 
 def combine(cells: list[Cell]) -> Cell:

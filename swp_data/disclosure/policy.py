@@ -25,17 +25,15 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
-from swp_data.disclosure.cells import SUPPRESSION_NOTE, WITHHELD, Cell, combine, primary_only
-from swp_data.disclosure.protect import Key, Protection
-from swp_data.disclosure.published import CITY, category, group, protect_year, quarter, ward
-from swp_data.kinds.base import no_comparison
+from swp_data.disclosure.cells import SUPPRESSION_NOTE, WITHHELD, Cell, marker_for, primary_only
+from swp_data.disclosure.closed import UNPUBLISHED, PublishedCells
+from swp_data.kinds.base import Parts, no_comparison
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter
 from swp_data.results import Comparison, Figure, KpiResult, Spc
-from swp_data.selection import WardSelection, city, load_ward_groups, ward_names
+from swp_data.selection import WardSelection, city, ward_names
 from swp_data.stats.dispersion import Dispersion
 from swp_data.stats.spc import MINIMUM_POINTS
 from swp_data.stats.spc_columns import add_spc, summary
@@ -54,116 +52,30 @@ class PartnerPolicy:
         self.engine = engine
         self.threshold = threshold
         self.note = SUPPRESSION_NOTE.format(t=threshold, n=threshold + 1)
-        groups = load_ward_groups()
-        position = {code: i for i, code in enumerate(engine.axis.wards)}
-        self._groups = {name: tuple(position[c] for c in g.wards) for name, g in groups.items()}
+        self.cells = PublishedCells(engine, threshold)
 
-    # -- protected years ---------------------------------------------------------------------------
-    def _year_quarters(self, fy: int) -> list[Quarter]:
-        first, last = self.engine.axis.months[0], self.engine.axis.months[-1]
-        return [q for q in (Quarter(fy, n) for n in range(1, 5)) if q.end >= first and q.start <= last]
-
-    def _quarter_columns(self, quarters: list[Quarter]) -> list[np.ndarray]:
-        axis = self.engine.axis
-        return [
-            np.array([axis.month_index(m) for m in q.months if 0 <= axis.month_index(m) < len(axis.months)])
-            for q in quarters
-        ]
-
-    def _table(self, kpi: Kpi, table: str) -> np.ndarray:
-        arrays = self.engine.grid(kpi).arrays
-        numerator = arrays["numerator"]
-        if table == "numerator":
-            return numerator
-        denominator = arrays.get("denominator", np.zeros_like(numerator))
-        return denominator - numerator if table == "complement" else denominator
-
-    def year(self, kpi: Kpi, table: str, fy: int) -> tuple[dict[Key, int], Protection]:
-        """The protected cells of one KPI table for one financial year (cached per store version)."""
-
-        def build() -> tuple[dict[Key, int], Protection]:
-            quarters = self._year_quarters(fy)
-            columns = self._quarter_columns(quarters)
-            data = self._table(kpi, table)
-            rows = [self.engine.axis.city_row] if kpi.geography == "city" else list(range(len(self.engine.axis.wards)))
-            counts = np.array([[data[r, c].sum() for c in columns] for r in rows]).round().astype(int)
-            groups = [] if kpi.geography == "city" else list(self._groups.values())
-            split = self._categories(kpi, columns) if table == "numerator" else None
-            return protect_year(counts, groups, self.threshold, kpi.zero_disclosive, split)
-
-        return self.engine.cache.get((self.engine.version, "protected", kpi.key, table, fy, self.threshold), build)  # type: ignore[return-value]
-
-    def _categories(self, kpi: Kpi, columns: list[np.ndarray]) -> np.ndarray | None:
-        breakdown = self.count_breakdown(kpi)
-        if breakdown is None:
-            return None
-        grids = self.engine.breakdown_grids(kpi, breakdown)
-        every_row = np.arange(len(self.engine.axis.wards) + 1)
-        return (
-            np.array(
-                [[grid.arrays["numerator"][np.ix_(every_row, c)].sum() for c in columns] for grid in grids.values()]
-            )
-            .round()
-            .astype(int)
-        )
-
-    def count_breakdown(self, kpi: Kpi) -> str | None:
-        """The breakdown whose categories add up to the KPI's count (the one partners may see, city-wide)."""
-        if not kpi.kind.breakdowns_add_up() or not kpi.breakdowns:
-            return None
-        return kpi.breakdowns[0].key
-
-    # -- cells for a selection and period -------------------------------------------------------------
+    # -- cells (closed periods only: swp_data.disclosure.closed) ----------------------------------------
     def cell(self, kpi: Kpi, table: str, selection: WardSelection, period: Period) -> Cell:
         """The partner-facing value of a KPI table for a selection and period."""
-        by_year: dict[int, list[Quarter]] = {}
-        for q in period.quarters:
-            by_year.setdefault(q.fy_start, []).append(q)
-        parts: list[Cell] = []
-        for fy, quarters in by_year.items():
-            available = self._year_quarters(fy)
-            present = [q for q in quarters if q in available]
-            if not present:
-                continue
-            values, protection = self.year(kpi, table, fy)
-            whole_year = len(present) == len(available)
-            if selection.is_city or kpi.geography == "city":
-                keys = [CITY] if whole_year else [quarter(available.index(q)) for q in present]
-            elif not whole_year:
-                return Cell(None, "unpublished")
-            elif selection.kind == "group" and selection.label in self._groups:
-                keys = [group(list(self._groups).index(selection.label))]
-            else:
-                position = {code: i for i, code in enumerate(self.engine.axis.wards)}
-                keys = [ward(position[code]) for code in selection.wards]
-            parts += [Cell(float(values[k]), protection.status[k]) for k in keys]
-        return combine(parts)
+        return self.cells.cell(kpi, table, selection, period)
 
     def category_cells(self, kpi: Kpi, period: Period) -> dict[str, Cell]:
         """City-wide cells per category of the KPI's count breakdown."""
-        breakdown = self.count_breakdown(kpi)
-        if breakdown is None:
-            return {}
-        names = list(self.engine.breakdown_grids(kpi, breakdown))
-        cells: dict[str, list[Cell]] = {name: [] for name in names}
-        for fy in sorted({q.fy_start for q in period.quarters}):
-            available = self._year_quarters(fy)
-            present = [q for q in period.quarters if q in available]
-            if not present:
-                continue
-            values, protection = self.year(kpi, "numerator", fy)
-            for k, name in enumerate(names):
-                keys = (
-                    [category(k)]
-                    if len(present) == len(available)
-                    else [("BQ", k, available.index(q)) for q in present]
-                )
-                cells[name] += [Cell(float(values[key]), protection.status[key]) for key in keys]
-        return {name: combine(parts) for name, parts in cells.items()}
+        return self.cells.category_cells(kpi, period)
+
+    def count_breakdown(self, kpi: Kpi) -> str | None:
+        """The breakdown whose categories add up to the KPI's count (the one partners may see, city-wide)."""
+        return self.cells.count_breakdown(kpi)
 
     # -- figures ---------------------------------------------------------------------------------------
     def figure(self, kpi: Kpi, shown: Figure, selection: WardSelection, period: Period) -> tuple[Figure, Cell]:
-        """The partner-facing version of a figure, and the cell that decided it (the KPI's kind decides how)."""
+        """The partner-facing version of a figure, and the cell that decided it (the KPI's kind decides how).
+
+        Nothing is published for a period that is not closed (``closed``): its figure would change
+        with the next load, and the difference would be an unpublished count.
+        """
+        if not self.cells.closed(kpi, selection, period):
+            return Figure(value=None, suppressed=True), UNPUBLISHED
         return kpi.kind.partner_figure(self, kpi, shown, selection, period)  # type: ignore[return-value]
 
     def primary_figure(self, shown: Figure, zero_disclosive: bool) -> tuple[Figure, Cell]:
@@ -178,8 +90,12 @@ class PartnerPolicy:
         if not all(c.shown for c in cells):
             return Figure(value=None, suppressed=True), decisive
         if kpi.kind.publishes_count:
-            return shown, decisive
+            return Figure(value=shown.value, numerator=shown.numerator, rate_per_1000=shown.rate_per_1000), decisive
         return Figure(value=shown.value), decisive  # the rate alone: no counts, no interval
+
+    def marker(self, kpi: Kpi, cell: Cell) -> str:
+        """What a partner reads in place of a withheld figure of this KPI (counts and rates differ)."""
+        return marker_for(cell, counts=kpi.kind.publishes_count)
 
     def result(
         self,
@@ -190,65 +106,118 @@ class PartnerPolicy:
         before: Period,
         with_spc: bool = True,
     ) -> KpiResult:
-        """A result with everything partners may not see withheld; its SPC read from the partners' own trend."""
-        if result.current.value is None and (
-            (result.coverage is not None and result.coverage.state == "no data") or self._lacks_field(kpi, period)
-        ):
-            # Nothing was loaded for these months, or no record loaded for them city-wide carries the
-            # field: which months were loaded and which fields the files have say nothing about anyone.
-            return result.model_copy(update={"unknown": None, "notes": [], "comparison": None})
-        if result.availability == "not available":
-            # Here only: the city has judged records, so 'not available' would say this selection's judged
-            # count is zero. Partners get that count under the cells' rules instead, as partly known.
-            parts = self.engine.parts(kpi, selection, period.start, period.months[-1])
-            if parts is not None:
-                result = result.model_copy(update={"current": kpi.kind.figure(kpi, parts), "availability": "partial"})
-        current, cell = self.figure(kpi, result.current, selection, period)
-        comparison = None
-        if result.comparison is not None:
-            previous, _previous_cell = self.figure(kpi, result.comparison.figure, selection, before)
-            if current.suppressed or previous.suppressed:
-                comparison = no_comparison(result.comparison.period_label, previous)
-            else:
-                comparison = self._comparison(kpi, result.comparison, previous, selection, period, before)
-        rolling = None
-        if kpi.kind.partner_rolling_is_current():
-            rolling = current
-        elif result.rolling_12_months is not None:
-            last = period.last
-            rolling_period = Period(last.shift(-3), last)
-            rolling_figure, _ = self.figure(kpi, result.rolling_12_months, selection, rolling_period)
-            rolling = None if rolling_figure.suppressed else rolling_figure
-        notes = [n for n in result.notes if "records could not be counted" not in n]
-        if len(notes) < len(result.notes):
-            notes.append("Some records could not be counted: their source does not record what this KPI needs.")
+        """The partner result, built afresh from published cells.
+
+        Nothing is carried over from ``result`` but the KPI's identity, the catalogue's target and what
+        was loaded (coverage), which say nothing about anyone. Every number in it is a function of shown
+        cells (README, "Disclosure control").
+        """
+        public = {name: getattr(result, name) for name in PUBLIC_FIELDS}
+        partner = KpiResult(**public, current=Figure(value=None))
+        if result.availability == "city only":
+            return partner.model_copy(update={"availability": "city only", "notes": result.notes})
+        if result.coverage is not None and result.coverage.state == "no data":
+            # Nothing was loaded for these months: that is about the loads, not about anyone.
+            return partner.model_copy(update={"availability": "no data", "notes": self._load_notes(kpi, result, None)})
+        if self._lacks_field(kpi, period):
+            # No record loaded for these months city-wide carries the field: the files lack it.
+            return partner.model_copy(
+                update={"availability": "not available", "unavailable_reason": f"source has no {kpi.needs}"}
+            )
+        parts = self._parts(kpi, selection, period)
+        judged = result.current
+        if parts is not None and parts.has_data and result.current.value is None:
+            # The analysts' figure is withheld as 'not available' or 'nothing to divide': for partners
+            # those would say this selection's count is zero, so they get the judged figure under the
+            # cells' rules instead (a zero cell is a small number where the catalogue says so).
+            judged = kpi.kind.figure(kpi, parts)
+        current, cell = self.figure(kpi, judged, selection, period)
         update: dict[str, object] = {
             "current": current,
-            "comparison": comparison,
-            "rolling_12_months": rolling,
-            "notes": notes,
+            "availability": "partial" if self._city_partial(kpi, period) else "available",
+            "notes": self._load_notes(kpi, result, parts) + self._partial_notes(kpi, period),
         }
-        if with_spc and kpi.kind.spc_applies and result.coverage is not None and not result.coverage.complete:
-            # No verdict on a part-loaded period, and none of the analysts' limits either.
-            update["spc"] = Spc(variation="not applicable", reason=f"No SPC verdict: {period.label} is incomplete.")
-        elif with_spc and kpi.kind.spc_applies:
-            update["spc"] = self.spc(kpi, selection, period)
+        if result.comparison is not None:
+            update["comparison"] = self._compare(kpi, result.comparison, current, selection, period, before)
         if current.suppressed:
-            update.update(
-                {
-                    "suppressed": True,
-                    "shown_as": cell.label,
-                    "suppression_note": self.note,
-                    "rag": None,
-                    "spc": Spc(variation="not applicable", reason="Withheld for partners."),
-                }
+            return partner.model_copy(update={**update, **self._withheld(kpi, cell, period)})
+        if current.value is None:
+            # Every cell is shown and still there is no value: nothing to divide, and a zero here
+            # is not disclosive (it is a shown cell).
+            update["availability"] = "no data"
+            empty = kpi.kind.empty_note(kpi, parts) if parts is not None else None
+            update["notes"] = update["notes"] + ([empty] if empty else [])  # type: ignore[operator]
+            return partner.model_copy(update=update)
+        update["rag"] = result.rag
+        update["target"] = result.target
+        update["rolling_12_months"] = self._rolling(kpi, result, current, selection, period)
+        if with_spc and kpi.kind.spc_applies:
+            update["spc"] = self.spc(kpi, selection, period)
+        return partner.model_copy(update=update)
+
+    def _withheld(self, kpi: Kpi, cell: Cell, period: Period) -> dict[str, object]:
+        withheld: dict[str, object] = {
+            "suppressed": True,
+            "shown_as": self.marker(kpi, cell),
+            "suppression_note": self.note,
+            "spc": Spc(variation="not applicable", reason="Withheld for partners.") if kpi.kind.spc_applies else None,
+        }
+        if cell.status == "unpublished":
+            withheld["suppression_note"] = unpublished_note(kpi, period)
+        return withheld
+
+    def _compare(
+        self,
+        kpi: Kpi,
+        comparison: Comparison,
+        current: Figure,
+        selection: WardSelection,
+        period: Period,
+        before: Period,
+    ) -> Comparison:
+        previous, _ = self.figure(kpi, comparison.figure, selection, before)
+        if comparison.label == "incomplete period":
+            return no_comparison(comparison.period_label, previous).model_copy(
+                update={"label": "incomplete period", "coverage": comparison.coverage}
             )
-            if cell.status == "unpublished":
-                update["suppression_note"] = (
-                    "Not published for partners at this level: ward figures for this KPI are given for whole "
-                    "financial years, and city figures for whole quarters."
-                )
-        return result.model_copy(update=update)
+        if previous.suppressed or previous.value is None or current.value is None:
+            return no_comparison(comparison.period_label, previous)
+        return self._comparison(kpi, comparison, previous, selection, period, before)
+
+    def _rolling(
+        self, kpi: Kpi, result: KpiResult, current: Figure, selection: WardSelection, period: Period
+    ) -> Figure | None:
+        if kpi.kind.partner_rolling_is_current():
+            return current
+        if result.rolling_12_months is None:
+            return None
+        last = period.last
+        rolling, _ = self.figure(kpi, result.rolling_12_months, selection, Period(last.shift(-3), last))
+        return None if rolling.suppressed else rolling
+
+    def _load_notes(self, kpi: Kpi, result: KpiResult, parts: Parts | None) -> list[str]:
+        """The analysts' notes less those drawn from the selection's records (unknowns, nothing to divide).
+
+        What is left is about what was loaded (incomplete months, lags, provisional data, windows).
+        """
+        from_records = set(self.engine.record_notes(kpi, parts)) if parts is not None else set()
+        return [n for n in result.notes if n not in from_records]
+
+    def _partial_notes(self, kpi: Kpi, period: Period) -> list[str]:
+        if not self._city_partial(kpi, period):
+            return []
+        return [f"Some records could not be judged: their source does not record the {kpi.needs}."]
+
+    def _city_partial(self, kpi: Kpi, period: Period) -> bool:
+        """Whether some records city-wide could not be judged (said of the city, never of one ward)."""
+        whole = self._parts(kpi, city(), period)
+        return whole is not None and whole.unknown > 0
+
+    def _parts(self, kpi: Kpi, selection: WardSelection, period: Period) -> Parts | None:
+        """The gridded parts of a selection (None for measures not summed over grids, and city-only KPIs)."""
+        if not kpi.kind.gridded:
+            return None
+        return self.engine.parts(kpi, selection, period.start, period.months[-1])
 
     def _lacks_field(self, kpi: Kpi, period: Period) -> bool:
         """Whether no record of the period, city-wide, could be judged for the KPI (the files lack its field).
@@ -256,7 +225,7 @@ class PartnerPolicy:
         A ward that is 'not available' while the city has judged records would say its count is
         zero, so only a field missing from every record in the months passes to partners as such.
         """
-        whole = self.engine.parts(kpi, city(), period.start, period.months[-1])
+        whole = self._parts(kpi, city(), period)
         return whole is not None and whole.unknown > 0 and not kpi.kind.known(whole)
 
     def spc(self, kpi: Kpi, selection: WardSelection, period: Period) -> Spc:
@@ -335,7 +304,9 @@ class PartnerPolicy:
             parts = self.engine.parts(kpi, selection, span.start, span.months[-1])
             if parts is None or not parts.has_data:
                 continue
-            figure, _ = self.figure(kpi, kpi.kind.figure(kpi, parts), selection, span)
+            figure, cell = self.figure(kpi, kpi.kind.figure(kpi, parts), selection, span)
+            if cell.status == "unpublished":
+                continue  # an open period: no point at all, not a withheld one
             records.append(
                 {
                     "period_start": span.start,
@@ -368,32 +339,39 @@ class PartnerPolicy:
         return out
 
     def by_ward(self, kpi: Kpi, frame: pd.DataFrame, period: Period) -> pd.DataFrame:
-        """Ward figures partners may see: whole years only, small values withheld, ranked among shown wards."""
+        """Ward figures partners may see, built afresh: closed years only, small values withheld.
+
+        Only the ward, its published figure, its marker, its Census residents and its rank among shown wards.
+        """
         names = ward_names()
+        availability = self._table_availability(kpi, period)
         rows = []
-        for _, row in frame.iterrows():
-            selection = WardSelection((row["ward_code"],), names[row["ward_code"]], "ward")
-            figure, cell = self.figure(
-                kpi,
-                Figure(
-                    value=row["value"],
-                    numerator=row["numerator"],
-                    denominator=row["denominator"],
-                    rate_per_1000=row.get("rate_per_1000"),
-                ),
-                selection,
-                period,
-            )
+        for code in frame["ward_code"]:
+            selection = WardSelection((code,), names[code], "ward")
+            parts = self._parts(kpi, selection, period)
+            if parts is None:  # not gridded (repeat people): the analysts' figure, under the primary rule
+                row = frame.loc[frame["ward_code"] == code].iloc[0]
+                judged = Figure(value=row["value"], numerator=row["numerator"], denominator=row["denominator"])
+            else:
+                judged = kpi.kind.figure(kpi, parts) if parts.has_data else Figure(value=None)
+            figure, cell = self.figure(kpi, judged, selection, period)
+            if availability in ("no data", "not available"):
+                figure, marker = Figure(value=None), ""
+            else:
+                marker = self.marker(kpi, cell) if figure.suppressed else ""
             rows.append(
                 {
-                    **row.to_dict(),
+                    "ward_code": code,
+                    "ward_name": names[code],
                     "value": figure.value,
                     "numerator": figure.value if kpi.kind.publishes_count else None,
                     "denominator": None,
                     "low": None,
                     "high": None,
                     "rate_per_1000": figure.rate_per_1000 if not figure.suppressed else None,
-                    "shown_as": "" if not figure.suppressed else cell.label,
+                    "population": self.engine.population(selection, kpi.population_band),
+                    "availability": availability,
+                    "shown_as": marker,
                 }
             )
         out = pd.DataFrame(rows)
@@ -401,17 +379,54 @@ class PartnerPolicy:
         out["rank"] = score.rank(ascending=kpi.direction != "up", method="min").astype("Int64")
         return out.sort_values(["rank", "ward_name"], na_position="last", ignore_index=True)
 
+    def _table_availability(self, kpi: Kpi, period: Period) -> str:
+        """One state for every ward of a partner's table: about the loads and the files, never one ward."""
+        covered = self.engine.coverage(kpi, period.start, period.months[-1])
+        if covered.state == "no data":
+            return "no data"
+        if self._lacks_field(kpi, period):
+            return "not available"
+        return "partial" if self._city_partial(kpi, period) else "available"
+
     def breakdown(self, kpi: Kpi, frame: pd.DataFrame, period: Period) -> pd.DataFrame:
-        """City-wide category counts partners may see."""
+        """City-wide category counts partners may see: the category, its published count and its marker."""
         cells = self.category_cells(kpi, period)
-        out = frame.copy()
+        out = pd.DataFrame({"category": frame["category"]})
         out["value"] = [cells[c].value if c in cells and cells[c].shown else None for c in out["category"]]
         out["numerator"] = out["value"]
         out["denominator"] = None
         out["low"] = None
         out["high"] = None
         out["shown_as"] = [
-            "" if c in cells and cells[c].shown else (cells[c].label if c in cells else WITHHELD)
+            "" if c in cells and cells[c].shown else (self.marker(kpi, cells[c]) if c in cells else WITHHELD)
             for c in out["category"]
         ]
         return out
+
+
+PUBLIC_FIELDS = (
+    "key",
+    "label",
+    "measure",
+    "unit",
+    "direction",
+    "better",
+    "sensitive",
+    "selection",
+    "period",
+    "rolling_label",
+    "rolling_coverage",
+    "target_note",
+    "coverage",
+    "provisional",
+)
+"""What a partner result carries over from the analysts': the KPI's identity and what was loaded."""
+
+
+def unpublished_note(kpi: Kpi, period: Period) -> str:
+    """Why a figure is not published for partners, in words."""
+    return (
+        f"Not published for partners: {kpi.label.lower()} is published for closed periods only: wards and "
+        "groups for completed financial years, the city for completed quarters, so that no figure changes "
+        f"from one data load to the next. {period.label} is not one of them."
+    )

@@ -21,7 +21,7 @@ Secondary cells are chosen by a hash of their names, not by size, so the choice 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -63,11 +63,19 @@ def protect(
     relations: Sequence[Relation],
     threshold: int,
     zero_is_disclosive: bool = False,
+    fixed: Mapping[Key, Status] | None = None,
 ) -> Protection:
-    """Suppress small cells and enough others that none can be recovered exactly."""
+    """Suppress small cells and enough others that none can be recovered exactly.
+
+    ``fixed`` are cells already published (or withheld) by an earlier, smaller system, such as a
+    quarter published when it closed: their status cannot change, so a shown one stays visible to
+    the auditor and is never chosen to be withheld, and what is published now adds to what was.
+    """
+    fixed = dict(fixed or {})
     status: dict[Key, Status] = {
         key: "primary" if is_primary(value, threshold, zero_is_disclosive) else "shown" for key, value in values.items()
     }
+    status.update({key: value for key, value in fixed.items() if key in status})
     involved: dict[Key, list[Relation]] = {}
     for relation in relations:
         for key in (relation.total, *relation.parts):
@@ -87,9 +95,15 @@ def protect(
             safe.add(key)
         if exposed is None:
             return Protection(status)
-        candidates = _candidates(exposed, values, involved, status, threshold, totals)
+        candidates = [c for c in _candidates(exposed, values, involved, status, threshold, totals) if c not in fixed]
         if not candidates:
-            _withhold_group(exposed, values, involved, status, zero_is_disclosive)
+            before = dict(status)
+            _withhold_group(exposed, values, involved, status, zero_is_disclosive, fixed)
+            if status == before:
+                # Only fixed cells are left around it: withholding every cell that is not fixed leaves
+                # what the fixed (earlier, protected) systems published, which protected it already.
+                status.update({k: "withheld" for k in status if k not in fixed and status[k] == "shown"})
+                return Protection(status)
             continue
         # The first candidate (parts before totals, then by hash) that protects the cell on its own;
         # otherwise the first candidate, and the loop carries on.
@@ -109,6 +123,7 @@ def _withhold_group(
     involved: dict[Key, list[Relation]],
     status: dict[Key, Status],
     zero_is_disclosive: bool,
+    fixed: Mapping[Key, Status],
 ) -> None:
     """Withhold the exposed cell's whole group without marking which cells are small.
 
@@ -118,11 +133,14 @@ def _withhold_group(
     frontier, seen = [exposed], {exposed}
     while frontier:
         key = frontier.pop()
-        status[key] = "withheld"
+        if key not in fixed:
+            status[key] = "withheld"
         for relation in involved.get(key, []):
             for other in (relation.total, *relation.parts):
                 if other in seen or (status[other] == "shown" and values[other] == 0 and not zero_is_disclosive):
                     continue
+                if other in fixed and fixed[other] == "shown":
+                    continue  # published already: withholding it now would hide nothing
                 seen.add(other)
                 frontier.append(other)
 

@@ -1,9 +1,17 @@
-"""The cells partners see for one sensitive count in one financial year, and how they relate.
+"""The cells partners see for one sensitive count, and how they relate.
 
-Partners see a sensitive count for each ward, each named group and the city over the
-financial year, for the city in each quarter, and (city only) by category. Every other
-figure a partner can ask for is a sum of these cells and is shown only when all of its
-cells are shown, so it adds nothing an attacker could use.
+Cells are published only for closed periods, so that a later load never changes a cell
+already published (differencing two loads then opens nothing):
+
+- a **quarter** is published once all its months are loaded: the city's count and (city
+  only) its categories. It is protected on its own, from its own counts, so its cells are
+  the same whatever is loaded later;
+- a **financial year** is published once all four quarters are: each ward, each named group,
+  the city and the categories over the year. It is protected with its quarters' cells fixed
+  as they were published (``protect(..., fixed=...)``), so it only adds to them.
+
+Every other figure a partner can ask for is a sum of these cells and is shown only when all
+of its cells are shown, so it adds nothing an attacker could use.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from swp_data.disclosure.protect import Key, Protection, Relation, protect
+from swp_data.disclosure.protect import Key, Protection, Relation, Status, protect
 
 CITY: Key = ("C",)
 
@@ -72,6 +80,32 @@ def year_system(
     return values, relations
 
 
+def quarter_system(
+    q: int, city_count: int, categories: np.ndarray | None = None
+) -> tuple[dict[Key, int], list[Relation]]:
+    """The cells of quarter ``q`` of a year (the city, and its categories) and how they relate."""
+    values: dict[Key, int] = {quarter(q): int(city_count)}
+    relations: list[Relation] = []
+    if categories is not None:
+        split = np.asarray(categories, dtype=np.int64)
+        for k in range(split.shape[0]):
+            values[category_quarter(k, q)] = int(split[k])
+        relations.append(Relation(quarter(q), tuple(category_quarter(k, q) for k in range(split.shape[0]))))
+    return values, relations
+
+
+def protect_quarter(
+    q: int,
+    city_count: int,
+    threshold: int,
+    zero_is_disclosive: bool = False,
+    categories: np.ndarray | None = None,
+) -> tuple[dict[Key, int], Protection]:
+    """Values and protection status of one closed quarter's cells, from that quarter's counts alone."""
+    values, relations = quarter_system(q, city_count, categories)
+    return values, protect(values, relations, threshold, zero_is_disclosive)
+
+
 def protect_year(
     wards_by_quarter: np.ndarray,
     groups: Sequence[Sequence[int]],
@@ -79,6 +113,15 @@ def protect_year(
     zero_is_disclosive: bool = False,
     categories_by_quarter: np.ndarray | None = None,
 ) -> tuple[dict[Key, int], Protection]:
-    """Values and protection status of every published cell for one year."""
-    values, relations = year_system(wards_by_quarter, groups, categories_by_quarter)
-    return values, protect(values, relations, threshold, zero_is_disclosive)
+    """Values and protection status of every published cell for one closed year.
+
+    Its quarters' cells keep the status they were published with when each quarter closed
+    (``protect_quarter``), so the year only adds to what its quarters published.
+    """
+    counts = np.asarray(wards_by_quarter, dtype=np.int64)
+    fixed: dict[Key, Status] = {}
+    for q in range(counts.shape[1]):
+        split = None if categories_by_quarter is None else np.asarray(categories_by_quarter)[:, q]
+        fixed.update(protect_quarter(q, int(counts[:, q].sum()), threshold, zero_is_disclosive, split)[1].status)
+    values, relations = year_system(counts, groups, categories_by_quarter)
+    return values, protect(values, relations, threshold, zero_is_disclosive, fixed)

@@ -136,16 +136,28 @@ def repeat(measure: Measure, *, person: str, **declaration: Any) -> Kpi:
     )
 
 
-def breakdown(key: str, label: str, *, by: str, of: Measure, within: Measure | None = None) -> Breakdown:
-    """``of`` split by the SQL expression ``by`` (with ``within``: the share of ``within`` in each category)."""
+def breakdown(
+    key: str,
+    label: str,
+    *,
+    by: str,
+    of: Measure,
+    within: Measure | None = None,
+    categories: tuple[str, ...] = (),
+) -> Breakdown:
+    """``of`` split by the SQL expression ``by`` (with ``within``: the share of ``within`` in each category).
+
+    ``categories`` declares every value ``by`` can take, so each has a row even with no records.
+    """
     _by_month(of, "a breakdown")
     if within is None:
-        return Breakdown(key=key, label=label, sql=category_grid(of.table, by, of.condition), measures=(of.ref,))
+        sql = category_grid(of.table, by, of.condition)
+        return Breakdown(key=key, label=label, sql=sql, measures=(of.ref,), categories=categories)
     _by_month(within, "a breakdown")
     if within.table != of.table:
         raise ValueError(f"{of.name} and {within.name} come from different sources")
     sql = category_grid(of.table, by, of.condition, within.condition)
-    return Breakdown(key=key, label=label, sql=sql, measures=(of.ref, within.ref))
+    return Breakdown(key=key, label=label, sql=sql, measures=(of.ref, within.ref), categories=categories)
 
 
 __all__ = ["POPULATIONS", "breakdown", "count", "rate", "repeat", "share"]

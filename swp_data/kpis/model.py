@@ -97,6 +97,13 @@ class Breakdown(BaseModel):
     measures: tuple[str, ...] = Field(
         default=(), exclude=True, description="The source measures it is composed from (``table.name``)."
     )
+    categories: tuple[str, ...] = Field(
+        default=(),
+        description=(
+            "Every category it can take, declared: each has a row whether or not any record falls in it "
+            "(otherwise a missing row would tell partners a category's count is zero)."
+        ),
+    )
 
 
 class Kpi(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from swp_data import vocab
 from swp_data.kpis.compose import breakdown, count, rate, share
 from swp_data.kpis.model import Breakdown, Kpi, Target
 from swp_data.kpis.queries import category_grid
@@ -214,7 +215,15 @@ KPIS = [
         better="up",
         sensitive=True,
         zero_is_disclosive=False,  # a count of events: no one is identified by a zero
-        breakdowns=(breakdown("referral_source", "By route", by="referral_source", of=treatment.cj_referrals),),
+        breakdowns=(
+            breakdown(
+                "referral_source",
+                "By route",
+                by="referral_source",
+                of=treatment.cj_referrals,
+                categories=vocab.CRIMINAL_JUSTICE_REFERRALS,
+            ),
+        ),
     ),
     share(
         treatment.cj_referrals,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from swp_data import vocab
 from swp_data.kpis.compose import breakdown, count, repeat, share
 from swp_data.kpis.model import Kpi, Target
 from swp_data.kpis.queries import SURVEY_NO_RECORDS, survey_grid
@@ -66,7 +67,15 @@ KPIS = [
         better="up (reporting)",
         sensitive=True,
         zero_is_disclosive=False,  # a count of events: no one is identified by a zero
-        breakdowns=(breakdown("strand", "By strand", by="coalesce(hate_strand, 'not recorded')", of=crime.hate_crime),),
+        breakdowns=(
+            breakdown(
+                "strand",
+                "By strand",
+                by="coalesce(hate_strand, 'not recorded')",
+                of=crime.hate_crime,
+                categories=(*vocab.HATE_STRANDS, "not recorded"),
+            ),
+        ),
     ),
     count(
         crime.hidden_harm,
@@ -78,7 +87,11 @@ KPIS = [
         better="up (reporting)",
         sensitive=True,
         zero_is_disclosive=True,
-        breakdowns=(breakdown("type", "By type", by="hidden_harm_type", of=crime.hidden_harm),),
+        breakdowns=(
+            breakdown(
+                "type", "By type", by="hidden_harm_type", of=crime.hidden_harm, categories=vocab.HIDDEN_HARM_TYPES
+            ),
+        ),
     ),
     count(
         crime.vawg_female_victim,

@@ -134,7 +134,15 @@ KPIS = [
         better="up (confidence to report)",
         sensitive=True,
         zero_is_disclosive=False,  # a count of events: no one is identified by a zero
-        breakdowns=(breakdown("offence", "By offence", by="offence_subgroup", of=crime.serious_sexual_offences),),
+        breakdowns=(
+            breakdown(
+                "offence",
+                "By offence",
+                by="offence_subgroup",
+                of=crime.serious_sexual_offences,
+                categories=("other sexual offences", "rape"),
+            ),
+        ),
     ),
     repeat(
         crime.public_place_violence,

@@ -1,0 +1,199 @@
+"""The published cells of one sensitive KPI: closed quarters and closed financial years only.
+
+A quarter is *closed* for a KPI when every one of its months is loaded for every source the
+KPI reads (the coverage table); a financial year when its four quarters are. Coverage only
+grows, and a closed period's counts do not move when later months are loaded, so a cell,
+once published, is published with the same value and status by every later load: the
+difference between two loads opens nothing.
+
+- Closed quarters publish the city's count (and its categories), each quarter protected
+  from its own counts alone (``published.protect_quarter``).
+- Closed years add each ward, each named group, the city and the categories over the year,
+  protected with their quarters' cells fixed as published (``published.protect_year``).
+
+A selection and period is shown to a partner only as a sum of such cells (``combine``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from swp_data.disclosure.cells import Cell, combine
+from swp_data.disclosure.protect import Key, Protection
+from swp_data.disclosure.published import CITY, category, category_quarter, group, protect_quarter, protect_year
+from swp_data.disclosure.published import quarter as quarter_key
+from swp_data.disclosure.published import ward as ward_key
+from swp_data.kpis.model import Kpi
+from swp_data.periods import Period, Quarter
+from swp_data.selection import WardSelection, load_ward_groups
+
+if TYPE_CHECKING:
+    from swp_data.calc.engine import Engine
+
+UNPUBLISHED = Cell(None, "unpublished")
+
+
+class PublishedCells:
+    """Protected cells of sensitive KPIs, per closed quarter and closed financial year."""
+
+    def __init__(self, engine: Engine, threshold: int) -> None:
+        self.engine = engine
+        self.threshold = threshold
+        position = {code: i for i, code in enumerate(engine.axis.wards)}
+        self.ward_position = position
+        self.groups = {name: tuple(position[c] for c in g.wards) for name, g in load_ward_groups().items()}
+
+    # -- which periods are closed ---------------------------------------------------------------------
+    def quarter_closed(self, kpi: Kpi, q: Quarter) -> bool:
+        """Every month of the quarter is loaded for every source the KPI reads."""
+        axis = self.engine.axis
+        covered = self.engine.covered_months(kpi)
+        indices = [axis.month_index(m) for m in q.months]
+        return all(0 <= i < len(axis.months) and bool(covered[i]) for i in indices)
+
+    def year_closed(self, kpi: Kpi, fy: int) -> bool:
+        """All four quarters of the financial year starting in April ``fy`` are closed."""
+        return all(self.quarter_closed(kpi, Quarter(fy, n)) for n in range(1, 5))
+
+    def closed(self, kpi: Kpi, selection: WardSelection, period: Period) -> bool:
+        """Whether partners may see the KPI for this selection and period at all.
+
+        The city: every quarter closed. A ward, group or several wards: whole financial years, each closed.
+        """
+        if not all(self.quarter_closed(kpi, q) for q in period.quarters):
+            return False
+        if selection.is_city or kpi.geography == "city":
+            return True
+        return all(q.number == 1 for q in period.quarters[::4]) and len(period.quarters) % 4 == 0
+
+    def latest_closed_year(self, kpi: Kpi) -> int | None:
+        """The start year of the latest closed financial year (None: no year is closed yet)."""
+        axis = self.engine.axis
+        last = Quarter.containing(axis.months[-1]).fy_start
+        first = Quarter.containing(axis.months[0]).fy_start
+        return next((fy for fy in range(last, first - 1, -1) if self.year_closed(kpi, fy)), None)
+
+    # -- counts -----------------------------------------------------------------------------------------
+    def _table(self, kpi: Kpi, table: str) -> np.ndarray:
+        arrays = self.engine.grid(kpi).arrays
+        numerator = arrays["numerator"]
+        if table == "numerator":
+            return numerator
+        denominator = arrays.get("denominator", np.zeros_like(numerator))
+        return denominator - numerator if table == "complement" else denominator
+
+    def _rows(self, kpi: Kpi) -> list[int]:
+        axis = self.engine.axis
+        return [axis.city_row] if kpi.geography == "city" else list(range(len(axis.wards)))
+
+    def _columns(self, q: Quarter) -> np.ndarray:
+        return np.array([self.engine.axis.month_index(m) for m in q.months])
+
+    def _counts(self, kpi: Kpi, table: str, quarters: list[Quarter]) -> np.ndarray:
+        data = self._table(kpi, table)
+        rows = self._rows(kpi)
+        return np.array([[data[r, self._columns(q)].sum() for q in quarters] for r in rows]).round().astype(int)
+
+    def _categories(self, kpi: Kpi, quarters: list[Quarter]) -> np.ndarray | None:
+        breakdown = self.count_breakdown(kpi)
+        if breakdown is None:
+            return None
+        grids = self.engine.breakdown_grids(kpi, breakdown)
+        every_row = np.arange(len(self.engine.axis.wards) + 1)
+        split = np.zeros((len(grids), len(quarters)))
+        for k, grid in enumerate(grids.values()):
+            for j, q in enumerate(quarters):
+                split[k, j] = grid.arrays["numerator"][np.ix_(every_row, self._columns(q))].sum()
+        return split.round().astype(int)
+
+    def count_breakdown(self, kpi: Kpi) -> str | None:
+        """The breakdown whose categories add up to the KPI's count (the one partners may see, city-wide)."""
+        if not kpi.kind.breakdowns_add_up() or not kpi.breakdowns:
+            return None
+        return kpi.breakdowns[0].key
+
+    # -- protected systems -----------------------------------------------------------------------------
+    def quarter(self, kpi: Kpi, table: str, q: Quarter) -> tuple[dict[Key, int], Protection]:
+        """A closed quarter's cells (key ``quarter(n - 1)``), protected from that quarter's counts alone."""
+
+        def build() -> tuple[dict[Key, int], Protection]:
+            counts = self._counts(kpi, table, [q])
+            split = self._categories(kpi, [q]) if table == "numerator" else None
+            return protect_quarter(
+                q.number - 1,
+                int(counts.sum()),
+                self.threshold,
+                kpi.zero_disclosive,
+                None if split is None else split[:, 0],
+            )
+
+        key = (self.engine.version, "protected quarter", kpi.key, table, q.code, self.threshold)
+        return self.engine.cache.get(key, build)  # type: ignore[return-value]
+
+    def year(self, kpi: Kpi, table: str, fy: int) -> tuple[dict[Key, int], Protection]:
+        """A closed year's cells, protected with its quarters' cells fixed as they were published."""
+
+        def build() -> tuple[dict[Key, int], Protection]:
+            quarters = [Quarter(fy, n) for n in range(1, 5)]
+            counts = self._counts(kpi, table, quarters)
+            groups = [] if kpi.geography == "city" else list(self.groups.values())
+            split = self._categories(kpi, quarters) if table == "numerator" else None
+            return protect_year(counts, groups, self.threshold, kpi.zero_disclosive, split)
+
+        key = (self.engine.version, "protected year", kpi.key, table, fy, self.threshold)
+        return self.engine.cache.get(key, build)  # type: ignore[return-value]
+
+    def _quarter_cell(self, kpi: Kpi, table: str, q: Quarter, key: Key) -> Cell:
+        values, protection = self.quarter(kpi, table, q)
+        return Cell(float(values[key]), protection.status[key])
+
+    # -- cells for a selection and period -------------------------------------------------------------
+    def cell(self, kpi: Kpi, table: str, selection: WardSelection, period: Period) -> Cell:
+        """The partner-facing value of a KPI table for a selection and period ('unpublished' unless closed)."""
+        if not self.closed(kpi, selection, period):
+            return UNPUBLISHED
+        city_level = selection.is_city or kpi.geography == "city"
+        parts: list[Cell] = []
+        for fy, quarters in _by_year(period).items():
+            if city_level and not (len(quarters) == 4 and self.year_closed(kpi, fy)):
+                parts += [self._quarter_cell(kpi, table, q, quarter_key(q.number - 1)) for q in quarters]
+                continue
+            values, protection = self.year(kpi, table, fy)
+            if city_level:
+                keys = [CITY]
+            elif selection.kind == "group" and selection.label in self.groups:
+                keys = [group(list(self.groups).index(selection.label))]
+            else:
+                keys = [ward_key(self.ward_position[code]) for code in selection.wards]
+            parts += [Cell(float(values[k]), protection.status[k]) for k in keys]
+        return combine(parts)
+
+    def category_cells(self, kpi: Kpi, period: Period) -> dict[str, Cell]:
+        """City-wide cells per category of the KPI's count breakdown ('unpublished' unless closed)."""
+        breakdown = self.count_breakdown(kpi)
+        if breakdown is None:
+            return {}
+        names = list(self.engine.breakdown_grids(kpi, breakdown))
+        if not all(self.quarter_closed(kpi, q) for q in period.quarters):
+            return {name: UNPUBLISHED for name in names}
+        cells: dict[str, list[Cell]] = {name: [] for name in names}
+        for fy, quarters in _by_year(period).items():
+            whole = len(quarters) == 4 and self.year_closed(kpi, fy)
+            for k, name in enumerate(names):
+                if whole:
+                    values, protection = self.year(kpi, "numerator", fy)
+                    cells[name].append(Cell(float(values[category(k)]), protection.status[category(k)]))
+                else:
+                    cells[name] += [
+                        self._quarter_cell(kpi, "numerator", q, category_quarter(k, q.number - 1)) for q in quarters
+                    ]
+        return {name: combine(parts) for name, parts in cells.items()}
+
+
+def _by_year(period: Period) -> dict[int, list[Quarter]]:
+    by_year: dict[int, list[Quarter]] = {}
+    for q in period.quarters:
+        by_year.setdefault(q.fy_start, []).append(q)
+    return by_year
