@@ -87,6 +87,8 @@ def test_every_sensitive_kpi_partner_json_parses(demo_db: Path, key: str, capfd:
     assert code == 0, captured.err
     document = json.loads(captured.out)
     assert document["key"] == key
+    spc = document.get("spc") or {}
+    assert spc.get("mean") is None or spc.get("points", 0) > 0  # the SPC bar is tested in test_disclosure_views
 
 
 def test_the_cli_reads_both_period_forms_alike(demo_db: Path) -> None:

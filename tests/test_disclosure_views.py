@@ -431,3 +431,23 @@ def test_a_fresh_clone_runs_in_partner_mode(
         c.value for c in app.sidebar.caption
     ]
     assert not [b for b in app.sidebar.button if b.label in ("Analyst sign-in", "Sign out")]
+
+
+@pytest.mark.parametrize("where", ["city", "Heath Town"])
+def test_a_partner_spc_reveals_no_total_beyond_the_published_trend(partner: Dashboard, where: str) -> None:
+    """For every sensitive KPI: the SPC mean times its points is the sum of the trend's shown points."""
+    chosen = selection.city() if where == "city" else selection.resolve(where)
+    checked = 0
+    for key, kpi in catalogue().items():
+        if not kpi.sensitive:
+            continue
+        filters = Filters(chosen, Period.parse("2025/26Q1", "2025/26Q4"))
+        spc = partner.result(key, filters).spc
+        if spc is None or spc.mean is None:
+            continue
+        series = partner.series(key, filters)
+        shown = series.loc[series["value"].notna(), "value"].tolist()[-spc.points :]
+        assert len(shown) == spc.points and abs(spc.mean * spc.points - sum(shown)) < 1e-6, key
+        assert not series["numerator"].notna().any() and not series["denominator"].notna().any(), key
+        checked += 1
+    assert checked >= (5 if where == "city" else 0)
