@@ -64,7 +64,8 @@ def test_a_server_install_has_what_sign_in_imports() -> None:
     needed = {
         canonicalize_name(requirement.name)
         for requirement in map(Requirement, metadata.requires("streamlit") or [])
-        if requirement.marker and requirement.marker.evaluate({"extra": "auth"})
+        if requirement.marker
+        and requirement.marker.evaluate({"extra": "auth"})
         and not requirement.marker.evaluate({"extra": ""})
     }
     assert {"authlib", "httpx"} <= needed
