@@ -2,8 +2,8 @@
 
 Partners read what happened and that the page tries again by itself, with no server path, process id
 or exception text; analysts also get the exception in an expander. Once the store can be read the
-next run shows the figures (in the browser the retry timer reruns the page: tests/browser/test_sign_in.py
-and test_store_busy there).
+next run shows the figures (in a browser the retry timer reruns the page by itself:
+tests/browser/test_store_busy.py).
 """
 
 from __future__ import annotations
