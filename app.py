@@ -10,16 +10,15 @@ from __future__ import annotations
 import streamlit as st
 
 import swp_app
-from swp_data.settings import get_settings
 
 st.set_page_config(page_title="Safer Wolverhampton Partnership", page_icon=":material/shield:", layout="wide")
 swp_app.legacy_pages.leave()  # before anything is drawn (see the module)
 
 page = swp_app.navigation()
-if not swp_app.ensure_store(get_settings().db_path):
+board = swp_app.open_dashboard(page.title)  # None: the store cannot be read now; a plain message retries
+if board is None:
     st.stop()
-board = swp_app.dashboard()
-swp_app.access_panel(board)
+swp_app.access_panel(board.access)
 filters = swp_app.filters_sidebar(board)
 if filters is None:
     st.stop()

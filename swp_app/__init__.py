@@ -23,6 +23,7 @@ from swp_app.session import (
     sign_in_configured,
 )
 from swp_app.tables import overview_display, ward_profile_display
+from swp_app.unavailable import open_dashboard
 
 __all__ = [
     "PAGE_PATHS",
@@ -41,6 +42,7 @@ __all__ = [
     "kpi_cards",
     "legacy_pages",
     "navigation",
+    "open_dashboard",
     "overview_display",
     "page_header",
     "period_shown",

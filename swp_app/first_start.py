@@ -3,6 +3,9 @@
 A fresh clone has no store. The first session to arrive builds the demo store (about
 7 seconds) in its own script run and draws each step; any other session arriving
 meanwhile waits on the same build and draws the same progress, instead of a blank page.
+A build that fails is not tried again for ``REBUILD_AFTER_SECONDS`` (the sessions waiting
+meanwhile are told the same failure at once), so a server that cannot build it does not
+spend its CPU building it over and over.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from swp_data import demo
+from swp_data import demo, store
 
 
 @dataclass
@@ -24,20 +27,30 @@ class _Build:
     done: float = 0.0
     text: str = "Starting"
     error: str | None = None
+    failed_at: float | None = None  # time.monotonic() of the last failure
 
 
 _LOCK = threading.Lock()
 _BUILD = _Build()
 _POLL_SECONDS = 0.3
+REBUILD_AFTER_SECONDS = 60.0
 
 
-def ensure_store(path: Path) -> bool:
+def _failed_lately() -> bool:
+    """Whether this process's last demo build failed less than ``REBUILD_AFTER_SECONDS`` ago."""
+    return _BUILD.failed_at is not None and time.monotonic() - _BUILD.failed_at < REBUILD_AFTER_SECONDS
+
+
+def ensure_store(path: Path) -> None:
     """Make sure the store at ``path`` exists, building the demo there on first start.
 
-    Returns False (with a plain message on the page) when it could not be built.
+    Raises ``store.StoreMissing`` (its text says why, for analysts and the log: it names server
+    paths) when it could not be built; the caller shows the plain message.
     """
     if path.exists():
-        return True
+        return
+    if _failed_lately():
+        raise store.StoreMissing(f"the demo store could not be built at {path}: {_BUILD.error}")
     heading = "First start: building the demo data store (about 10 seconds). This happens once."
     bar = st.progress(0.0, text=heading)
 
@@ -45,14 +58,14 @@ def ensure_store(path: Path) -> bool:
         _BUILD.done, _BUILD.text = done, text
         bar.progress(min(max(done, 0.0), 1.0), text=f"{heading}  \n{text}...")
 
-    while not path.exists():
+    while not path.exists() and not _failed_lately():
         if _LOCK.acquire(blocking=False):
             try:
                 if not path.exists():
-                    _BUILD.error = None
+                    _BUILD.error, _BUILD.failed_at = None, None
                     demo.build_demo_store(path, on_progress=show)
             except Exception as error:  # shown as a plain message: no visitor sees a traceback
-                _BUILD.error = f"{type(error).__name__}: {error}"
+                _BUILD.error, _BUILD.failed_at = f"{type(error).__name__}: {error}", time.monotonic()
                 break
             finally:
                 _LOCK.release()
@@ -61,9 +74,4 @@ def ensure_store(path: Path) -> bool:
             time.sleep(_POLL_SECONDS)
     bar.empty()
     if not path.exists():
-        st.error(
-            f"The demo data store could not be built at {path}. "
-            f"Build it from the command line with `python3 -m swp_data demo` to see why. ({_BUILD.error})"
-        )
-        return False
-    return True
+        raise store.StoreMissing(f"the demo store could not be built at {path}: {_BUILD.error}")

@@ -8,8 +8,9 @@ import duckdb
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from swp_app import sign_in
 from swp_data import demo, store
-from swp_data.access import PARTNER, Access, level_for
+from swp_data.access import ANALYST, PARTNER, Access, level_for
 from swp_data.grid import GridCache
 from swp_data.settings import get_settings
 from swp_data.views import Dashboard
@@ -66,21 +67,19 @@ def access_level() -> Access:
     return level_for(st.user.to_dict(), _secrets_section("analysts"))
 
 
-def access_panel(board: Dashboard) -> None:
-    """Who is looking (at ``board``'s access level), and sign-in or sign-out where sign-in is configured."""
+def access_panel(access: Access) -> None:
+    """Who is looking (at ``access``, this session's level), and sign-in or sign-out where sign-in is configured."""
     with st.sidebar:
-        if not board.partner:
+        if access == ANALYST:
             st.success(
                 f"Analyst view: {st.user.get('email') or st.user.get('name')}. Small numbers are shown.",
                 icon=":material/lock_open:",
             )
         else:
             st.info("Partner view: small numbers are suppressed.", icon=":material/lock:")
-        if sign_in_configured():
-            if st.user.is_logged_in:
-                st.button("Sign out", on_click=st.logout, icon=":material/logout:")
-            else:
-                st.button("Analyst sign-in", on_click=st.login, icon=":material/login:")
+        auth = _secrets_section("auth")
+        if auth is not None:
+            sign_in.sign_in_controls(auth, logged_in=bool(st.user.is_logged_in))
         else:
             st.caption("Analyst sign-in is not configured on this server (see the README).")
 

@@ -15,7 +15,19 @@ from swp_data.settings import get_settings
 
 
 class StoreError(RuntimeError):
-    """The store is missing, locked or of another schema version."""
+    """The store is missing, locked, unreadable or of another schema version."""
+
+
+class StoreMissing(StoreError):
+    """There is no store file at the configured path."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the store's lock (an import writing it, or, for a writer, the app reading it).
+
+    DuckDB lets one process write a file and no other open it meanwhile: this passes once the
+    other process has finished, so the app tries again rather than give up.
+    """
 
 
 def default_path() -> Path:
@@ -111,7 +123,7 @@ def connect(
     target = Path(path or default_path())
     if not target.exists():
         if not create:
-            raise StoreError(
+            raise StoreMissing(
                 f"no store at {target}: build the demo with `python3 -m swp_data demo` "
                 "or load files with `python3 -m swp_data import PATH`"
             )
@@ -119,7 +131,15 @@ def connect(
     try:
         connection = duckdb.connect(str(target), read_only=read_only)
     except duckdb.IOException as error:
+        text = str(error).lower()  # "Could not set lock on file ...: Conflicting lock is held in ..."
+        if "could not set lock" in text or "conflicting lock" in text:
+            raise StoreBusy(f"{target} is in use by another process: {error}") from error
+        if not target.exists():  # moved or deleted between the check above and the open
+            raise StoreMissing(f"no store at {target}: {error}") from error
         raise StoreError(f"cannot open {target}: {error}") from error
+    except duckdb.ConnectionException as error:
+        # This process already has the file open with another configuration (writing it).
+        raise StoreBusy(f"{target} is open for writing in this process: {error}") from error
     _configure(connection)
     check_version(connection, target)
     return connection

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 RUNTIME_LOCK = REPO / "requirements.txt"
 DEV_LOCK = REPO / "requirements-dev.txt"
 INSTALLERS = {"pip", "setuptools", "wheel"}  # the venv's own installer, not the project's dependencies
-TEST_TOOLS = {"pytest", "pytest-xdist", "hypothesis", "playwright", "ruff", "uv"}
+TEST_TOOLS = {"pytest", "pytest-xdist", "hypothesis", "playwright", "ruff", "uv", "oidc-provider-mock"}
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?$")
 
 
@@ -54,6 +54,22 @@ def test_every_direct_dependency_is_locked() -> None:
 def test_a_server_install_gets_no_test_tools() -> None:
     assert not TEST_TOOLS & set(locked(RUNTIME_LOCK))
     assert set(locked(DEV_LOCK)) >= TEST_TOOLS
+
+
+def test_a_server_install_has_what_sign_in_imports() -> None:
+    """``st.login``'s routes import Authlib's Starlette client, which needs httpx: Streamlit's ``auth`` extra.
+
+    Without them in the runtime lock, "Analyst sign-in" on a server answers a bare Internal Server Error.
+    """
+    needed = {
+        canonicalize_name(requirement.name)
+        for requirement in map(Requirement, metadata.requires("streamlit") or [])
+        if requirement.marker
+        and requirement.marker.evaluate({"extra": "auth"})
+        and not requirement.marker.evaluate({"extra": ""})
+    }
+    assert {"authlib", "httpx"} <= needed
+    assert needed <= set(locked(RUNTIME_LOCK))
 
 
 def test_shared_packages_agree_between_the_locks() -> None:

@@ -34,10 +34,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_app(db_path: Path, log_path: Path, timeout: float = 60) -> tuple[subprocess.Popen[bytes], str]:
-    """Run the app on the given store; return the process and its URL once it answers its health check."""
-    port = free_port()
+def start_app(
+    db_path: Path, log_path: Path, timeout: float = 60, *, port: int | None = None, secrets: Path | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Run the app on the given store; return the process and its URL once it answers its health check.
+
+    ``secrets`` is the one secrets.toml the app reads (sign-in tests); by default it reads Streamlit's
+    usual places. ``port`` is the loopback port to serve on (a free one by default).
+    """
+    port = port or free_port()
     env = {**os.environ, "SWP_DB_PATH": str(db_path)}
+    options = ["--secrets.files", str(secrets)] if secrets is not None else []
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as handle:
         process = subprocess.Popen(
@@ -55,6 +62,7 @@ def start_app(db_path: Path, log_path: Path, timeout: float = 60) -> tuple[subpr
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
+                *options,
             ],
             cwd=REPO,
             env=env,
@@ -86,3 +94,31 @@ def wait_for_app(tab: object, timeout_ms: int = 30_000) -> None:
         }""",
         timeout=timeout_ms,
     )
+
+
+def start_identity_provider(port: int, log_path: Path, timeout: float = 30) -> tuple[subprocess.Popen[bytes], str]:
+    """Run a real OpenID Connect provider on loopback (``oidc-provider-mock``); return it and its issuer URL.
+
+    Its login form takes a subject (``sub``); a subject it was not told about signs in with
+    ``email`` = the subject, and ``PUT {issuer}/users/{sub}`` with a JSON object sets a subject's
+    claims (``email``, ``email_verified``, ...) beforehand.
+    """
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as handle:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=REPO,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+    issuer = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=2) as response:
+                if response.status == 200:
+                    return process, issuer
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError(f"the identity provider did not start within {timeout}s; see {log_path}")
