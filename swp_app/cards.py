@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 import streamlit as st
 
 from swp_app.session import DEMO_NOTICE, _is_demo
 from swp_app.spc_icons import icons_html
+from swp_app.tables import marker_notes
 from swp_data.calc.render import as_of_text, coverage_text, format_value, limits_text, significance_text, value_text
 from swp_data.downloads import safe_csv
 from swp_data.filters import Filters
@@ -50,6 +53,13 @@ def download_csv(frame: pd.DataFrame, file_name: str, heading_lines: list[str], 
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+def marker_caption(cells: Iterable[object]) -> None:
+    """Beneath a table: what each suppression marker among ``cells`` means, in words (nothing if none shows)."""
+    notes = marker_notes(cells)
+    if notes:
+        st.caption(notes)
 
 
 def headings(filters: Filters, what: str, as_of: str) -> list[str]:

@@ -13,6 +13,13 @@ SUPPRESSION_NOTE = (
     "Suppressed for partners: counts from 1 to {t} are shown as <{n}, and other figures are withheld ([c]) "
     "where they would let a small count be worked out by subtraction."
 )
+MARKER_EXPLANATIONS: dict[str, str] = {
+    SUPPRESSED: "fewer than 5, withheld to protect the people counted",
+    "suppressed (small numbers)": "a rate or percentage withheld because it rests on a small count",
+    WITHHELD: "withheld so a small number cannot be worked out",
+    "not published": "not released to partners for this period; an earlier, completed period may show it",
+}
+"""Each marker a partner may see in place of a figure, in words: printed beneath any table or map showing it."""
 
 
 @dataclass(frozen=True)
