@@ -189,13 +189,7 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
             .mark_geoshape(fill=EMPTY_FILL, stroke="#BBBBBB", strokeWidth=0.7)
             .encode(tooltip=tooltip_missing)
         )
-    labels = _map_labels(features)
-    if labels:
-        text = alt.Chart(alt.Data(values=labels)).encode(longitude="longitude:Q", latitude="latitude:Q", text="label:N")
-        style = {"fontSize": 11, "fontWeight": "bold", "lineBreak": "\n", "lineHeight": 12}
-        # A white halo under the words keeps them legible on the hatch, on a projector or in print.
-        layers.append(text.mark_text(**style, color="#FFFFFF", stroke="#FFFFFF", strokeWidth=3, strokeJoin="round"))
-        layers.append(text.mark_text(**style, color=INK))
+    # The selected wards' outline over every fill (shown or not), under the labels so they stay legible.
     selected = [f for f in features if f["properties"]["selected"]]
     if selected:
         layers.append(
@@ -203,6 +197,15 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
             .mark_geoshape(filled=False, stroke="#000000", strokeWidth=3)
             .encode(tooltip=[ward, figure, rank])
         )
+    labels = _map_labels(features)
+    if labels:
+        text = alt.Chart(alt.Data(values=labels)).encode(
+            longitude="longitude:Q", latitude="latitude:Q", text="label:N", size=alt.Size("size:Q", scale=None)
+        )
+        style = {"fontWeight": "bold", "lineBreak": "\n"}
+        # A white halo under the words keeps them legible on the hatch, on a projector or in print.
+        layers.append(text.mark_text(**style, color="#FFFFFF", stroke="#FFFFFF", strokeWidth=3, strokeJoin="round"))
+        layers.append(text.mark_text(**style, color=INK))
     chart = (
         alt.layer(*layers)
         .project(type="mercator")
@@ -271,16 +274,27 @@ def _map_labels(features: list[dict[str, object]]) -> list[dict[str, object]]:
     if len(missing) == len(features) and len({p["state"] for p in missing}) == 1:
         longitudes, latitudes = zip(*points.values(), strict=True)
         middle = (sum(longitudes) / len(longitudes), sum(latitudes) / len(latitudes))
-        return [{"longitude": middle[0], "latitude": middle[1], "label": f"every ward: {missing[0]['state']}"}]
+        label = f"every ward: {missing[0]['state']}"
+        return [{"longitude": middle[0], "latitude": middle[1], "label": label, "size": 13}]
     return [
         {
             "longitude": points[p["ward_code"]][0],
             "latitude": points[p["ward_code"]][1],
-            "label": "\n".join(textwrap.wrap(str(p["state"]), 12)),
+            "label": _short_label(str(p["state"])),
+            "size": 11 if len(str(p["state"])) <= 3 else 9,
             "ward_name": p["ward_name"],
         }
         for p in missing
     ]
+
+
+def _short_label(state: str) -> str:
+    """A label that fits on a ward: the marker without its bracketed gloss, on two short lines at most.
+
+    'suppressed (small numbers)' is written 'suppressed' (the tooltip and the note beneath the map
+    give it in full); '<5' and '[c]' as they are; 'not available' on two lines.
+    """
+    return "\n".join(textwrap.wrap(state.split(" (")[0], 10))
 
 
 def _map_caption(withheld: list[dict[str, object]], empty: list[dict[str, object]], filters: Filters) -> str:

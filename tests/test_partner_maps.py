@@ -19,7 +19,7 @@ import pytest
 from shapely.geometry import Point, shape
 from streamlit.testing.v1 import AppTest
 
-from swp_app.charts import WITHHELD_FILL, _map_features, _map_labels
+from swp_app.charts import WITHHELD_FILL, _map_features, _map_labels, _short_label
 from swp_app.tables import MISSING_WORDS, marker_notes, rank_text, ward_table_display
 from swp_data import selection, settings, site
 from swp_data.disclosure.cells import MARKER_EXPLANATIONS
@@ -91,6 +91,14 @@ def codes(layer: dict[str, Any]) -> set[str]:
     return {feature["properties"]["ward_code"] for feature in layer["data"]["values"]}
 
 
+def chart_data_is_plain(spec: dict[str, Any]) -> bool:
+    """No layer's data holds a null, NaN or the word None/NaN (tooltips and labels read them), nor the legend."""
+    data = json.dumps([layer["data"] for layer in spec["layer"] if "data" in layer])
+    colours = [layer["encoding"]["color"] for layer in spec["layer"] if "color" in layer.get("encoding", {})]
+    legends = json.dumps(colours)
+    return not any(word in text for text in (data, legends) for word in ("NaN", "null", "None", "Infinity"))
+
+
 def no_missing_words(frame: pd.DataFrame) -> list[str]:
     """Every cell a reader would see as 'None', 'NaN', 'nan', '<NA>' (a missing value or its text)."""
     bad = []
@@ -126,7 +134,7 @@ def test_a_whole_years_map_draws_withheld_wards_grey_labelled_and_the_selected_w
     polygons = {f["properties"]["ward_code"]: shape(f["geometry"]) for f in ward_boundaries()["features"]}
     labels = found["labels"]["data"]["values"]
     assert found["halo"]["data"] == found["labels"]["data"]
-    assert {label["label"].replace("\n", " ") for label in labels} == set(markers.values())
+    assert {label["label"] for label in labels} == {_short_label(marker) for marker in markers.values()}
     for label in labels:
         (code,) = [
             c for c, polygon in polygons.items() if polygon.contains(Point(label["longitude"], label["latitude"]))
@@ -134,12 +142,14 @@ def test_a_whole_years_map_draws_withheld_wards_grey_labelled_and_the_selected_w
         assert code in withheld
     # The selected ward is outlined on top although it is withheld.
     assert codes(found["outline"]) == {HEATH_TOWN}
-    assert found["outline"]["mark"]["strokeWidth"] == 3 and spec["layer"][-1] is found["outline"]
+    order = [id(layer) for layer in spec["layer"]]
+    fills = [found[role] for role in ("colour", "withheld", "empty") if role in found]
+    assert found["outline"]["mark"]["strokeWidth"] == 3
+    assert all(order.index(id(fill)) < order.index(id(found["outline"])) for fill in fills)  # drawn over them
     # Colour: the shown wards only, the scale over their figures and nothing else.
     assert codes(found["colour"]) == set(shown.index)
     assert found["colour"]["encoding"]["color"]["scale"]["domain"] == [shown.min(), shown.max()]
-    text = json.dumps(spec)
-    assert "NaN" not in text and "null" not in text and "None" not in text
+    assert chart_data_is_plain(spec)
     captions = " ".join(c.value for c in app.caption)
     assert "Hatched grey: withheld for partners" in captions and "Selected wards are outlined in black" in captions
     assert MARKER_EXPLANATIONS["<5"] in captions
@@ -172,8 +182,7 @@ def test_a_period_partners_cannot_see_is_drawn_grey_with_one_label_and_no_legend
     assert "colour" not in found  # no figure shown: no colour scale, so no 'NaN' legend
     assert [label["label"] for label in found["labels"]["data"]["values"]] == [f"every ward: {markers.pop()}"]
     assert codes(found["outline"]) == {HEATH_TOWN}
-    text = json.dumps(spec)
-    assert "NaN" not in text and "null" not in text
+    assert chart_data_is_plain(spec)
     for frame in (d.value for d in app.dataframe):
         assert no_missing_words(frame) == []
 
@@ -227,6 +236,13 @@ def test_ward_states_other_than_withheld_are_pale_and_labelled_with_their_state(
     labels = {(label["longitude"], label["latitude"]): label["label"] for label in _map_labels(features)}
     assert labels[ward_label_points()["E05014851"]] == "not\navailable"
     assert "null" not in json.dumps(features) and "NaN" not in json.dumps(features)
+
+
+def test_a_long_marker_is_labelled_short_on_the_map_and_given_in_full_in_the_tooltip() -> None:
+    """A ward is too small for 'suppressed (small numbers)': the map writes 'suppressed'; the rest is kept."""
+    assert _short_label("suppressed (small numbers)") == "suppressed"
+    assert (_short_label("<5"), _short_label("[c]"), _short_label("no data")) == ("<5", "[c]", "no data")
+    assert _short_label("not published") == "not\npublished"
 
 
 def test_the_ward_table_says_why_a_cell_is_empty() -> None:
