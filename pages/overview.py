@@ -40,6 +40,7 @@ def render(board: Dashboard, filters: Filters) -> None:
         rows = table[table["priority"] == priority]
         st.subheader(priority)
         st.dataframe(rows[list(columns)], hide_index=True, column_config=columns, key=f"overview-{priority}")
+        swp_app.marker_caption(rows[["value", "comparison", "rolling_12_months"]].to_numpy().ravel())
     title = f"Every KPI: {filters.selection.label}, {filters.period.label}"
     swp_app.download_csv(
         figures, "swp-overview.csv", swp_app.headings(filters, title, as_of_text(board.as_of)), "dl-overview"

@@ -34,7 +34,7 @@ def render(board: Dashboard, filters: Filters) -> None:
         "city": st.column_config.TextColumn("Wolverhampton"),
         "measure": st.column_config.TextColumn("Measure"),
         "versus_city": st.column_config.TextColumn("Against the city"),
-        "rank_of_20": st.column_config.NumberColumn("Rank of 20"),
+        "rank_of_20": st.column_config.TextColumn("Rank of 20"),
         "rank_order": st.column_config.TextColumn("Rank order"),
         "change": st.column_config.TextColumn(f"Change vs {filters.compare_to.label}"),
         "better": st.column_config.TextColumn("Better"),
@@ -42,6 +42,7 @@ def render(board: Dashboard, filters: Filters) -> None:
     for priority, rows in profile.groupby("priority", sort=False):
         st.subheader(str(priority))
         st.dataframe(rows[list(columns)], hide_index=True, column_config=columns, key=f"profile-{priority}")
+        swp_app.marker_caption(rows[["ward", "city"]].to_numpy().ravel())
     title = f"Ward profile: {wards[ward]} against the city, {filters.period.label}"
     lines = [
         title,

@@ -9,7 +9,7 @@ a pasted link reopens the same page, wards and period.
 from __future__ import annotations
 
 from swp_app import legacy_pages
-from swp_app.cards import definitions, download_csv, headings, kpi_card, kpi_cards, page_header
+from swp_app.cards import definitions, download_csv, headings, kpi_card, kpi_cards, marker_caption, page_header
 from swp_app.charts import breakdown_chart, period_shown, rank_table, trend_chart, ward_map, ward_table
 from swp_app.filters import PAGE_PATHS, filter_query, filters_sidebar
 from swp_app.first_start import ensure_store
@@ -41,6 +41,7 @@ __all__ = [
     "kpi_card",
     "kpi_cards",
     "legacy_pages",
+    "marker_caption",
     "navigation",
     "open_dashboard",
     "overview_display",

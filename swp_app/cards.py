@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 import streamlit as st
 
 from swp_app.session import DEMO_NOTICE, _is_demo
 from swp_app.spc_icons import icons_html
+from swp_app.tables import marker_notes
 from swp_data.calc.render import as_of_text, coverage_text, format_value, limits_text, significance_text, value_text
+from swp_data.downloads import safe_csv
 from swp_data.filters import Filters
 from swp_data.kinds import kind
 from swp_data.kpis import catalogue
@@ -36,17 +40,26 @@ def page_header(board: Dashboard, title: str, filters: Filters | None = None, su
 
 
 def download_csv(frame: pd.DataFrame, file_name: str, heading_lines: list[str], key: str) -> None:
-    """A CSV download of exactly ``frame``, headed by comment lines naming the filters and the as-of date."""
-    header = "".join(f"# {line}\n" for line in heading_lines)
+    """A CSV download of exactly ``frame``, headed by comment lines naming the filters and the as-of date.
+
+    Written by ``safe_csv``: text a spreadsheet would run (``=HYPERLINK(...)`` in a location) is neutralised.
+    """
     st.download_button(
         "Download CSV",
-        data=header + frame.to_csv(index=False),
+        data=safe_csv(frame, heading_lines),
         file_name=file_name,
         mime="text/csv",
         key=key,
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+def marker_caption(cells: Iterable[object]) -> None:
+    """Beneath a table: what each suppression marker among ``cells`` means, in words (nothing if none shows)."""
+    notes = marker_notes(cells)
+    if notes:
+        st.caption(notes)
 
 
 def headings(filters: Filters, what: str, as_of: str) -> list[str]:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from swp_app.cards import download_csv, headings
+from swp_app.cards import download_csv, headings, marker_caption
 from swp_app.palette import CONCERN, GRID, IMPROVEMENT, INK, NEUTRAL, TARGET
-from swp_app.tables import versus_city_text
+from swp_app.tables import rank_text, versus_city_text, ward_table_display
+from swp_data.disclosure.cells import MARKER_EXPLANATIONS
 from swp_data.filters import Filters
 from swp_data.funnels import WardFunnel
-from swp_data.geography import ward_boundaries
+from swp_data.geography import ward_boundaries, ward_label_points
 from swp_data.kinds.rank import AREAS
 from swp_data.kpis.model import Kpi
 
@@ -120,62 +123,106 @@ def period_shown(kpi: Kpi, filters: Filters) -> str:
     return kpi.kind.period_shown(filters.period)
 
 
+WITHHELD_FILL = {
+    "gradient": "linear",
+    "x1": 0,
+    "y1": 0,
+    "x2": 1,
+    "y2": 1,
+    # Hard-edged stops: diagonal stripes, a hatch that prints in grey and reads without colour.
+    "stops": [
+        {"offset": round(edge / 16, 4), "color": colour}
+        for i in range(8)
+        for edge, colour in ((2 * i, "#BDBDBD"), (2 * i + 1, "#BDBDBD"), (2 * i + 1, "#E3E3E3"), (2 * i + 2, "#E3E3E3"))
+    ],
+}
+"""Wards whose figure is withheld for partners: grey, hatched (Vega gradients draw in SVG and canvas alike)."""
+EMPTY_FILL = "#F4F4F4"
+"""Wards with no figure for another reason (no data, not available): pale, plain."""
+
+
 def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of: str) -> None:
-    """Choropleth of the KPI by ward (rate per 1,000 for counts), selected wards outlined."""
+    """Choropleth of the KPI by ward (rate per 1,000 for counts), selected wards outlined.
+
+    Only wards with a figure are coloured, so the colour scale (and its legend) spans the figures
+    shown and nothing else. A withheld ward is hatched grey with its marker written on it ('<5',
+    '[c]'); a ward without a figure for another reason is pale with its state ('no data', 'not
+    available'); the selected wards are outlined on top, whether their figure is shown or not.
+    """
     measure = kpi.kind.map_field(kpi)
     what = kpi.kind.map_title(kpi).lower()
     title = f"{kpi.label} by ward ({what}), {period_shown(kpi, filters)}"
-    values = frame.set_index("ward_code")
     title_lines = [f"{kpi.label} by ward", f"{what}, {period_shown(kpi, filters)}"]
-    features = []
-    for feature in ward_boundaries()["features"]:
-        code = feature["properties"]["ward_code"]
-        row = values.loc[code] if code in values.index else None
-        properties = dict(feature["properties"])
-        shown = None if row is None or pd.isna(row[measure]) else float(row[measure])
-        marker = str(row["shown_as"]) if row is not None and "shown_as" in row and row["shown_as"] else ""
-        state = "withheld" if marker else ("shown" if shown is not None else _empty_state(row))
-        properties.update(
-            {
-                "shown": shown,
-                "state": state,
-                "withheld": marker,
-                "selected": bool(row["selected"]) if row is not None else False,
-                "rank": None if row is None or pd.isna(row["rank"]) else int(row["rank"]),
-            }
+    features = _map_features(kpi, frame, measure)
+    shown_features = [f for f in features if f["properties"]["state"] == "shown"]
+    withheld = [f for f in features if f["properties"]["withheld"]]
+    empty = [f for f in features if f["properties"]["state"] != "shown" and not f["properties"]["withheld"]]
+    ward = alt.Tooltip("properties.ward_name:N", title="Ward")
+    rank = alt.Tooltip("properties.rank_text:N", title=f"Rank ({kpi.kind.rank_order(kpi)})")
+    figure = alt.Tooltip("properties.value_text:N", title=kpi.kind.map_title(kpi))
+    tooltip = [ward, figure, rank]
+    tooltip_missing = [ward, figure, alt.Tooltip("properties.why:N", title="Why no figure")]
+    layers = []
+    if shown_features:
+        figures = [f["properties"]["shown"] for f in shown_features]
+        layers.append(
+            alt.Chart(alt.Data(values=shown_features))
+            .mark_geoshape(stroke="#ffffff", strokeWidth=0.7)
+            .encode(
+                color=alt.Color(
+                    "properties.shown:Q",
+                    title=what,
+                    scale=alt.Scale(scheme="viridis", reverse=True, domain=[min(figures), max(figures)]),
+                ),
+                tooltip=tooltip,
+            )
         )
-        features.append({**feature, "properties": properties})
-    data = alt.Data(values=features)
-    base = (
-        alt.Chart(data)
-        .mark_geoshape()
-        .encode(
-            color=alt.Color("properties.shown:Q", title=what, scale=alt.Scale(scheme="viridis", reverse=True)),
-            stroke=alt.condition("datum.properties.selected", alt.value("#000000"), alt.value("#ffffff")),
-            strokeWidth=alt.condition("datum.properties.selected", alt.value(3), alt.value(0.7)),
-            tooltip=[
-                alt.Tooltip("properties.ward_name:N", title="Ward"),
-                alt.Tooltip("properties.shown:Q", title=what, format=",.2f"),
-                alt.Tooltip("properties.withheld:N", title="Withheld"),
-                alt.Tooltip("properties.state:N", title="State"),
-                alt.Tooltip("properties.rank:Q", title=f"Rank ({kpi.kind.rank_order(kpi)})"),
-            ],
+    if withheld:
+        layers.append(
+            alt.Chart(alt.Data(values=withheld))
+            .mark_geoshape(fill=WITHHELD_FILL, stroke="#ffffff", strokeWidth=0.7)
+            .encode(tooltip=tooltip_missing)
         )
+    if empty:
+        layers.append(
+            alt.Chart(alt.Data(values=empty))
+            .mark_geoshape(fill=EMPTY_FILL, stroke="#BBBBBB", strokeWidth=0.7)
+            .encode(tooltip=tooltip_missing)
+        )
+    # The selected wards' outline over every fill (shown or not), under the labels so they stay legible.
+    selected = [f for f in features if f["properties"]["selected"]]
+    if selected:
+        layers.append(
+            alt.Chart(alt.Data(values=selected))
+            .mark_geoshape(filled=False, stroke="#000000", strokeWidth=3)
+            .encode(tooltip=[ward, figure, rank])
+        )
+    labels = _map_labels(features)
+    if labels:
+        text = alt.Chart(alt.Data(values=labels)).encode(
+            longitude="longitude:Q", latitude="latitude:Q", text="label:N", size=alt.Size("size:Q", scale=None)
+        )
+        style = {"fontWeight": "bold", "lineBreak": "\n"}
+        # A white halo under the words keeps them legible on the hatch, on a projector or in print.
+        layers.append(text.mark_text(**style, color="#FFFFFF", stroke="#FFFFFF", strokeWidth=3, strokeJoin="round"))
+        layers.append(text.mark_text(**style, color=INK))
+    chart = (
+        alt.layer(*layers)
         .project(type="mercator")
         .properties(title=alt.TitleParams(title_lines, anchor="start"), height=360)
     )
-    st.altair_chart(base, width="stretch")
-    if not filters.selection.is_city:
-        st.caption("Selected wards are outlined in black.")
+    st.altair_chart(chart, width="stretch")
+    st.caption(_map_caption(withheld, empty, filters))
+    marker_caption(f["properties"]["withheld"] for f in withheld)
     shown = pd.DataFrame(
         [
             {
                 "ward_code": f["properties"]["ward_code"],
                 "ward_name": f["properties"]["ward_name"],
-                measure: f["properties"]["shown"],
+                measure: f["properties"].get("shown"),
                 "state": f["properties"]["state"],
                 "withheld": f["properties"]["withheld"],
-                "rank": f["properties"]["rank"],
+                "rank": f["properties"].get("rank"),
                 "selected": f["properties"]["selected"],
             }
             for f in features
@@ -184,11 +231,88 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
     download_csv(shown, f"{kpi.key}-map.csv", headings(filters, title, as_of), f"dl-map-{key}")
 
 
-def _empty_state(row: pd.Series | None) -> str:
+def _map_features(kpi: Kpi, frame: pd.DataFrame, measure: str) -> list[dict[str, object]]:
+    """The ward polygons, each with its figure, state, marker, rank and label as plain values (never NaN)."""
+    values = frame.set_index("ward_code")
+    fmt = (lambda v: f"{v:,.2f}") if measure == "rate_per_1000" else kpi.kind.format
+    features = []
+    for feature in ward_boundaries()["features"]:
+        code = feature["properties"]["ward_code"]
+        row = values.loc[code].to_dict() if code in values.index else {}
+        number = row.get(measure)
+        shown = None if number is None or pd.isna(number) else float(number)
+        given = row.get("shown_as")
+        marker = given if isinstance(given, str) and given and shown is None else ""  # NaN is no marker
+        state = "shown" if shown is not None else (marker or _empty_state(row))
+        rank = row.get("rank")
+        rank = None if rank is None or pd.isna(rank) else int(rank)
+        # Plain values only: a missing figure or rank is left out (never null or NaN in the chart's data).
+        properties: dict[str, object] = {
+            **feature["properties"],
+            "state": state,
+            "withheld": marker,
+            "value_text": fmt(shown) if shown is not None else state,
+            "rank_text": rank_text(rank),
+            "selected": bool(row.get("selected", False)),
+        }
+        if shown is not None:
+            properties["shown"] = shown
+        else:
+            properties["why"] = MARKER_EXPLANATIONS.get(marker, state)
+        if rank is not None:
+            properties["rank"] = rank
+        features.append({**feature, "properties": properties})
+    return features
+
+
+def _map_labels(features: list[dict[str, object]]) -> list[dict[str, object]]:
+    """A label at each ward without a figure (its marker or state); one label mid-map if every ward has the same."""
+    points = ward_label_points()
+    missing = [f["properties"] for f in features if f["properties"]["state"] != "shown"]  # type: ignore[index]
+    if not missing:
+        return []
+    if len(missing) == len(features) and len({p["state"] for p in missing}) == 1:
+        longitudes, latitudes = zip(*points.values(), strict=True)
+        middle = (sum(longitudes) / len(longitudes), sum(latitudes) / len(latitudes))
+        label = f"every ward: {missing[0]['state']}"
+        return [{"longitude": middle[0], "latitude": middle[1], "label": label, "size": 13}]
+    return [
+        {
+            "longitude": points[p["ward_code"]][0],
+            "latitude": points[p["ward_code"]][1],
+            "label": _short_label(str(p["state"])),
+            "size": 11 if len(str(p["state"])) <= 3 else 9,
+            "ward_name": p["ward_name"],
+        }
+        for p in missing
+    ]
+
+
+def _short_label(state: str) -> str:
+    """A label that fits on a ward: the marker without its bracketed gloss, on two short lines at most.
+
+    'suppressed (small numbers)' is written 'suppressed' (the tooltip and the note beneath the map
+    give it in full); '<5' and '[c]' as they are; 'not available' on two lines.
+    """
+    return "\n".join(textwrap.wrap(state.split(" (")[0], 10))
+
+
+def _map_caption(withheld: list[dict[str, object]], empty: list[dict[str, object]], filters: Filters) -> str:
+    """The map's key in words: what hatched and pale wards mean, and the selected wards' outline."""
+    parts = []
+    if withheld:
+        parts.append("Hatched grey: withheld for partners (the label says how).")
+    if empty:
+        states = sorted({str(f["properties"]["state"]) for f in empty})  # type: ignore[index]
+        parts.append(f"Pale: no figure ({', '.join(states)}).")
+    if not filters.selection.is_city:
+        parts.append("Selected wards are outlined in black.")
+    return " ".join(parts) or "Every ward has a figure."
+
+
+def _empty_state(row: dict[str, object]) -> str:
     """Why a ward has no value on the map: no data for these months, or the source cannot say."""
-    if row is None:
-        return "no data"
-    return "not available" if "availability" in row and row["availability"] == "not available" else "no data"
+    return "not available" if row.get("availability") == "not available" else "no data"
 
 
 VERSUS_COLOURS = {"better": IMPROVEMENT, "worse": CONCERN, "similar": "#BBBBBB", "not judged": NEUTRAL}
@@ -196,7 +320,11 @@ VERSUS_COLOURS = {"better": IMPROVEMENT, "worse": CONCERN, "similar": "#BBBBBB",
 
 
 def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of: str) -> None:
-    """The ranked ward table with rates, intervals and 'higher / similar / lower than the city', and its download."""
+    """The ranked ward table with rates, intervals and 'higher / similar / lower than the city', and its download.
+
+    Shown as text (``ward_table_display``): a ward without a figure reads its marker or state, never
+    'None'; the download keeps the figures as numbers.
+    """
     title = f"{kpi.label}: wards ranked, {period_shown(kpi, filters)} ({kpi.kind.rank_order(kpi)})"
     columns = [
         "rank",
@@ -212,42 +340,41 @@ def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_
         "availability",
         "selected",
     ]
-    shown = frame[[c for c in columns if c in frame.columns]].copy()
-    if "versus_city" in shown:
-        shown["versus_city"] = [
+    typed = frame[[c for c in columns if c in frame.columns]].copy()
+    if "versus_city" in typed:
+        typed["versus_city"] = [
             versus_city_text(v, j) for v, j in zip(frame["versus_city"], frame["judgement"], strict=True)
         ]
+    shown = ward_table_display(kpi, frame)
     st.markdown(f"**{title}**")
     st.dataframe(
-        shown.style.map(_versus_colour, subset=["versus_city"]) if "versus_city" in shown else shown,
+        shown.style.map(_versus_colour, subset=["versus_city"]),
         hide_index=True,
         height=360,
         column_config={
-            "rank": st.column_config.NumberColumn("Rank", help=kpi.kind.rank_order(kpi)),
+            "rank": st.column_config.TextColumn("Rank", help=kpi.kind.rank_order(kpi)),
             "ward_name": "Ward",
             "versus_city": st.column_config.TextColumn(
                 "Against the city",
                 help="Outside the funnel's 95% limits around the city value (overdispersion allowed for); "
                 f"coloured by the desired direction ({kpi.better}).",
             ),
-            "value": st.column_config.NumberColumn(_unit_title(kpi), format=kpi.kind.number_format),
-            "low": st.column_config.NumberColumn("95% low", format=kpi.kind.number_format),
-            "high": st.column_config.NumberColumn("95% high", format=kpi.kind.number_format),
-            "numerator": st.column_config.NumberColumn("Numerator", format="%d"),
-            "denominator": st.column_config.NumberColumn("Denominator", format="%.0f"),
-            "rate_per_1000": st.column_config.NumberColumn("Per 1,000", format="%.2f"),
+            "value": st.column_config.TextColumn(_unit_title(kpi)),
+            "low": st.column_config.TextColumn("95% low"),
+            "high": st.column_config.TextColumn("95% high"),
+            "numerator": st.column_config.TextColumn("Numerator"),
+            "denominator": st.column_config.TextColumn("Denominator"),
+            "rate_per_1000": st.column_config.TextColumn("Per 1,000"),
             "selected": st.column_config.CheckboxColumn("Selected"),
             "availability": st.column_config.TextColumn(
                 "State",
                 help="available, partial (some records unknown), not available (the source lacks the field) "
                 "or no data (nothing loaded for these months)",
             ),
-            "shown_as": st.column_config.TextColumn(
-                "Withheld", help="<5: fewer than 5; [c]: withheld so a small number cannot be worked out by subtraction"
-            ),
         },
     )
-    download_csv(shown, f"{kpi.key}-wards.csv", headings(filters, title, as_of), f"dl-wards-{key}")
+    marker_caption(shown["value"])
+    download_csv(typed, f"{kpi.key}-wards.csv", headings(filters, title, as_of), f"dl-wards-{key}")
 
 
 def _versus_colour(text: str) -> str:

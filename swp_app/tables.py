@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
 from swp_data.calc.render import assurance_text, variation_text
+from swp_data.disclosure.cells import MARKER_EXPLANATIONS, WITHHELD
 from swp_data.kinds import kind
+from swp_data.kpis.model import Kpi
 from swp_data.results import Comparison
+
+MISSING_WORDS = ("None", "NaN", "nan", "<NA>", "NaT", "null")
+"""What a table must never show a reader in place of a figure (pandas' and Arrow's missing values)."""
 
 
 def _missing(value: object) -> bool:
@@ -32,8 +38,35 @@ def _assurance(row: dict[str, object]) -> str:
     return assurance_text(_text(row.get("assurance")), what) or "not applicable"
 
 
-def shown(value: object, state: str, measure: str, rate: bool = False, reason: object = None) -> str:
-    """A value as a reader sees it: the number in its unit, or why there is none."""
+def marker_notes(cells: Iterable[object]) -> str | None:
+    """The words for each suppression marker among ``cells`` ('<5: fewer than 5, ...'), or None if none shows.
+
+    Printed beneath a table or map, so a marker is explained where it is read (on a projector or on
+    paper, where no tooltip can be hovered).
+    """
+    texts = [str(cell) for cell in cells if isinstance(cell, str) and cell]
+    found = [marker for marker in MARKER_EXPLANATIONS if any(marker in text for text in texts)]
+    if not found:
+        return None
+    return " · ".join(f"**{_escaped(marker)}**: {MARKER_EXPLANATIONS[marker]}" for marker in found) + "."
+
+
+def _escaped(marker: str) -> str:
+    """A marker as literal Markdown text ('[c]' is not a link, '<5' not a tag)."""
+    return marker.replace("[", "\\[").replace("]", "\\]").replace("<", "&lt;")
+
+
+def withheld_text(marker: object) -> str:
+    """The marker the data layer set for a withheld figure ('<5', '[c]', 'not published', ...)."""
+    return marker if isinstance(marker, str) and marker else WITHHELD
+
+
+def shown(
+    value: object, state: str, measure: str, rate: bool = False, reason: object = None, marker: object = None
+) -> str:
+    """A value as a reader sees it: the number in its unit, or why there is none (a suppressed one: its marker)."""
+    if state == "suppressed":
+        return withheld_text(marker)
     if state == "not available" and reason:
         return f"not available ({reason})"
     if state == "city only":
@@ -50,7 +83,9 @@ def overview_display(table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for row in _records(table):
         measure = str(row["measure"])
-        value = shown(row["value"], str(row["state"]), measure, reason=row.get("unavailable_reason"))
+        value = shown(
+            row["value"], str(row["state"]), measure, reason=row.get("unavailable_reason"), marker=row.get("shown_as")
+        )
         if row.get("latest_available"):
             value += f" (latest cohort available: {row['latest_available']})"
         if row.get("coverage") == "incomplete" and row["state"] == "shown":
@@ -70,7 +105,8 @@ def overview_display(table: pd.DataFrame) -> pd.DataFrame:
             )
             change = f"{kind(measure).format_change(comparison)} ({comparison.label})"
         if row["state"] == "suppressed":
-            comparison_text = rolling = "suppressed"
+            # With the change they would give the withheld figure away: withheld in the same words.
+            comparison_text = rolling = WITHHELD
         else:
             if row["comparison_period"] is None:
                 comparison_text = "no comparison"
@@ -109,22 +145,95 @@ def ward_profile_display(profile: pd.DataFrame) -> pd.DataFrame:
     out = profile[["priority", "kpi", "key"]].copy()
     records = _records(profile)
     out["ward"] = [
-        shown(r["ward_value"], r["ward_state"], r["measure"], rate=r["per_1000"], reason=r["ward_reason"])
+        shown(
+            r["ward_value"],
+            r["ward_state"],
+            r["measure"],
+            rate=r["per_1000"],
+            reason=r["ward_reason"],
+            marker=r.get("ward_shown_as"),
+        )
         for r in records
     ]
     out["city"] = [
-        shown(r["city_value"], r["city_state"], r["measure"], rate=r["per_1000"], reason=r["city_reason"])
+        shown(
+            r["city_value"],
+            r["city_state"],
+            r["measure"],
+            rate=r["per_1000"],
+            reason=r["city_reason"],
+            marker=r.get("city_shown_as"),
+        )
         for r in records
     ]
     out["measure"] = [
         "per 1,000 residents a year" if r["per_1000"] else kind(r["measure"]).unit for r in _records(profile)
     ]
-    out["rank_of_20"] = profile["rank_of_20"]
+    # Text, so a ward without a rank reads 'not ranked', never a blank 'None'.
+    out["rank_of_20"] = [rank_text(r["rank_of_20"]) for r in records]
     out["rank_order"] = profile["rank_order"]
     out["versus_city"] = [versus_city_text(r["versus_city"], r["judgement"]) for r in records]
     out["change"] = profile["change"]
     out["better"] = profile["better"]
     return out
+
+
+def rank_text(rank: object) -> str:
+    """A ward's rank as text: '3', or 'not ranked' (the figure beside it says why), never a blank 'None'."""
+    if rank is not None and rank is not pd.NA and not _missing(rank):
+        return f"{int(rank)}"  # type: ignore[call-overload]
+    return "not ranked"
+
+
+def ward_state(row: dict[str, object], field: str = "value") -> str:
+    """A ward row's ``field`` in words: 'shown', or why not (its marker, 'not available' or 'no data')."""
+    if not _missing(row.get(field)):
+        return "shown"
+    marker = row.get("shown_as")
+    if isinstance(marker, str) and marker:
+        return marker
+    if row.get("availability") == "not available":
+        return "not available"
+    return "no data"
+
+
+def ward_table_display(kpi: Kpi, frame: pd.DataFrame) -> pd.DataFrame:
+    """The ranked ward table as text: figures in their unit, the marker or state where a ward has none.
+
+    Columns with nothing to show (a partner gets no intervals, denominators or rates) are left out
+    rather than shown empty; a missing cell in a column that has figures says why.
+    """
+    records = _records(frame)
+    fmt = kind(kpi.measure).format
+    number_columns = {
+        "value": fmt,
+        "low": fmt,
+        "high": fmt,
+        "numerator": lambda v: f"{v:,.0f}",
+        "denominator": lambda v: f"{v:,.0f}",
+        "rate_per_1000": lambda v: f"{v:.2f}",
+    }
+    out: dict[str, list[object]] = {
+        "rank": [rank_text(r["rank"]) for r in records],
+        "ward_name": [r["ward_name"] for r in records],
+        "versus_city": [versus_city_text(r.get("versus_city"), r.get("judgement")) for r in records],
+    }
+    for column, formatter in number_columns.items():
+        if column not in frame or (column != "value" and frame[column].isna().all()):
+            continue  # the value column always shows: where there is no figure, it says why
+        out[column] = [_cell_text(r, column, formatter) for r in records]
+    if "availability" in frame:
+        out["availability"] = [str(r["availability"]) for r in records]
+    out["selected"] = [bool(r.get("selected")) for r in records]
+    return pd.DataFrame(out)
+
+
+def _cell_text(row: dict[str, object], column: str, formatter: Callable[[float], str]) -> str:
+    """One figure of a ward row as text; missing: the ward's state, or 'not available' beside a shown value."""
+    if not _missing(row[column]):
+        return formatter(float(row[column]))  # type: ignore[arg-type]
+    why = ward_state(row)
+    return "not available" if why == "shown" else why
 
 
 def versus_city_text(versus: object, judgement: object) -> str:

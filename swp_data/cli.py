@@ -91,6 +91,7 @@ def _query(args: argparse.Namespace, out: TextIO) -> int:
     from swp_data import store
     from swp_data.access import ANALYST, PARTNER
     from swp_data.calc.render import as_of_text, describe
+    from swp_data.downloads import comment_line, safe_csv
     from swp_data.kpis.catalogue import get
     from swp_data.tables import kpi_table
     from swp_data.views import Dashboard
@@ -106,11 +107,8 @@ def _query(args: argparse.Namespace, out: TextIO) -> int:
                 print(frame.to_json(orient="records", date_format="iso", indent=2), file=out)
             elif args.csv:
                 view = "partner view (small numbers suppressed)" if args.partner else "analyst view"
-                print(
-                    f"# {get(args.key).label}; {selection.label}; {period.label}; {as_of_text(board.as_of)}; {view}",
-                    file=out,
-                )
-                print(frame.to_csv(index=False), end="", file=out)
+                about = f"{get(args.key).label}; {selection.label}; {period.label}; {as_of_text(board.as_of)}; {view}"
+                print(safe_csv(frame, [about]), end="", file=out)
             else:
                 print(frame.to_string(index=False), file=out)
             return 0
@@ -118,7 +116,7 @@ def _query(args: argparse.Namespace, out: TextIO) -> int:
         if args.json:
             print(result.model_dump_json(indent=2), file=out)
         elif args.csv:
-            print(f"# {as_of_text(board.as_of)}", file=out)
+            print(comment_line(as_of_text(board.as_of)), file=out)
             print(pd_row(result), end="", file=out)
         else:
             print(describe(result), file=out)
@@ -153,6 +151,7 @@ def _records(args: argparse.Namespace, out: TextIO) -> int:
     from swp_data import store
     from swp_data.access import ANALYST
     from swp_data.calc.render import as_of_text
+    from swp_data.downloads import safe_csv
     from swp_data.kpis.catalogue import get
     from swp_data.views import Dashboard
 
@@ -185,11 +184,8 @@ def _records(args: argparse.Namespace, out: TextIO) -> int:
         }
         print(json.dumps(document, indent=2), file=out)
     elif args.csv:
-        print(f"# {about}; analyst view", file=out)
-        print(f"# {records.summary()}", file=out)
-        if records.note:
-            print(f"# {records.note}", file=out)
-        print(records.frame.to_csv(index=False), end="", file=out)
+        comments = [f"{about}; analyst view", records.summary(), *([records.note] if records.note else [])]
+        print(safe_csv(records.frame, comments), end="", file=out)
     else:
         print(about, file=out)
         print(f"{records.summary()}.", file=out)
@@ -199,12 +195,13 @@ def _records(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def pd_row(result: object) -> str:
-    """One KPI result as a two-line CSV."""
+    """One KPI result as a two-line CSV (text cells neutralised for spreadsheets)."""
     import pandas as pd
 
     from swp_data.calc.render import flat
+    from swp_data.downloads import safe_csv
 
-    return pd.DataFrame([flat(result)]).to_csv(index=False)  # type: ignore[arg-type]
+    return safe_csv(pd.DataFrame([flat(result)]))  # type: ignore[arg-type]
 
 
 def _add_filters(command: argparse.ArgumentParser) -> None:

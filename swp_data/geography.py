@@ -144,6 +144,26 @@ def ward_boundaries() -> dict[str, Any]:
 
 
 @cache
+def ward_label_points() -> dict[str, tuple[float, float]]:
+    """Where a map writes a ward's label: (longitude, latitude) of a point well inside each ward.
+
+    The pole of inaccessibility (shapely's polylabel), not the centroid: a crescent-shaped ward's
+    centroid can fall outside it, and a label there would name its neighbour.
+    """
+    from shapely.geometry import shape
+    from shapely.ops import polylabel
+
+    points = {}
+    for feature in ward_boundaries()["features"]:
+        polygon = shape(feature["geometry"])
+        if polygon.geom_type == "MultiPolygon":
+            polygon = max(polygon.geoms, key=lambda part: part.area)  # the label goes on the main part
+        point = polylabel(polygon, tolerance=1e-5)
+        points[feature["properties"]["ward_code"]] = (round(point.x, 5), round(point.y, 5))
+    return points
+
+
+@cache
 def lsoa_locator() -> PointLocator:
     """The LSOA 2021 locator (built once per process)."""
     return PointLocator(LSOA_BOUNDARIES, "LSOA21CD", TOLERANCE_METRES)

@@ -296,6 +296,9 @@ class Dashboard:
                     "city_state": state(whole),
                     "ward_reason": here.unavailable_reason,
                     "city_reason": whole.unavailable_reason,
+                    # The marker a partner sees in place of a withheld figure, as the result sets it.
+                    "ward_shown_as": here.shown_as if here.suppressed else None,
+                    "city_shown_as": whole.shown_as if whole.suppressed else None,
                     "rank_of_20": None if rank.empty or pd.isna(rank.iloc[0]) else int(rank.iloc[0]),
                     "rank_order": kpi.kind.rank_order(kpi),
                     "versus_city": None if versus.empty else versus["versus_city"].iloc[0],

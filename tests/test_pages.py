@@ -16,6 +16,7 @@ from swp_app.tables import overview_display, ward_profile_display
 from swp_data import selection, settings, site
 from swp_data.access import ANALYST
 from swp_data.calc.render import assurance_text, format_value, variation_text
+from swp_data.disclosure.cells import MARKER_EXPLANATIONS
 from swp_data.filters import Filters
 from swp_data.kpis import catalogue
 from swp_data.periods import Period
@@ -269,7 +270,9 @@ def test_ward_profile_follows_the_ward_in_the_url(board: Dashboard) -> None:
     shown = app.dataframe[0].value
     expected = ward_profile_display(profile)
     assert list(shown["ward"]) == list(expected[expected["priority"] == "Overview"]["ward"])
-    assert shown["ward"].str.match(r"^[\d,.]+%?$|^suppressed$|^no data$").all()
+    # A figure, a marker the data layer set for partners ('<5', '[c]', ...), or 'no data'.
+    markers = "|".join(f"^{re.escape(marker)}$" for marker in MARKER_EXPLANATIONS)
+    assert shown["ward"].str.match(rf"^[\d,.]+%?$|{markers}|^no data$").all()
 
 
 def test_partners_see_small_numbers_suppressed_with_the_reason() -> None:

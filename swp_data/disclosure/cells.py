@@ -16,15 +16,15 @@ SUPPRESSION_NOTE = (
     "'suppressed (small numbers)'; [c] is withheld so a small number cannot be worked out by subtraction."
 )
 MARKER_EXPLANATIONS: dict[str, str] = {
-    SUPPRESSED: "<5: a small count (under 5), not shown so no one can be identified",
-    WITHHELD: "[c]: withheld so a small number cannot be worked out from the other figures",
-    RATE_SUPPRESSED: "suppressed (small numbers): a rate or percentage built on a small count, not shown",
+    SUPPRESSED: "a small count (under 5), withheld to protect the people counted",
+    RATE_SUPPRESSED: "a rate or percentage withheld because it rests on a small count",
+    WITHHELD: "withheld so a small number cannot be worked out from the other figures",
     NOT_PUBLISHED: (
-        "not published: partners see this figure for closed periods only (wards and groups: completed "
-        "financial years; the city: completed quarters), so it never changes from one data load to the next"
+        "partners see this figure for closed periods only (wards and groups: completed financial years; "
+        "the city: completed quarters), so it never changes from one data load to the next"
     ),
 }
-"""Every marker a partner can read in place of a number, and what it means, in words (one language)."""
+"""Each marker a partner may see in place of a figure, in words: printed beneath any table or map showing it."""
 
 
 def marker_for(cell: Cell, counts: bool) -> str:

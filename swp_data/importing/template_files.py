@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from swp_data.downloads import neutralise, safe_excel_row
 from swp_data.importing.templates import README_SHEET
 from swp_data.sources import SOURCES, Source
 
@@ -65,23 +66,24 @@ def write_templates(folder: Path | str) -> list[Path]:
         header = [c.name for c in source.columns]
         csv_path = target / f"{source.table}.csv"
         with csv_path.open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerow(header)
+            csv.writer(handle).writerow([neutralise(name) for name in header])
         written.append(csv_path)
 
         workbook = Workbook()
         data = workbook.active
         data.title = source.table
-        data.append(header)
+        # Through the one writer downloads use: no text here is ever stored as a formula.
+        safe_excel_row(data, header)
         for cell in data[1]:
             cell.font = Font(bold=True)
         data.freeze_panes = "A2"
         readme = workbook.create_sheet(README_SHEET)
-        readme.append([f"source: {source.table}"])
-        readme.append([f"{source.title}: one row = {source.grain}. {source.description}"])
-        readme.append([f"Key: {' + '.join(source.key)}. {_PLACEMENT_NOTE[source.placement]}"])
-        readme.append([])
+        safe_excel_row(readme, [f"source: {source.table}"])
+        safe_excel_row(readme, [f"{source.title}: one row = {source.grain}. {source.description}"])
+        safe_excel_row(readme, [f"Key: {' + '.join(source.key)}. {_PLACEMENT_NOTE[source.placement]}"])
+        safe_excel_row(readme, [])
         for row in _readme_rows(source):
-            readme.append(row)
+            safe_excel_row(readme, row)
         for cell in readme[5]:
             cell.font = Font(bold=True)
         for letter, width in zip("ABCDE", (24, 10, 40, 70, 24), strict=True):
