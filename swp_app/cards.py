@@ -11,6 +11,7 @@ from swp_app.session import DEMO_NOTICE, _is_demo
 from swp_app.spc_icons import icons_html
 from swp_app.tables import marker_notes
 from swp_data.calc.render import as_of_text, coverage_text, format_value, limits_text, significance_text, value_text
+from swp_data.disclosure.cells import MARKER_EXPLANATIONS
 from swp_data.downloads import safe_csv
 from swp_data.filters import Filters
 from swp_data.kinds import kind
@@ -107,7 +108,8 @@ def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
     )
     details = []
     if result.suppressed:
-        details.append("withheld for partners (hover ? for why)")
+        # In words on the card itself: a tooltip cannot be read on a projector or on paper.
+        details.append(f"withheld for partners: {MARKER_EXPLANATIONS.get(result.shown_as or '', 'small numbers')}")
     elif result.current.low is not None and result.current.high is not None:
         details.append(
             f"95% interval {format_value(result.current.low, result.measure)} to "

@@ -46,7 +46,7 @@ GROUPS = {name: [WARDS.index(c) for c in g.wards] for name, g in load_ward_group
 # are those the breakdown declares (sorted, as partners get them); histories use the first three.
 Record = Callable[[str], dict[str, str]]
 WRITERS: dict[str, tuple[str, Record]] = {
-    "hate_crime": ("strand", lambda c: {"hate_crime": "yes", "hate_strand": c}),
+    "hate_crime": ("strand", lambda c: {"hate_crime": "yes", "hate_strand": "" if c == "not recorded" else c}),
     "hidden_harm": ("type", lambda c: {"hidden_harm_type": c}),
 }
 CASES: dict[str, tuple[str, tuple[str, ...], Record]] = {
@@ -378,7 +378,7 @@ def check(history: History, key: str, folder: Path, seed: int = 0) -> str:
 
 @pytest.mark.parametrize("key", list(CASES))
 @settings(
-    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data(), seed=st.integers(0, 1000))
 def test_no_load_sequence_opens_a_small_count_in_any_field(tmp_path_factory, key: str, data, seed: int) -> None:
