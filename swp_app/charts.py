@@ -31,7 +31,10 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key:
         st.caption(f"Withheld for partners (small numbers): {withheld}.")
     shown = frame.dropna(subset=["value"]).copy()
     if shown.empty:
-        st.info(f"No figures to chart for {kpi.label} in these wards and periods (no data, or not available).")
+        st.info(
+            f"No figures to chart for {kpi.label} in these wards and periods: no data, not available, or (for "
+            "partners) not published at this level."
+        )
         return
     if "complete" in shown and not shown["complete"].astype(bool).all():
         partial = ", ".join(shown.loc[~shown["complete"].astype(bool), "period"])
@@ -62,7 +65,10 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key:
             y=y,
             color=colour,
             **encodings,
-            tooltip=["period", alt.Tooltip("value:Q", format=",.1f"), "numerator", "denominator", "signal", "rules"],
+            # Parts only where the viewer has them (partners get the value alone): never a "null" in a tooltip.
+            tooltip=["period", alt.Tooltip("value:Q", format=",.1f")]
+            + [c for c in ("numerator", "denominator") if c in shown and shown[c].notna().any()]
+            + ["signal", "rules"],
         )
     )
     layers = [line, points]

@@ -159,8 +159,11 @@ def quarter_indices(period: Period) -> list[int]:
     return [QUARTERS.index(q) for q in period.quarters if q in QUARTERS]
 
 
-def harvest(board: Dashboard, key: str, loaded: int) -> Harvest:
-    """Everything a partner can receive for ``key`` with the first ``loaded`` quarters in the store."""
+def harvest(board: Dashboard, key: str, loaded: int, tables: bool = False) -> Harvest:
+    """Everything a partner can receive for ``key`` with the first ``loaded`` quarters in the store.
+
+    ``tables`` adds the KPI's rows of the Overview and of a Ward Profile (slow: they hold every KPI).
+    """
     breakdown, categories, _ = CASES[key]
     out = Harvest(len(categories))
     year, open_year = Period(QUARTERS[0], QUARTERS[3]), Period(QUARTERS[4], Quarter(2024, 4))
@@ -207,17 +210,24 @@ def harvest(board: Dashboard, key: str, loaded: int) -> Harvest:
         for _, row in split.iterrows():
             k = list(categories).index(row["category"])
             out.fact(out.vector([], quarter_indices(period), k), row["value"], row["shown_as"])
+    if tables:
+        for period in (year, Period(QUARTERS[loaded - 1], QUARTERS[loaded - 1])):
+            overview = board.overview(Filters(selection.city(), period))
+            out.frame(("overview", period.label), overview[overview["key"] == key])
+            profile = board.ward_profile(WARDS[3], Filters(selection.city(), period))
+            out.frame(("ward profile", period.label), profile[profile["key"] == key])
     return out
 
 
-def replay(history: History, key: str, folder: Path) -> list[Harvest]:
+def replay(history: History, key: str, folder: Path, tables: bool = False) -> list[Harvest]:
     """Load the history a quarter at a time into one store, harvesting after each load."""
     folder.mkdir(parents=True, exist_ok=True)
     connection = store.memory_store()
     harvests = []
     for q in range(len(QUARTERS)):
         import_paths([history.quarter_file(folder, key, q)], connection=connection)
-        harvests.append(harvest(Dashboard(connection, access="partner", threshold=THRESHOLD), key, q + 1))
+        board = Dashboard(connection, access="partner", threshold=THRESHOLD)
+        harvests.append(harvest(board, key, q + 1, tables))
     connection.close()
     return harvests
 
@@ -359,16 +369,16 @@ def histories(draw: st.DrawFn, categories: int) -> History:
     return History(counts, split)
 
 
-def check(history: History, key: str, folder: Path, seed: int = 0) -> str:
+def check(history: History, key: str, folder: Path, seed: int = 0, tables: bool = False) -> str:
     """Both attackers on the replayed loads of one history; says how far the twin got."""
     kpi = catalogue()[key]
     categories = len(CASES[key][1])
     truth = np.concatenate([history.counts.ravel(), history.split.ravel()])
-    seen = replay(history, key, folder / "truth")
+    seen = replay(history, key, folder / "truth", tables)
     pinned = attack(seen, truth, kpi.zero_disclosive)
     assert not pinned, f"small counts pinned by the union of the loads: {pinned}"
     for other in twins(seen, truth, kpi.zero_disclosive, seed):
-        twin_seen = replay(as_history(other, categories), key, folder / f"twin-{abs(hash(other.tobytes()))}")
+        twin_seen = replay(as_history(other, categories), key, folder / f"twin-{abs(hash(other.tobytes()))}", tables)
         if markers(twin_seen) != markers(seen):
             continue  # the twin's own protection withholds other cells: its outputs are not comparable
         assert not differences(seen, twin_seen), differences(seen, twin_seen)[:5]
@@ -400,4 +410,4 @@ def test_a_small_ward_count_in_the_open_year_is_not_opened_by_the_next_load(tmp_
     by_load = [h.fields.get(("result", ward, "2023/24 (full year)", "current", "value")) for h in seen]
     assert by_load == [None, None, None, 24.0, 24.0]
     assert all(h.fields.get(("result", ward, "2024/25 Q1", "shown_as")) == "not published" for h in seen[4:])
-    assert check(history, "hate_crime", tmp_path / "attack") == "compared"
+    assert check(history, "hate_crime", tmp_path / "attack", tables=True) == "compared"

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import io
 import re
+from urllib.parse import quote_plus
 
+import pytest
 from PIL import Image
 
+from swp_data import site
+from swp_data.disclosure.cells import MARKER_EXPLANATIONS
+from swp_data.kpis import catalogue
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.harness import wait_for_app
 
@@ -41,4 +46,48 @@ def test_a_partners_map_draws_withheld_wards_and_the_selected_outline(app_url: s
     assert outline > 100, outline  # Heath Town (withheld) outlined in black
     text = page.locator('[data-testid="stMain"]').inner_text()  # type: ignore[attr-defined]
     assert not re.search(r"\b(None|NaN|nan)\b|<NA>", text), re.findall(r".{30}(?:None|NaN).{30}", text)
-    assert "Hatched grey: withheld for partners" in text and "fewer than 5" in text
+    assert "Hatched grey: withheld for partners" in text and MARKER_EXPLANATIONS["<5"] in text
+
+
+def _sensitive_label(priority: str) -> str | None:
+    """The first sensitive, ward-level KPI of a priority page (the one whose map partners see withheld)."""
+    return next(
+        (k.label for k in catalogue.for_priority(priority) if k.sensitive and k.geography == "ward"),
+        None,
+    )
+
+
+VIEWS = [(page.key, None) for page in site.PAGES] + [
+    (key, _sensitive_label(key)) for key in site.PRIORITY_PAGES if _sensitive_label(key)
+]
+
+
+@pytest.mark.parametrize(("page_key", "kpi"), VIEWS, ids=[f"{k}-{'sensitive' if v else 'default'}" for k, v in VIEWS])
+def test_every_partner_page_reads_without_none_nan_or_a_blank_map(
+    app_url: str, page: object, page_key: str, kpi: str | None
+) -> None:
+    """At 1280x720, the default period (where sensitive ward figures are not published) and a sensitive KPI."""
+    path = (
+        "/"
+        if site.page(page_key).default
+        else f"/{site.page(page_key).module.removeprefix('pages/').removesuffix('.py')}"
+    )
+    query = f"?kpi={quote_plus(kpi)}" if kpi else ""
+    page.goto(app_url + path + query)  # type: ignore[attr-defined]
+    wait_for_app(page)
+    page.wait_for_timeout(1_000)  # type: ignore[attr-defined]
+    text = page.locator('[data-testid="stMain"]').inner_text()  # type: ignore[attr-defined]
+    assert not re.search(r"\b(None|NaN|nan|null)\b|<NA>", text), re.findall(r".{30}(?:None|NaN|null).{30}", text)
+    assert "Traceback" not in text
+    charts = page.locator(".vega-embed")  # type: ignore[attr-defined]
+    for n in range(charts.count()):
+        chart = charts.nth(n)
+        chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)  # type: ignore[attr-defined]
+        image = Image.open(io.BytesIO(chart.screenshot())).convert("L")
+        inked = sum(1 for value in image.getdata() if value < 235)
+        assert inked > 0.01 * image.width * image.height, f"chart {n} is blank"
+    if kpi:
+        # The default quarter is not published by ward for partners: the page says so and offers a year.
+        assert "completed financial years only" in text
+        assert page.get_by_role("button", name=re.compile("Show wards for")).count() == 1  # type: ignore[attr-defined]
