@@ -144,28 +144,18 @@ def ward_profile_display(profile: pd.DataFrame) -> pd.DataFrame:
     """The Ward Profile as shown: the ward's and the city's figures as text, with what they measure."""
     out = profile[["priority", "kpi", "key"]].copy()
     records = _records(profile)
-    out["ward"] = [
-        shown(
-            r["ward_value"],
-            r["ward_state"],
-            r["measure"],
-            rate=r["per_1000"],
-            reason=r["ward_reason"],
-            marker=r.get("ward_shown_as"),
-        )
-        for r in records
-    ]
-    out["city"] = [
-        shown(
-            r["city_value"],
-            r["city_state"],
-            r["measure"],
-            rate=r["per_1000"],
-            reason=r["city_reason"],
-            marker=r.get("city_shown_as"),
-        )
-        for r in records
-    ]
+    for side in ("ward", "city"):
+        out[side] = [
+            shown(
+                r[f"{side}_value"],
+                r[f"{side}_state"],
+                r["measure"],
+                rate=r["per_1000"],
+                reason=r[f"{side}_reason"],
+                marker=r.get(f"{side}_shown_as"),
+            )
+            for r in records
+        ]
     out["measure"] = [
         "per 1,000 residents a year" if r["per_1000"] else kind(r["measure"]).unit for r in _records(profile)
     ]

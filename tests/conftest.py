@@ -61,3 +61,14 @@ def modern_navigation() -> Iterator[None]:
 
     yield
     assert not legacy_pages.active(), "the app was left in Streamlit's legacy pages/ mode"
+
+
+@pytest.fixture
+def app_on_demo(demo_db: Path, monkeypatch: pytest.MonkeyPatch, modern_navigation: None) -> Iterator[Path]:
+    """The app under AppTest reads the demo store (``SWP_DB_PATH``); settings re-read before and after."""
+    from swp_data import settings
+
+    monkeypatch.setenv("SWP_DB_PATH", str(demo_db))
+    settings.get_settings.cache_clear()
+    yield demo_db
+    settings.get_settings.cache_clear()

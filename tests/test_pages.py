@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -41,12 +40,7 @@ SIGN_IN = {
 }
 
 
-@pytest.fixture(autouse=True)
-def demo_store(demo_db: Path, monkeypatch: pytest.MonkeyPatch, modern_navigation: None) -> Iterator[Path]:
-    monkeypatch.setenv("SWP_DB_PATH", str(demo_db))
-    settings.get_settings.cache_clear()
-    yield demo_db
-    settings.get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("app_on_demo")  # every test here runs the app on the demo store
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ outlined whether shown or withheld, a colour scale over the figures shown only, 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from swp_app.charts import WITHHELD_FILL, _map_features, _map_labels, _short_label
 from swp_app.tables import MISSING_WORDS, marker_notes, rank_text, ward_table_display
-from swp_data import selection, settings, site
+from swp_data import selection, site
 from swp_data.disclosure.cells import MARKER_EXPLANATIONS
 from swp_data.filters import Filters
 from swp_data.geography import ward_boundaries, ward_label_points
@@ -36,12 +35,7 @@ YEAR = {"wards": "Heath Town", "from": "2025/26Q1", "to": "2025/26Q4", "kpi": FI
 LATEST_QUARTER = {"wards": "Heath Town", "kpi": FIREARM}  # the default period: the latest quarter
 
 
-@pytest.fixture(autouse=True)
-def demo_store(demo_db: Path, monkeypatch: pytest.MonkeyPatch, modern_navigation: None) -> Iterator[Path]:
-    monkeypatch.setenv("SWP_DB_PATH", str(demo_db))
-    settings.get_settings.cache_clear()
-    yield demo_db
-    settings.get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("app_on_demo")  # every test here runs the app on the demo store
 
 
 @pytest.fixture(scope="module")

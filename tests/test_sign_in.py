@@ -11,7 +11,6 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -20,17 +19,12 @@ from test_pages import ANALYST_EMAIL, APP, HEATH_TOWN_2025, HIDDEN_HARM, SIGN_IN
 from test_store_unavailable import page_text
 
 from swp_app import sign_in
-from swp_data import access, settings
+from swp_data import access
 
 ANALYSTS = {"emails": ["Analyst@Wolverhampton.gov.uk"], "groups": ["1a2b-group"]}
 
 
-@pytest.fixture(autouse=True)
-def demo_store(demo_db: Path, monkeypatch: pytest.MonkeyPatch, modern_navigation: None) -> Iterator[Path]:
-    monkeypatch.setenv("SWP_DB_PATH", str(demo_db))
-    settings.get_settings.cache_clear()
-    yield demo_db
-    settings.get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("app_on_demo")  # every test here runs the app on the demo store
 
 
 @pytest.mark.parametrize(

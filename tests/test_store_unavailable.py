@@ -18,22 +18,11 @@ from pathlib import Path
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_pages import ANALYST_EMAIL, APP, SIGN_IN
 
 from swp_app import first_start, unavailable
 from swp_data import settings
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-ANALYST_EMAIL = "community.safety.analyst@wolverhampton.gov.uk"
-SIGN_IN = {
-    "auth": {
-        "redirect_uri": "http://localhost:8501/oauth2callback",
-        "cookie_secret": "not-a-secret",
-        "client_id": "swp-test",
-        "client_secret": "not-a-secret",
-        "server_metadata_url": "https://login.example.invalid/.well-known/openid-configuration",
-    },
-    "analysts": {"emails": [ANALYST_EMAIL]},
-}
 ANALYST = {"is_logged_in": True, "email": ANALYST_EMAIL, "name": "analyst"}
 
 

@@ -85,7 +85,7 @@ def test_every_partner_page_reads_without_none_nan_or_a_blank_map(
         chart.scroll_into_view_if_needed()
         page.wait_for_timeout(300)  # type: ignore[attr-defined]
         image = Image.open(io.BytesIO(chart.screenshot())).convert("L")
-        inked = sum(1 for value in image.getdata() if value < 235)
+        inked = sum(image.histogram()[:235])  # pixels darker than the page's near-white
         assert inked > 0.01 * image.width * image.height, f"chart {n} is blank"
     if kpi:
         # The default quarter is not published by ward for partners: the page says so and offers a year.
