@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from swp_app import legacy_pages
 from swp_app.cards import definitions, download_csv, headings, kpi_card, kpi_cards, marker_caption, page_header
-from swp_app.charts import breakdown_chart, period_shown, rank_table, trend_chart, ward_map, ward_table
+from swp_app.charts import breakdown_chart, period_shown, rank_table, trend_chart, ward_table
 from swp_app.filters import PAGE_PATHS, filter_query, filters_sidebar
 from swp_app.first_start import ensure_store
 from swp_app.layouts import priority_page, record_drilldown
@@ -24,6 +24,7 @@ from swp_app.session import (
 )
 from swp_app.tables import overview_display, ward_profile_display
 from swp_app.unavailable import open_dashboard
+from swp_app.ward_map import ward_map
 
 __all__ = [
     "PAGE_PATHS",

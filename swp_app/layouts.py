@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from swp_app.cards import definitions, download_csv, headings, kpi_cards, page_header
-from swp_app.charts import breakdown_chart, funnel_chart, rank_table, trend_chart, ward_map, ward_table
+from swp_app.charts import breakdown_chart, funnel_chart, rank_table, trend_chart, ward_table
 from swp_app.filters import offer_period
+from swp_app.ward_map import ward_map
 from swp_data.calc.render import as_of_text
 from swp_data.filters import Filters
 from swp_data.kpis import catalogue

@@ -18,8 +18,8 @@ import pytest
 from shapely.geometry import Point, shape
 from streamlit.testing.v1 import AppTest
 
-from swp_app.charts import WITHHELD_FILL, _map_features, _map_labels, _short_label
 from swp_app.tables import MISSING_WORDS, marker_notes, rank_text, ward_table_display
+from swp_app.ward_map import WITHHELD_FILL, _map_features, _map_labels, _short_label
 from swp_data import selection, site
 from swp_data.disclosure.cells import MARKER_EXPLANATIONS
 from swp_data.filters import Filters

@@ -21,7 +21,7 @@ from tests.browser.conftest import ARTIFACTS
 from tests.browser.harness import wait_for_app
 
 YEAR = "/violence_prevention?wards=Heath+Town&from=2025/26Q1&to=2025/26Q4&kpi=Crimes+involving+a+firearm"
-HATCH = {(0xBD, 0xBD, 0xBD), (0xE3, 0xE3, 0xE3)}  # swp_app.charts.WITHHELD_FILL's stripes
+HATCH = {(0xBD, 0xBD, 0xBD), (0xE3, 0xE3, 0xE3)}  # swp_app.ward_map.WITHHELD_FILL's stripes
 CHARTS_DRAWN = """() => {
     const charts = [...document.querySelectorAll('.vega-embed')];
     return charts.length >= 2 && charts.every(c => c.querySelector('svg, canvas') &&
