@@ -107,6 +107,10 @@ def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
         delta_description=words,
     )
     details = []
+    if not result.suppressed and result.current.value is not None:
+        unit = kind(result.measure).card_value(result.current.value)[1]
+        if unit:
+            details.append(unit)
     if result.suppressed:
         # In words on the card itself: a tooltip cannot be read on a projector or on paper.
         details.append(f"withheld for partners: {MARKER_EXPLANATIONS.get(result.shown_as or '', 'small numbers')}")

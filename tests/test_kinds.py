@@ -150,6 +150,7 @@ def test_population_rate() -> None:
     assert rate.figure(kpi, Parts(7, 0, population=None)).value is None
     assert "No population aged 10-17" in (rate.empty_note(kpi, Parts(7, 0)) or "")
     assert rate.format(35.0) == "35.0 per 100,000 a year" and rate.axis_title(kpi) == "Per 100,000 aged 10-17 a year"
+    assert rate.card_value(35.0) == ("35.0", "per 100,000 a year")  # a card's headline, its unit beneath
     # The same population in both periods: the test is a count's, overdispersion included (12 vs 4, phi 2).
     series = estimate([(y, 1.0) for y in (8, 12, 4, 14, 10, 12)], "monthly")
     allowed = rate.change_test(kpi, Parts(12, 0, population=20_000), Parts(4, 0, population=20_000), series)
@@ -162,6 +163,7 @@ def test_resident_rate() -> None:
     shown = rate.figure(kpi, Parts(29, 0, population=263_730))
     assert shown.value == pytest.approx(29 / 263.730)  # 0.10996 per 1,000
     assert rate.format(shown.value) == "0.11 per 1,000 a year" and rate.unit == "rate per 1,000"
+    assert rate.card_value(shown.value) == ("0.11", "per 1,000 a year")
     assert rate.axis_title(kpi) == "Per 1,000 residents a year" and kpi.population_band == "all ages"
     # One month of 29 in the city, annualised: 29 / 263,730 x 1,000 x 12 = 1.3195 a year.
     assert rate.figure(kpi, Parts(29, 0, population=263_730, months=1)).value == pytest.approx(1.31953, abs=1e-4)

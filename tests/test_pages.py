@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from swp_app.tables import overview_display, ward_profile_display
 from swp_data import selection, settings, site
 from swp_data.access import ANALYST
-from swp_data.calc.render import assurance_text, format_value, variation_text
+from swp_data.calc.render import assurance_text, format_value, value_text, variation_text
 from swp_data.disclosure.cells import MARKER_EXPLANATIONS
 from swp_data.filters import Filters
 from swp_data.kpis import catalogue
@@ -224,7 +224,8 @@ def test_a_ward_with_no_records_in_the_period_shows_zero_or_no_data_not_an_error
     assert not app.exception
     expected = analyst_board.result("first_time_entrants", filters)
     assert expected.current.value is not None
-    assert metric(app, label) == format_value(expected.current.value, expected.measure)
+    assert metric(app, label) == value_text(expected, short=True) == "63.2"  # the unit beneath: it fits the card
+    assert any(c.value.startswith("per 100,000 a year") for c in app.caption)
 
 
 def test_reoffending_shows_the_latest_cohort_and_marks_it_provisional() -> None:

@@ -70,11 +70,14 @@ def coverage_text(coverage: Coverage | None) -> str:
 def value_text(result: KpiResult, short: bool = False) -> str:
     """The headline value as a reader sees it: the number, or which of no data / not available / city only.
 
-    ``short`` leaves out why a KPI is not available (a card gives the reason beneath its value).
+    ``short`` is a card's headline: a rate without its unit, and no reason why a KPI is not available
+    (the card gives both beneath its value).
     """
     if result.suppressed:
         return result.shown_as or "[c]"
     if result.current.value is not None:
+        if short:
+            return kind(result.measure).card_value(result.current.value)[0]
         return format_value(result.current.value, result.measure)
     if result.availability == "not available" and result.unavailable_reason and not short:
         return f"not available ({result.unavailable_reason})"

@@ -306,6 +306,10 @@ class MeasureKind:
             return "not available"
         return f"{value:,.1f}"
 
+    def card_value(self, value: float) -> tuple[str, str | None]:
+        """A value as a card's headline (short enough for a narrow card) and its unit beneath, if apart."""
+        return self.format(value), None
+
     def format_change(self, comparison: Comparison) -> str:
         """The change as a reader sees it, in the kind's unit with its sign ('+1.2%', '-0.30', '+1 of 7')."""
         if comparison.change is None:

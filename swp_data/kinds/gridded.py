@@ -310,6 +310,10 @@ class PopulationRate(MeasureKind):
         """'123.4 per 100,000 a year'."""
         return "not available" if value is None else f"{value:,.1f} per {self.per:,} a year"
 
+    def card_value(self, value: float) -> tuple[str, str | None]:
+        """'123.4', with 'per 100,000 a year' beneath (the whole would not fit a card)."""
+        return f"{value:,.1f}", f"per {self.per:,} a year"
+
     def format_change_amount(self, change: float) -> str:
         """The change in the rate, for a card."""
         return f"{change:+.1f}"
@@ -352,3 +356,7 @@ class ResidentRate(PopulationRate):
     def format(self, value: float | None) -> str:
         """'12.34 per 1,000 a year' (two decimals: ward rates per 1,000 are small numbers)."""
         return "not available" if value is None else f"{value:,.2f} per {self.per:,} a year"
+
+    def card_value(self, value: float) -> tuple[str, str | None]:
+        """'12.34', with 'per 1,000 a year' beneath."""
+        return f"{value:,.2f}", f"per {self.per:,} a year"
