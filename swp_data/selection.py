@@ -110,6 +110,19 @@ def from_group(name: str, groups: dict[str, WardGroup] | None = None) -> WardSel
     return WardSelection(known[name].wards, known[name].name, "group")
 
 
+def canonical(selection: WardSelection) -> WardSelection:
+    """The selection rebuilt from its wards: a group only if a configured group has exactly these wards.
+
+    Whatever a caller built, figures and disclosure then follow the wards, never a label or kind.
+    """
+    if selection.kind == "group":
+        groups = load_ward_groups()
+        group = groups.get(selection.label)
+        if group is not None and group.wards == tuple(sorted(set(selection.wards))):
+            return from_group(selection.label, groups)
+    return from_codes(selection.wards)
+
+
 def resolve(text: str) -> WardSelection:
     """Read ``city``, a ward code or name, a group name, or a comma-separated list of wards."""
     cleaned = text.strip()

@@ -28,7 +28,7 @@ from swp_data.kpis.scope import Part
 from swp_data.periods import Period, Quarter
 from swp_data.records import RecordSet, list_records, record_parts, unavailable_reason
 from swp_data.results import KpiResult
-from swp_data.selection import city, from_codes
+from swp_data.selection import canonical, city, from_codes
 from swp_data.settings import get_settings
 from swp_data.site import PRIORITIES
 from swp_data.sources import SOURCES
@@ -118,6 +118,7 @@ class Dashboard:
     # -- KPIs -----------------------------------------------------------------------------------------
     def result(self, key: str, filters: Filters, with_spc: bool = True) -> KpiResult:
         """One KPI for the filters (disclosure-controlled for partners)."""
+        filters = canonical_filters(filters)
         kpi = catalogue.get(key)
         protect = self._protect(kpi)
         # For partners the SPC verdict is read from the published trend (the policy's), not the monthly one.
@@ -137,6 +138,7 @@ class Dashboard:
 
     def series(self, key: str, filters: Filters) -> pd.DataFrame:
         """The KPI's trend up to the period's end, with SPC columns."""
+        filters = canonical_filters(filters)
         frame = self.engine.series(key, filters.selection, filters.period)
         kpi = catalogue.get(key)
         if not self._protect(kpi):
@@ -159,6 +161,7 @@ class Dashboard:
         ``versus_city`` is higher / similar / lower (outside the funnel's 95% limits, overdispersion
         allowed for) and ``judgement`` better / worse / similar for the desired direction.
         """
+        filters = canonical_filters(filters)
         frame = self._by_ward(key, filters)
         found = self.funnel(key, filters, frame, city_result)
         self._funnels[(key, filters)] = found
@@ -204,6 +207,7 @@ class Dashboard:
 
         ``city_result`` is the city's result for the same period, where the caller already has it.
         """
+        filters = canonical_filters(filters)
         kpi = catalogue.get(key)
         if kpi.geography == "city" or not kpi.kind.by_ward_available or kpi.kind.funnel_family is None:
             return None
@@ -221,6 +225,7 @@ class Dashboard:
 
     def breakdown(self, key: str, breakdown_key: str, filters: Filters) -> pd.DataFrame:
         """The KPI split by one of its breakdowns (for partners, sensitive ones city-wide only)."""
+        filters = canonical_filters(filters)
         frame = self.engine.breakdown(key, breakdown_key, filters.selection, filters.period)
         kpi = catalogue.get(key)
         if not self._protect(kpi):
@@ -310,6 +315,12 @@ class Dashboard:
         frame = pd.DataFrame(rows)
         frame["rank_of_20"] = frame["rank_of_20"].astype("Int64")
         return frame
+
+
+def canonical_filters(filters: Filters) -> Filters:
+    """The filters with their selection rebuilt from its wards (``selection.canonical``)."""
+    chosen = canonical(filters.selection)
+    return filters if chosen == filters.selection else Filters(chosen, filters.period, filters.comparison)
 
 
 State = Literal["shown", "suppressed", "no data", "city only", "not available"]

@@ -215,3 +215,13 @@ def test_every_breakdown_partners_see_declares_its_categories() -> None:
     }
     assert set(seen) == {"cj_treatment_referrals", "serious_sexual_offences", "hate_crime", "hidden_harm"}
     assert all(spec.categories for spec in seen.values()), [k for k, s in seen.items() if not s.categories]
+
+
+def test_kpis_sharing_a_sensitive_measure_must_share_its_zero_rule() -> None:
+    """A count shown as 0 would open its share's withheld zero: the catalogue refuses the mismatch."""
+    kpis_now = list(kpis.catalogue().values())
+    count = kpis.catalogue()["cj_treatment_referrals"]
+    assert count.zero_disclosive and kpis.catalogue()["cj_treatment_referral_share"].zero_disclosive
+    mismatched = [k if k.key != count.key else k.model_copy(update={"zero_is_disclosive": False}) for k in kpis_now]
+    with pytest.raises(CatalogueError, match="treatment_episode.cj_referrals is used by sensitive KPIs"):
+        validate(mismatched)

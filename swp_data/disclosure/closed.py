@@ -47,11 +47,17 @@ class PublishedCells:
 
     # -- which periods are closed ---------------------------------------------------------------------
     def quarter_closed(self, kpi: Kpi, q: Quarter) -> bool:
-        """Every month of the quarter is loaded for every source the KPI reads."""
+        """Every month of the quarter is loaded for every source the KPI reads, and none is provisional.
+
+        A provisional figure (a reoffending cohort before its 18 months have run) is revised by later
+        loads as a matter of course: the difference between two would be people, so it is not closed.
+        """
         axis = self.engine.axis
         covered = self.engine.covered_months(kpi)
         indices = [axis.month_index(m) for m in q.months]
-        return all(0 <= i < len(axis.months) and bool(covered[i]) for i in indices)
+        if not all(0 <= i < len(axis.months) and bool(covered[i]) for i in indices):
+            return False
+        return not self.engine.is_provisional(kpi, q.months[-1])
 
     def year_closed(self, kpi: Kpi, fy: int) -> bool:
         """All four quarters of the financial year starting in April ``fy`` are closed."""
@@ -64,9 +70,13 @@ class PublishedCells:
         """
         if not all(self.quarter_closed(kpi, q) for q in period.quarters):
             return False
-        if selection.is_city or kpi.geography == "city":
+        if self.city_level(kpi, selection):
             return True
         return all(q.number == 1 for q in period.quarters[::4]) and len(period.quarters) % 4 == 0
+
+    def city_level(self, kpi: Kpi, selection: WardSelection) -> bool:
+        """Whether a selection is read from the city's cells: a city-wide KPI, or every ward selected."""
+        return kpi.geography == "city" or set(selection.wards) == set(self.ward_position)
 
     def latest_closed_year(self, kpi: Kpi) -> int | None:
         """The start year of the latest closed financial year (None: no year is closed yet)."""
@@ -142,7 +152,8 @@ class PublishedCells:
             split = self._categories(kpi, quarters) if table == "numerator" else None
             return protect_year(counts, groups, self.threshold, kpi.zero_disclosive, split)
 
-        key = (self.engine.version, "protected year", kpi.key, table, fy, self.threshold)
+        # The groups are part of the system: an analyst may edit ward_groups.toml while the app runs.
+        key = (self.engine.version, "protected year", kpi.key, table, fy, self.threshold, tuple(self.groups.items()))
         return self.engine.cache.get(key, build)  # type: ignore[return-value]
 
     def _quarter_cell(self, kpi: Kpi, table: str, q: Quarter, key: Key) -> Cell:
@@ -154,7 +165,10 @@ class PublishedCells:
         """The partner-facing value of a KPI table for a selection and period ('unpublished' unless closed)."""
         if not self.closed(kpi, selection, period):
             return UNPUBLISHED
-        city_level = selection.is_city or kpi.geography == "city"
+        # Keys follow the selection's wards, never its label or kind: a group's cell only for exactly its wards.
+        city_level = self.city_level(kpi, selection)
+        positions = sorted(self.ward_position[code] for code in selection.wards)
+        group_index = next((i for i, members in enumerate(self.groups.values()) if sorted(members) == positions), None)
         parts: list[Cell] = []
         for fy, quarters in _by_year(period).items():
             if city_level and not (len(quarters) == 4 and self.year_closed(kpi, fy)):
@@ -163,10 +177,10 @@ class PublishedCells:
             values, protection = self.year(kpi, table, fy)
             if city_level:
                 keys = [CITY]
-            elif selection.kind == "group" and selection.label in self.groups:
-                keys = [group(list(self.groups).index(selection.label))]
+            elif group_index is not None:
+                keys = [group(group_index)]
             else:
-                keys = [ward_key(self.ward_position[code]) for code in selection.wards]
+                keys = [ward_key(p) for p in positions]
             parts += [Cell(float(values[k]), protection.status[k]) for k in keys]
         return combine(parts)
 

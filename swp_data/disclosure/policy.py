@@ -31,7 +31,7 @@ from swp_data.disclosure.closed import UNPUBLISHED, PublishedCells
 from swp_data.disclosure.trend import PartnerTrends
 from swp_data.kinds.base import Parts, no_comparison
 from swp_data.kpis.model import Kpi
-from swp_data.periods import Period
+from swp_data.periods import Period, Quarter
 from swp_data.results import Comparison, Figure, KpiResult, Spc
 from swp_data.selection import WardSelection, city, ward_names
 
@@ -71,6 +71,12 @@ class PartnerPolicy(PartnerTrends):
         if not self.cells.closed(kpi, selection, period):
             return Figure(value=None, suppressed=True), UNPUBLISHED
         return kpi.kind.partner_figure(self, kpi, shown, selection, period)  # type: ignore[return-value]
+
+    def window_published(self, kpi: Kpi, selection: WardSelection, last: Quarter) -> bool:
+        """A 12-month window ending with ``last``: for the city, its quarters closed; for wards, a closed year."""
+        if self.cells.city_level(kpi, selection):
+            return self.cells.closed(kpi, selection, Period(last.shift(-3), last))
+        return last.number == 4 and self.cells.closed(kpi, selection, Period(Quarter(last.fy_start, 1), last))
 
     def primary_figure(self, shown: Figure, zero_disclosive: bool) -> tuple[Figure, Cell]:
         """A figure under the primary rule only: suppressed when its repeats, others or total are small."""

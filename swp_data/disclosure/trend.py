@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from swp_data.disclosure.cells import Cell
+from swp_data.disclosure.closed import PublishedCells
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter
 from swp_data.results import Figure, Spc
@@ -31,6 +32,7 @@ class PartnerTrends:
     """The partner policy's trends (a mixin: ``figure`` decides what each point shows)."""
 
     engine: Engine
+    cells: PublishedCells
 
     def figure(self, kpi: Kpi, shown: Figure, selection: WardSelection, period: Period) -> tuple[Figure, Cell]:
         """The partner-facing version of a figure (``PartnerPolicy.figure``)."""
@@ -42,7 +44,7 @@ class PartnerTrends:
         The partner trend is the 16 quarters shown: a declared baseline counts from the first of
         them, not from the data's start (the analysts' monthly series goes back to it).
         """
-        if not (selection.is_city or kpi.geography == "city") and WARD_YEARS < MINIMUM_POINTS:
+        if not (self.cells.city_level(kpi, selection)) and WARD_YEARS < MINIMUM_POINTS:
             # Wards and groups are published by whole years: never enough points for limits.
             reason = f"SPC needs at least {MINIMUM_POINTS} periods with data to set limits"
             return Spc(variation="not applicable", points=0, reason=f"{reason}. {PARTNER_SPC_NOTE}")
@@ -54,7 +56,7 @@ class PartnerTrends:
 
     def dispersion(self, kpi: Kpi, selection: WardSelection, period: Period) -> Dispersion:
         """The overdispersion of the trend a partner sees (city quarters, ward years): its shown cells only."""
-        city_level = selection.is_city or kpi.geography == "city"
+        city_level = self.cells.city_level(kpi, selection)
         spans: list[tuple[date, date] | None] = []
         for _, span in self._trend_steps(kpi, selection, period):
             parts = self.engine.parts(kpi, selection, span.start, span.months[-1])
@@ -71,7 +73,7 @@ class PartnerTrends:
     def _trend_steps(self, kpi: Kpi, selection: WardSelection, period: Period) -> list[tuple[str, Period]]:
         """The points of a partner's trend: 16 quarters for the city, 7 financial years for wards."""
         last = period.last
-        if selection.is_city or kpi.geography == "city":
+        if self.cells.city_level(kpi, selection):
             return [(q.label, Period(q, q)) for q in (last.shift(-i) for i in reversed(range(16)))]
         return [
             (f"{fy}/{(fy + 1) % 100:02d}", Period(Quarter(fy, 1), Quarter(fy, 4)))
@@ -117,6 +119,6 @@ class PartnerTrends:
                 "suppressed",
             ],
         )
-        city_level = selection.is_city or kpi.geography == "city"
+        city_level = self.cells.city_level(kpi, selection)
         add_spc(out, kpi.direction, **kpi.spc_inputs(3 if city_level else 12))
         return out

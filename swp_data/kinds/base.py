@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import duckdb
 
     from swp_data.grid import Axis, GridCache
-    from swp_data.periods import Period
+    from swp_data.periods import Period, Quarter
     from swp_data.selection import WardSelection
 
 Unit = Literal["count", "percent", "ratio", "rate per 100,000", "rate per 1,000", "rank"]
@@ -125,6 +125,9 @@ class PolicyView(Protocol):
 
     def cell_series(self, kpi: Kpi, frame: pd.DataFrame, selection: WardSelection, period: Period) -> pd.DataFrame:
         """A trend of protected cells."""
+
+    def window_published(self, kpi: Kpi, selection: WardSelection, last: Quarter) -> bool:
+        """Whether a 12-month window ending with quarter ``last`` is a closed period partners may see."""
 
 
 class MeasureKind:

@@ -27,7 +27,7 @@ from swp_data.kinds.base import (
     ward_record,
 )
 from swp_data.kinds.gridded import Share
-from swp_data.periods import Period, add_months, month_end
+from swp_data.periods import Period, Quarter, add_months, month_end
 from swp_data.results import Figure, KpiResult, Spc
 from swp_data.selection import WardSelection, ward_names
 from swp_data.stats.spc_columns import no_spc
@@ -275,6 +275,8 @@ class Repeat(Share):
         """Each rolling point under the primary rule, without its counts."""
         rows = []
         for _, row in frame.iterrows():
+            if not policy.window_published(kpi, selection, Quarter.containing(row["period_start"])):
+                continue  # an open window: it would change with the next load
             figure, _ = policy.primary_figure(
                 Figure(value=row["value"], numerator=row["numerator"], denominator=row["denominator"]),
                 kpi.zero_disclosive,

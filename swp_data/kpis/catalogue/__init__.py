@@ -18,6 +18,25 @@ class CatalogueError(ValueError):
     """The catalogue breaks one of its rules."""
 
 
+def _one_zero_rule_per_measure(kpis: list[Kpi]) -> None:
+    """Sensitive KPIs built on the same source measure must agree whether its zero is disclosive.
+
+    A count and a share of the same measure are protected from the same counts; were a zero shown
+    by one and withheld by the other, the shown zero would open the other's withheld cells.
+    """
+    rules: dict[str, dict[bool, list[str]]] = {}
+    for kpi in kpis:
+        if kpi.sensitive:
+            for measure in kpi.measures:
+                rules.setdefault(measure, {}).setdefault(kpi.zero_disclosive, []).append(kpi.key)
+    for measure, by_rule in rules.items():
+        if len(by_rule) > 1:
+            raise CatalogueError(
+                f"{measure} is used by sensitive KPIs with different zero rules: zero disclosive in "
+                f"{', '.join(by_rule[True])}, not in {', '.join(by_rule[False])}"
+            )
+
+
 def validate(kpis: list[Kpi]) -> dict[str, Kpi]:
     """Check the catalogue's rules and that every query runs against the store's schema."""
     by_key: dict[str, Kpi] = {}
@@ -34,6 +53,7 @@ def validate(kpis: list[Kpi]) -> dict[str, Kpi]:
     for kpi in kpis:
         if kpi.parent is not None and (kpi.parent not in by_key or by_key[kpi.parent].parent is not None):
             raise CatalogueError(f"{kpi.key}: parent {kpi.parent!r} is not a top-level KPI")
+    _one_zero_rule_per_measure(kpis)
     schema = duckdb.connect()
     try:
         schema.execute(full_ddl())

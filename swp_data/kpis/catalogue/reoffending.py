@@ -214,7 +214,7 @@ KPIS = [
         direction="up",
         better="up",
         sensitive=True,
-        zero_is_disclosive=False,  # a count of events: no one is identified by a zero
+        zero_is_disclosive=True,  # as its share's: the same cells, one zero rule (else a zero shown here opens it)
         breakdowns=(
             breakdown(
                 "referral_source",
@@ -303,7 +303,7 @@ group by all
         direction="neutral",
         better="neutral",
         sensitive=True,
-        zero_is_disclosive=False,  # a count of events: no one is identified by a zero
+        zero_is_disclosive=True,  # as its share's: the same cells, one zero rule (else a zero shown here opens it)
         target=Target(value=1000, kind="baseline", per_year=True, note="Over 1,000 tests in 2013/14 (seed 003)"),
     ),
 ]

@@ -38,7 +38,7 @@ KPIS = [
         direction="up",
         better="up (cases identified)",
         sensitive=True,
-        zero_is_disclosive=False,  # a count of events: no one is identified by a zero
+        zero_is_disclosive=True,  # as its share's: the same cells, one zero rule (else a zero shown here opens it)
         geography="city",
         frequency="quarter",
         target=Target(value=651, kind="baseline", per_year=True, note="651 cases in 2017/18 (SWP annual report)"),
