@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from swp_data.disclosure.protect import Relation, is_primary, protect
-from swp_data.disclosure.published import CITY, category, protect_year, quarter, ward
+from swp_data.disclosure.published import CITY, category, protect_family_year, protect_year, quarter, ward
 
 THRESHOLD = 4
 
@@ -155,3 +155,75 @@ def test_two_withheld_ones_that_would_add_up_to_two_are_not_left_alone() -> None
     protection = protect(values, [Relation("T", ("A", "B", "C"))], THRESHOLD)
     assert protection.status["A"] == protection.status["B"] == "primary"
     assert protection.suppressed("C") or protection.suppressed("T")
+
+
+@st.composite
+def families_of_counts(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
+    """Positives and negatives per ward and quarter (a share's two parts; their sum is a count KPI)."""
+    wards = draw(st.integers(min_value=2, max_value=6))
+
+    def table() -> np.ndarray:
+        return np.array(draw(st.lists(st.lists(small_counts, min_size=4, max_size=4), min_size=wards, max_size=wards)))
+
+    groups = draw(st.lists(st.lists(st.integers(0, wards - 1), min_size=1, max_size=3, unique=True), max_size=2))
+    return table(), table(), groups
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(families_of_counts())
+def test_a_count_and_its_share_protected_as_one_family_open_nothing_together(family: tuple) -> None:
+    """Drug tests (a count) and the share positive: the tests' cells are the positives' plus the negatives'.
+
+    An independent attacker reads every shown cell of all three tables, knowing tests = positive +
+    negative cell by cell, and what each marker says; no small withheld cell of any table is pinned.
+    """
+    positive, negative, groups = family
+    tables = {"tests": (positive + negative, None), "positive": (positive, None), "negative": (negative, None)}
+    links = [("tests", "positive", "negative")]
+    values, protection = protect_family_year(tables, groups, links, THRESHOLD, zero_is_disclosive=True)
+    status = protection.status
+    wards, quarters = positive.shape
+    def cells(key: tuple) -> np.ndarray:
+        """A cell as a sum of the hidden positives, then the hidden negatives."""
+        grid = np.zeros((wards, quarters))
+        kind = key[1]
+        if kind == "W":
+            grid[key[2], :] = 1
+        elif kind == "G":
+            grid[groups[key[2]], :] = 1
+        elif kind == "C":
+            grid[:, :] = 1
+        elif kind == "Q":
+            grid[:, key[2]] = 1
+        flat = grid.ravel()
+        table = key[0]
+        return np.concatenate(
+            [flat if table in ("tests", "positive") else 0 * flat, flat if table in ("tests", "negative") else 0 * flat]
+        )
+
+    equal, rhs, upper, upper_rhs = [], [], [], []
+    for key, value in values.items():
+        vector = cells(key)
+        if status[key] == "shown":
+            equal.append(vector)
+            rhs.append(value)
+        elif status[key] == "primary":
+            upper += [vector, -vector]
+            upper_rhs += [THRESHOLD, 0]
+        elif status[key] == "secondary":
+            upper.append(-vector)
+            upper_rhs.append(-(THRESHOLD + 1))
+    options = {"bounds": (0, None), "method": "highs"}
+    if equal:
+        options.update({"A_eq": np.array(equal), "b_eq": np.array(rhs)})
+    if upper:
+        options.update({"A_ub": np.array(upper), "b_ub": np.array(upper_rhs)})
+    for key, value in values.items():
+        if status[key] == "shown":
+            assert not is_primary(value, THRESHOLD, True), (key, value)
+        elif value <= THRESHOLD:
+            low = linprog(cells(key), **options)
+            high = linprog(-cells(key), **options)
+            assert low.status == 0 and high.status in (0, 3)
+            top = float("inf") if high.status == 3 else -high.fun
+            assert top - low.fun >= 1 - 1e-6, (key, value, low.fun, top)

@@ -95,3 +95,37 @@ def test_a_repeat_kpis_ward_trend_has_closed_windows_only(connection: duckdb.Duc
         assert all(period.startswith("12 months to Mar") for period in series["period"]), (key, list(series["period"]))
         assert "12 months to Mar 2027" not in set(series["period"])
     assert checked >= 4  # closed years do have points
+
+
+def _companions() -> list[tuple[str, str]]:
+    """(count, other) pairs of sensitive ward KPIs built on one source measure."""
+    from swp_data.kpis.catalogue import catalogue
+
+    kpis = [k for k in catalogue().values() if k.sensitive and k.geography == "ward" and k.kind.gridded]
+    return [
+        (count.key, other.key)
+        for count in kpis
+        if count.kind.publishes_count
+        for other in kpis
+        if other.key != count.key and set(count.measures) & set(other.measures)
+    ]
+
+
+def test_there_are_companion_kpis() -> None:
+    assert ("cj_treatment_referrals", "cj_treatment_referral_share") in _companions()
+    assert ("drug_tests", "drug_tests_positive") in _companions()
+
+
+@pytest.mark.parametrize(("count", "other"), _companions())
+def test_a_companion_is_shown_only_where_its_count_is(
+    connection: duckdb.DuckDBPyConnection, count: str, other: str
+) -> None:
+    """The review's attack 5: a share shown beside its count's withheld cell gave the count away."""
+    partner = Dashboard(connection)
+    for fy in (2023, 2024, 2025):
+        filters = Filters(selection.city(), Period(Quarter(fy, 1), Quarter(fy, 4)))
+        counts = partner.by_ward(count, filters).set_index("ward_code")
+        others = partner.by_ward(other, filters).set_index("ward_code")
+        for code, row in others.iterrows():
+            if row["value"] is not None and row["value"] == row["value"]:
+                assert not counts.loc[code, "shown_as"], (fy, code, counts.loc[code, "shown_as"])

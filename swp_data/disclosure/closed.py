@@ -21,10 +21,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from swp_data.disclosure.cells import Cell, combine
+from swp_data.disclosure.families import Family, families, table_names
 from swp_data.disclosure.protect import Key, Protection
-from swp_data.disclosure.published import CITY, category, category_quarter, group, protect_quarter, protect_year
+from swp_data.disclosure.published import (
+    CITY,
+    Table,
+    category,
+    category_quarter,
+    group,
+    protect_family_quarter,
+    protect_family_year,
+)
 from swp_data.disclosure.published import quarter as quarter_key
 from swp_data.disclosure.published import ward as ward_key
+from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter
 from swp_data.selection import WardSelection, load_ward_groups
@@ -124,41 +134,76 @@ class PublishedCells:
             return None
         return kpi.breakdowns[0].key
 
-    # -- protected systems -----------------------------------------------------------------------------
+    # -- protected systems (one per family of KPIs sharing counts: swp_data.disclosure.families) ------------
+    def family(self, kpi: Kpi) -> Family:
+        """The KPI's family (a family of its own where the catalogue has none for it)."""
+        found = families().get(kpi.key)
+        if found is not None:
+            return found
+        names = table_names(kpi)
+        with_categories = self.count_breakdown(kpi) is not None
+        return Family(
+            name=kpi.key,
+            tables={name: (kpi.key, table) for table, name in names.items()},
+            links=(),
+            categories_of=names["numerator"] if with_categories else None,
+            category_kpi=kpi.key if with_categories else None,
+        )
+
+    def _family_counts(self, family: Family, quarters: list[Quarter]) -> dict[str, Table]:
+        kpis = catalogue.catalogue()
+        out: dict[str, Table] = {}
+        for name, (key, table) in family.tables.items():
+            split = None
+            if name == family.categories_of and family.category_kpi is not None:
+                split = self._categories(kpis[family.category_kpi], quarters)
+            out[name] = (self._counts(kpis[key], table, quarters), split)
+        return out
+
+    def _links(self, family: Family) -> list[tuple[str, str, str]]:
+        return [(link.total, link.part, link.rest) for link in family.links]
+
     def quarter(self, kpi: Kpi, table: str, q: Quarter) -> tuple[dict[Key, int], Protection]:
-        """A closed quarter's cells (key ``quarter(n - 1)``), protected from that quarter's counts alone."""
+        """A closed quarter's cells of the KPI's family, protected from that quarter's counts alone.
+
+        Keys are ``(table name, *cell)``: ``table_names(kpi)[table]`` then ``quarter(n - 1)``.
+        """
+        family = self.family(kpi)
 
         def build() -> tuple[dict[Key, int], Protection]:
-            counts = self._counts(kpi, table, [q])
-            split = self._categories(kpi, [q]) if table == "numerator" else None
-            return protect_quarter(
-                q.number - 1,
-                int(counts.sum()),
-                self.threshold,
-                kpi.zero_disclosive,
-                None if split is None else split[:, 0],
+            counts = self._family_counts(family, [q])
+            tables = {
+                name: (int(c.sum()), None if split is None else split[:, 0]) for name, (c, split) in counts.items()
+            }
+            return protect_family_quarter(
+                q.number - 1, tables, self._links(family), self.threshold, kpi.zero_disclosive
             )
 
-        key = (self.engine.version, "protected quarter", kpi.key, table, q.code, self.threshold)
+        key = (self.engine.version, "protected quarter", family.name, q.code, self.threshold)
         return self.engine.cache.get(key, build)  # type: ignore[return-value]
 
     def year(self, kpi: Kpi, table: str, fy: int) -> tuple[dict[Key, int], Protection]:
-        """A closed year's cells, protected with its quarters' cells fixed as they were published."""
+        """A closed year's cells of the KPI's family, protected with its quarters' cells fixed as published."""
+        family = self.family(kpi)
 
         def build() -> tuple[dict[Key, int], Protection]:
-            quarters = [Quarter(fy, n) for n in range(1, 5)]
-            counts = self._counts(kpi, table, quarters)
+            counts = self._family_counts(family, [Quarter(fy, n) for n in range(1, 5)])
             groups = [] if kpi.geography == "city" else list(self.groups.values())
-            split = self._categories(kpi, quarters) if table == "numerator" else None
-            return protect_year(counts, groups, self.threshold, kpi.zero_disclosive, split)
+            return protect_family_year(counts, groups, self._links(family), self.threshold, kpi.zero_disclosive)
 
         # The groups are part of the system: an analyst may edit ward_groups.toml while the app runs.
-        key = (self.engine.version, "protected year", kpi.key, table, fy, self.threshold, tuple(self.groups.items()))
+        key = (self.engine.version, "protected year", family.name, fy, self.threshold, tuple(self.groups.items()))
         return self.engine.cache.get(key, build)  # type: ignore[return-value]
 
     def _quarter_cell(self, kpi: Kpi, table: str, q: Quarter, key: Key) -> Cell:
         values, protection = self.quarter(kpi, table, q)
-        return Cell(float(values[key]), protection.status[key])
+        named = (table_names(kpi)[table], *key)  # type: ignore[misc]
+        return Cell(float(values[named]), protection.status[named])
+
+    def _year_cell(self, kpi: Kpi, table: str, fy: int, key: Key) -> Cell:
+        values, protection = self.year(kpi, table, fy)
+        named = (table_names(kpi)[table], *key)  # type: ignore[misc]
+        return Cell(float(values[named]), protection.status[named])
 
     # -- cells for a selection and period -------------------------------------------------------------
     def cell(self, kpi: Kpi, table: str, selection: WardSelection, period: Period) -> Cell:
@@ -174,14 +219,13 @@ class PublishedCells:
             if city_level and not (len(quarters) == 4 and self.year_closed(kpi, fy)):
                 parts += [self._quarter_cell(kpi, table, q, quarter_key(q.number - 1)) for q in quarters]
                 continue
-            values, protection = self.year(kpi, table, fy)
             if city_level:
                 keys = [CITY]
             elif group_index is not None:
                 keys = [group(group_index)]
             else:
                 keys = [ward_key(p) for p in positions]
-            parts += [Cell(float(values[k]), protection.status[k]) for k in keys]
+            parts += [self._year_cell(kpi, table, fy, k) for k in keys]
         return combine(parts)
 
     def category_cells(self, kpi: Kpi, period: Period) -> dict[str, Cell]:
@@ -197,8 +241,7 @@ class PublishedCells:
             whole = len(quarters) == 4 and self.year_closed(kpi, fy)
             for k, name in enumerate(names):
                 if whole:
-                    values, protection = self.year(kpi, "numerator", fy)
-                    cells[name].append(Cell(float(values[category(k)]), protection.status[category(k)]))
+                    cells[name].append(self._year_cell(kpi, "numerator", fy, category(k)))
                 else:
                     cells[name] += [
                         self._quarter_cell(kpi, "numerator", q, category_quarter(k, q.number - 1)) for q in quarters

@@ -125,3 +125,81 @@ def protect_year(
         fixed.update(protect_quarter(q, int(counts[:, q].sum()), threshold, zero_is_disclosive, split)[1].status)
     values, relations = year_system(counts, groups, categories_by_quarter)
     return values, protect(values, relations, threshold, zero_is_disclosive, fixed)
+
+
+# -- families: several tables protected as one system ---------------------------------------------------
+Table = tuple[np.ndarray, np.ndarray | None]  # ward x quarter counts, and category x quarter counts (or None)
+
+
+def _prefixed(table: str, values: dict[Key, int], relations: list[Relation]) -> tuple[dict[Key, int], list[Relation]]:
+    def name(key: Key) -> Key:
+        return (table, *key)  # type: ignore[misc]
+
+    renamed = [Relation(name(r.total), tuple(map(name, r.parts))) for r in relations]
+    return {name(k): v for k, v in values.items()}, renamed
+
+
+def _linked(values: dict[Key, int], links: Sequence[tuple[str, str, str]]) -> list[Relation]:
+    """Total = part + rest, cell by cell, for every cell the three tables share."""
+    relations = []
+    for total, part, rest in links:
+        for key in [k for k in values if k[0] == total]:  # type: ignore[index]
+            cell = key[1:]  # type: ignore[index]
+            if (part, *cell) in values and (rest, *cell) in values:
+                relations.append(Relation(key, ((part, *cell), (rest, *cell))))
+    return relations
+
+
+def family_quarter_system(
+    q: int, tables: dict[str, tuple[int, np.ndarray | None]], links: Sequence[tuple[str, str, str]]
+) -> tuple[dict[Key, int], list[Relation]]:
+    """A closed quarter's cells of every table of a family (keys prefixed by the table's name)."""
+    values: dict[Key, int] = {}
+    relations: list[Relation] = []
+    for table, (city_count, categories) in tables.items():
+        v, r = _prefixed(table, *quarter_system(q, city_count, categories))
+        values.update(v)
+        relations += r
+    return values, relations + _linked(values, links)
+
+
+def protect_family_year(
+    tables: dict[str, Table],
+    groups: Sequence[Sequence[int]],
+    links: Sequence[tuple[str, str, str]],
+    threshold: int,
+    zero_is_disclosive: bool = False,
+) -> tuple[dict[Key, int], Protection]:
+    """Every table of a family for one closed year, as one system; its quarters fixed as published."""
+    fixed: dict[Key, Status] = {}
+    quarters = next(iter(tables.values()))[0].shape[1]
+    for q in range(quarters):
+        fixed.update(protect_family_quarter(q, quarter_of(tables, q), links, threshold, zero_is_disclosive)[1].status)
+    values: dict[Key, int] = {}
+    relations: list[Relation] = []
+    for table, (counts, split) in tables.items():
+        v, r = _prefixed(table, *year_system(counts, groups, split))
+        values.update(v)
+        relations += r
+    relations += _linked(values, links)
+    return values, protect(values, relations, threshold, zero_is_disclosive, fixed)
+
+
+def protect_family_quarter(
+    q: int,
+    tables: dict[str, tuple[int, np.ndarray | None]],
+    links: Sequence[tuple[str, str, str]],
+    threshold: int,
+    zero_is_disclosive: bool = False,
+) -> tuple[dict[Key, int], Protection]:
+    """A family's cells of one closed quarter, protected from that quarter's counts alone."""
+    values, relations = family_quarter_system(q, tables, links)
+    return values, protect(values, relations, threshold, zero_is_disclosive)
+
+
+def quarter_of(tables: dict[str, Table], q: int) -> dict[str, tuple[int, np.ndarray | None]]:
+    """Quarter ``q`` of each table: the city's count and its categories."""
+    return {
+        table: (int(np.asarray(counts)[:, q].sum()), None if split is None else np.asarray(split)[:, q])
+        for table, (counts, split) in tables.items()
+    }
