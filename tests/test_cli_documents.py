@@ -87,8 +87,17 @@ def test_every_sensitive_kpi_partner_json_parses(demo_db: Path, key: str, capfd:
     assert code == 0, captured.err
     document = json.loads(captured.out)
     assert document["key"] == key
-    spc = document.get("spc") or {}
-    assert spc.get("mean") is None or spc.get("points", 0) > 0  # the SPC bar is tested in test_disclosure_views
+    # It reveals no SPC total: the city's SPC mean times its points is the sum of the quarters the CLI
+    # publishes for the same 16 quarters (``--by quarter``), nothing more.
+    code = main(["--db", str(demo_db), "query", key, "--from", "2025/26Q4", "--to", "2025/26Q4", "--partner", "--json"])
+    city = json.loads(capfd.readouterr().out)
+    spc = city.get("spc") or {}
+    if code == 0 and spc.get("mean") is not None:
+        by_quarter = ["--from", "2022/23Q1", "--to", "2025/26Q4", "--by", "quarter", "--partner", "--json"]
+        assert main(["--db", str(demo_db), "query", key, *by_quarter]) == 0
+        quarters = json.loads(capfd.readouterr().out)
+        shown = [row["value"] for row in quarters if row["value"] is not None][-spc["points"] :]
+        assert len(shown) == spc["points"] and abs(spc["mean"] * spc["points"] - sum(shown)) < 1e-6, key
 
 
 def test_the_cli_reads_both_period_forms_alike(demo_db: Path) -> None:
