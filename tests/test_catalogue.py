@@ -223,5 +223,5 @@ def test_kpis_sharing_a_sensitive_measure_must_share_its_zero_rule() -> None:
     count = kpis.catalogue()["cj_treatment_referrals"]
     assert count.zero_disclosive and kpis.catalogue()["cj_treatment_referral_share"].zero_disclosive
     mismatched = [k if k.key != count.key else k.model_copy(update={"zero_is_disclosive": False}) for k in kpis_now]
-    with pytest.raises(CatalogueError, match="treatment_episode.cj_referrals is used by sensitive KPIs"):
+    with pytest.raises(CatalogueError, match=r"treatment_episode\.cj_referrals is used by sensitive KPIs"):
         validate(mismatched)
