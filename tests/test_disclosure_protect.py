@@ -183,6 +183,7 @@ def test_a_count_and_its_share_protected_as_one_family_open_nothing_together(fam
     values, protection = protect_family_year(tables, groups, links, THRESHOLD, zero_is_disclosive=True)
     status = protection.status
     wards, quarters = positive.shape
+
     def cells(key: tuple) -> np.ndarray:
         """A cell as a sum of the hidden positives, then the hidden negatives."""
         grid = np.zeros((wards, quarters))
