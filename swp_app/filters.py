@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import streamlit as st
 
 from swp_data.calc.render import as_of_text
-from swp_data.filters import COMPARISONS, Filters
+from swp_data.filters import COMPARISONS, Filters, query_string
 from swp_data.periods import Period, PeriodError, Quarter
 from swp_data.selection import SelectionError, city, from_codes, from_group, load_ward_groups, ward_options
 from swp_data.site import PAGES
@@ -154,17 +152,7 @@ def _accept_compact_periods_in_the_link(quarters: list[str]) -> None:
 
 def filter_query(filters: Filters) -> str:
     """The URL query string for these filters (to link to another page with the same view)."""
-    params = [
-        ("from", filters.period.first.label),
-        ("to", filters.period.last.label),
-        ("compare", COMPARISONS[filters.comparison]),
-    ]
-    if filters.selection.kind == "group":
-        params.append(("group", filters.selection.label))
-    elif not filters.selection.is_city:
-        names = ward_options()
-        params += [("wards", names[code]) for code in filters.selection.wards]
-    return "?" + urlencode(params)
+    return query_string(filters)
 
 
 def offer_period(kpi_label: str, period_label: str, offer: Period) -> None:

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
         le=50,
         description="Sensitive counts from 1 to this value are suppressed for partners.",
     )
+    app_url: str = Field(
+        default="http://localhost:8501",
+        description="Where the app is served: packs and workbooks link back to their view there.",
+    )
     duckdb_threads: int | None = Field(default=None, ge=1, description="Threads DuckDB may use (default: all cores).")
 
 

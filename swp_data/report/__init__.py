@@ -1,0 +1,1 @@
+"""The scrutiny pack: everything one view shows, gathered once (``pack``) and written as a file."""
