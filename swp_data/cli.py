@@ -124,6 +124,27 @@ def _query(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace, out: TextIO) -> int:
+    from swp_data import store
+    from swp_data.access import ANALYST, PARTNER
+    from swp_data.report import write_each_ward, write_report
+    from swp_data.views import Dashboard
+
+    if (args.out is None) == (args.each_ward is None):
+        raise ValueError("give either --out FILE or --each-ward DIR (with --format)")
+    with store.opened(args.db, read_only=True) as connection:
+        board = Dashboard(connection, access=PARTNER if args.partner else ANALYST)
+        filters = _filters(args, board)
+        if args.out is not None:
+            written = [write_report(board, filters, Path(args.out))]
+        else:
+            written = write_each_ward(board, filters, Path(args.each_ward), "." + args.format)
+    view = "partner" if args.partner else "analyst"
+    for path in written:
+        print(f"wrote {path} ({view} view, {filters.period.label})", file=out)
+    return 0
+
+
 def _filters(args: argparse.Namespace, board: Dashboard) -> Filters:
     """The wards (``--ward``) and quarters (``--from``, ``--to``; default the latest) a command asks for."""
     from swp_data import selection as selections
@@ -204,9 +225,10 @@ def pd_row(result: object) -> str:
     return safe_csv(pd.DataFrame([flat(result)]))  # type: ignore[arg-type]
 
 
-def _add_filters(command: argparse.ArgumentParser) -> None:
-    """The KPI and the filters ``query`` and ``records`` share (read by ``_filters``)."""
-    command.add_argument("key", help="KPI key (see `kpis`)")
+def _add_filters(command: argparse.ArgumentParser, key: bool = True) -> None:
+    """The KPI and the filters ``query``, ``records`` and ``report`` share (read by ``_filters``)."""
+    if key:
+        command.add_argument("key", help="KPI key (see `kpis`)")
     command.add_argument(
         "--ward", default="city", help="ward code or name, a ward group, comma-separated wards, or city"
     )
@@ -254,6 +276,14 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true")
     output.add_argument("--csv", action="store_true")
     query.set_defaults(handler=_query)
+
+    report = commands.add_parser("report", help="write the scrutiny pack for wards and quarters (.xlsx)")
+    _add_filters(report, key=False)
+    report.add_argument("--partner", action="store_true", help="the partner pack: small numbers suppressed")
+    report.add_argument("--out", help="the file to write; its extension says what (.xlsx)")
+    report.add_argument("--each-ward", metavar="DIR", help="write one pack per ward into DIR")
+    report.add_argument("--format", default="xlsx", choices=["xlsx"], help="with --each-ward: the file type")
+    report.set_defaults(handler=_report)
 
     records = commands.add_parser("records", help="the records behind a KPI's figure (analysts only)")
     _add_filters(records)
