@@ -13,6 +13,7 @@ import swp_app
 
 st.set_page_config(page_title="Safer Wolverhampton Partnership", page_icon=":material/shield:", layout="wide")
 swp_app.legacy_pages.leave()  # before anything is drawn (see the module)
+swp_app.print_stylesheet()  # Ctrl+P of any page: the figures without the app around them
 
 page = swp_app.navigation()
 board = swp_app.open_dashboard(page.title)  # None: the store cannot be read now; a plain message retries

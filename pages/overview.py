@@ -39,7 +39,13 @@ def render(board: Dashboard, filters: Filters) -> None:
     for priority in PRIORITIES.values():
         rows = table[table["priority"] == priority]
         st.subheader(priority)
-        st.dataframe(rows[list(columns)], hide_index=True, column_config=columns, key=f"overview-{priority}")
+        st.dataframe(
+            rows[list(columns)],
+            hide_index=True,
+            column_config=columns,
+            key=f"overview-{priority}",
+            height=swp_app.full_height(len(rows)),  # every row, no inner scroll box (printing, projecting)
+        )
         swp_app.marker_caption(rows[["value", "comparison", "rolling_12_months"]].to_numpy().ravel())
     title = f"Every KPI: {filters.selection.label}, {filters.period.label}"
     swp_app.download_csv(

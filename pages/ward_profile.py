@@ -41,7 +41,13 @@ def render(board: Dashboard, filters: Filters) -> None:
     }
     for priority, rows in profile.groupby("priority", sort=False):
         st.subheader(str(priority))
-        st.dataframe(rows[list(columns)], hide_index=True, column_config=columns, key=f"profile-{priority}")
+        st.dataframe(
+            rows[list(columns)],
+            hide_index=True,
+            column_config=columns,
+            key=f"profile-{priority}",
+            height=swp_app.full_height(len(rows)),  # every row, no inner scroll box (printing, projecting)
+        )
         swp_app.marker_caption(rows[["ward", "city"]].to_numpy().ravel())
     title = f"Ward profile: {wards[ward]} against the city, {filters.period.label}"
     lines = [

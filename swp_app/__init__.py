@@ -15,6 +15,7 @@ from swp_app.filters import PAGE_PATHS, filter_query, filters_sidebar
 from swp_app.first_start import ensure_store
 from swp_app.layouts import priority_page, record_drilldown
 from swp_app.navigation import navigation, run_page, view
+from swp_app.print_style import print_stylesheet
 from swp_app.session import (
     access_level,
     access_panel,
@@ -22,7 +23,7 @@ from swp_app.session import (
     dashboard,
     sign_in_configured,
 )
-from swp_app.tables import overview_display, ward_profile_display
+from swp_app.tables import full_height, overview_display, ward_profile_display
 from swp_app.unavailable import open_dashboard
 from swp_app.ward_map import ward_map
 
@@ -38,6 +39,7 @@ __all__ = [
     "ensure_store",
     "filter_query",
     "filters_sidebar",
+    "full_height",
     "headings",
     "kpi_card",
     "kpi_cards",
@@ -48,6 +50,7 @@ __all__ = [
     "overview_display",
     "page_header",
     "period_shown",
+    "print_stylesheet",
     "priority_page",
     "rank_table",
     "record_drilldown",

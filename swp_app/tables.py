@@ -234,3 +234,11 @@ def versus_city_text(versus: object, judgement: object) -> str:
         return "similar to the city"
     word = f" ({judgement})" if judgement in ("better", "worse") else ""
     return f"{versus} than the city{word}"
+
+
+ROW_HEIGHT = 35  # px: Streamlit's default data-grid row (and header) height
+
+
+def full_height(rows: int) -> int:
+    """A data grid's height in pixels that shows every row and its header, with no inner scroll box."""
+    return ROW_HEIGHT * (rows + 1) + 3

@@ -592,3 +592,30 @@ def test_a_partner_is_offered_the_latest_published_year_for_ward_figures_in_one_
     analyst = open_page("victimisation", user={"is_logged_in": True, "email": ANALYST_EMAIL})
     analyst.selectbox(key="kpi").set_value("Hate crimes recorded").run()
     assert not [b for b in analyst.button if b.key == "offer-period"]
+
+
+def test_the_overview_and_ward_profile_tables_show_every_row_without_an_inner_scroll_box(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each priority's table is as tall as its rows (Reducing Reoffending has 15): printed and projected whole.
+
+    The height is a layout setting AppTest does not expose, so the call itself is recorded.
+    """
+    import streamlit
+
+    from swp_app.tables import full_height
+
+    calls: list[tuple[int, object]] = []
+    real = streamlit.dataframe
+
+    def recorded(data: object = None, *args: object, **kwargs: object) -> object:
+        calls.append((len(data) if hasattr(data, "__len__") else -1, kwargs.get("height")))  # type: ignore[arg-type]
+        return real(data, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(streamlit, "dataframe", recorded)
+    open_page("overview")
+    assert 15 in [rows for rows, _ in calls]
+    assert calls and all(height == full_height(rows) for rows, height in calls), calls
+    calls.clear()
+    open_page("ward_profile", {"ward": "Heath Town"})
+    assert calls and all(height == full_height(rows) for rows, height in calls), calls

@@ -263,4 +263,4 @@ def _needs(refs: tuple[str, ...]) -> str:
             text = f"{column.replace('_', '-')} flag" if sql_type == "boolean" else column.replace("_", " ")
             words.append(text)
     unique = list(dict.fromkeys(words))
-    return ", ".join(unique) if unique else "the field this KPI needs"
+    return ", ".join(unique) if unique else "field this KPI needs"
