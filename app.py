@@ -23,4 +23,5 @@ swp_app.access_panel(board.access)
 filters = swp_app.filters_sidebar(board)
 if filters is None:
     st.stop()
+swp_app.pack_downloads(board, filters)
 swp_app.run_page(page, board, filters)

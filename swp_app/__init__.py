@@ -15,6 +15,7 @@ from swp_app.filters import PAGE_PATHS, filter_query, filters_sidebar
 from swp_app.first_start import ensure_store
 from swp_app.layouts import priority_page, record_drilldown
 from swp_app.navigation import navigation, run_page, view
+from swp_app.pack_downloads import pack_downloads
 from swp_app.print_style import print_stylesheet
 from swp_app.session import (
     access_level,
@@ -48,6 +49,7 @@ __all__ = [
     "navigation",
     "open_dashboard",
     "overview_display",
+    "pack_downloads",
     "page_header",
     "period_shown",
     "print_stylesheet",

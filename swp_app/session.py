@@ -48,6 +48,16 @@ def dashboard() -> Dashboard:
     return Dashboard(connection(), _grid_cache(str(get_settings().db_path)), access=access_level())
 
 
+def fresh_dashboard(access: Access) -> Dashboard:
+    """A Dashboard on a new cursor of this process's store connection, at ``access``.
+
+    For work done outside the script run (a download built on click): it shares no cursor with
+    any session, and its access level is the one the caller captured.
+    """
+    path = str(get_settings().db_path)
+    return Dashboard(_database(path).cursor(), _grid_cache(path), access=access)
+
+
 def _secrets_section(name: str) -> Mapping[str, object] | None:
     try:
         return st.secrets.get(name, None)
