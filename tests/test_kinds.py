@@ -151,6 +151,8 @@ def test_population_rate() -> None:
     assert "No population aged 10-17" in (rate.empty_note(kpi, Parts(7, 0)) or "")
     assert rate.format(35.0) == "35.0 per 100,000 a year" and rate.axis_title(kpi) == "Per 100,000 aged 10-17 a year"
     assert rate.card_value(35.0) == ("35.0", "per 100,000 a year")  # a card's headline, its unit beneath
+    assert rate.excel_number_format() == "#,##0.0" and KINDS["share"].excel_number_format() == '#,##0.0"%"'
+    assert KINDS["count"].excel_number_format() == "#,##0" and KINDS["ratio"].excel_number_format() == "#,##0.00"
     # The same population in both periods: the test is a count's, overdispersion included (12 vs 4, phi 2).
     series = estimate([(y, 1.0) for y in (8, 12, 4, 14, 10, 12)], "monthly")
     allowed = rate.change_test(kpi, Parts(12, 0, population=20_000), Parts(4, 0, population=20_000), series)

@@ -309,6 +309,12 @@ class MeasureKind:
             return "not available"
         return f"{value:,.1f}"
 
+    def excel_number_format(self) -> str:
+        """An Excel number format for its values (from the table format; percentages keep their sign)."""
+        decimals = 0 if self.number_format in ("%d", "%.0f") else int(self.number_format.strip("%.f") or 1)
+        base = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return base + '"%"' if self.unit == "percent" else base
+
     def card_value(self, value: float) -> tuple[str, str | None]:
         """A value as a card's headline (short enough for a narrow card) and its unit beneath, if apart."""
         return self.format(value), None

@@ -45,11 +45,8 @@ STATE_WORDS = {"no data": "no data", "not available": "not available", "city onl
 
 
 def excel_format(measure: str) -> str:
-    """An Excel number format for a measure kind's values (from its printf-style table format)."""
-    spec = kind(measure)
-    decimals = 0 if spec.number_format in ("%d", "%.0f") else int(spec.number_format.strip("%.f") or 1)
-    base = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return base + '"%"' if spec.unit == "percent" else base
+    """An Excel number format for a measure kind's values (the kind's own)."""
+    return kind(measure).excel_number_format()
 
 
 def write_xlsx(pack: Pack, path: Path) -> Path:
