@@ -51,6 +51,36 @@ def render(board: Dashboard, filters: Filters) -> None:
     swp_app.download_csv(
         figures, "swp-overview.csv", swp_app.headings(filters, title, as_of_text(board.as_of)), "dl-overview"
     )
+    spend(board, filters)
+
+
+def spend(board: Dashboard, filters: Filters) -> None:
+    """Commissioned spend for the year, each priority's headline outcome beside it (spend is not sensitive)."""
+    year, lines, summary = board.spend(filters)
+    st.subheader(f"Commissioned spend, {year}")
+    if summary.empty:
+        st.info(f"No commissioned spend is loaded for {year}.")
+        return
+    st.caption(
+        "Allocation against actual spend per priority; beside each, the priority's headline outcome for "
+        f"{filters.period.label} (what the money was for, not a measure of its effect)."
+    )
+    columns = {
+        "priority": st.column_config.TextColumn("Priority"),
+        "services": st.column_config.NumberColumn("Services"),
+        "allocation": st.column_config.TextColumn("Allocated"),
+        "actual_spend": st.column_config.TextColumn("Spent"),
+        "difference": st.column_config.TextColumn("Spent less allocated"),
+        "headline": st.column_config.TextColumn("Headline outcome", width="large"),
+    }
+    shown = swp_app.spend_display(summary)
+    st.dataframe(shown, hide_index=True, column_config=columns, height=swp_app.full_height(len(shown)), key="spend")
+    swp_app.download_csv(
+        lines,
+        f"swp-spend-{year.replace('/', '-')}.csv",
+        swp_app.headings(filters, f"Commissioned spend, {year}: every budget line", as_of_text(board.as_of)),
+        "dl-spend",
+    )
 
 
 swp_app.view(render)

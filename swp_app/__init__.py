@@ -24,7 +24,7 @@ from swp_app.session import (
     dashboard,
     sign_in_configured,
 )
-from swp_app.tables import full_height, overview_display, ward_profile_display
+from swp_app.tables import full_height, overview_display, spend_display, ward_profile_display
 from swp_app.unavailable import open_dashboard
 from swp_app.ward_map import ward_map
 
@@ -58,6 +58,7 @@ __all__ = [
     "record_drilldown",
     "run_page",
     "sign_in_configured",
+    "spend_display",
     "trend_chart",
     "view",
     "ward_map",

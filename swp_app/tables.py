@@ -242,3 +242,35 @@ ROW_HEIGHT = 35  # px: Streamlit's default data-grid row (and header) height
 def full_height(rows: int) -> int:
     """A data grid's height in pixels that shows every row and its header, with no inner scroll box."""
     return ROW_HEIGHT * (rows + 1) + 3
+
+
+def spend_display(summary: pd.DataFrame) -> pd.DataFrame:
+    """Commissioned spend per priority as shown: pounds, and the headline outcome in words beside it."""
+
+    def pounds(value: object) -> str:
+        return "not given" if value is None or pd.isna(value) else f"£{value:,.0f}"  # type: ignore[arg-type]
+
+    def signed(value: object) -> str:
+        return "not given" if value is None or pd.isna(value) else f"{'+' if value > 0 else ''}£{value:,.0f}"  # type: ignore[operator]
+
+    def headline(row: dict[str, object]) -> str:
+        if not row.get("headline") or pd.isna(row["headline"]):  # type: ignore[arg-type]
+            return "no priority page"
+        value, measure = row["headline_value"], row["headline_measure"]
+        if value is None or pd.isna(value):  # type: ignore[arg-type]
+            figure = str(row["headline_state"])
+        else:
+            figure = kind(str(measure)).format(float(value))  # type: ignore[arg-type]
+        return f"{row['headline']}: {figure} ({row['headline_change'] or 'no comparison'})"
+
+    records = _records(summary)
+    return pd.DataFrame(
+        {
+            "priority": summary["priority"],
+            "services": summary["services"],
+            "allocation": [pounds(r["allocation"]) for r in records],
+            "actual_spend": [pounds(r["actual_spend"]) for r in records],
+            "difference": [signed(r["difference"]) for r in records],
+            "headline": [headline(r) for r in records],
+        }
+    )

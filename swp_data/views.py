@@ -32,6 +32,7 @@ from swp_data.selection import canonical, city, from_codes
 from swp_data.settings import get_settings
 from swp_data.site import PRIORITIES
 from swp_data.sources import SOURCES
+from swp_data.spend import spend_view
 from swp_data.status import placement_counts, skipped_reasons, source_status
 
 PLACEMENT_NOTE = (
@@ -264,6 +265,10 @@ class Dashboard:
         kpi = catalogue.get("wm_safety_rank")
         frame = ranks(self.engine, kpi, filters.period.start, filters.period.months[-1])
         return frame.rename(columns={"offence_group": "group"})[["group", "rank", "area", "rate_per_1000"]]
+
+    def spend(self, filters: Filters) -> tuple[str, pd.DataFrame, pd.DataFrame]:
+        """Commissioned spend for the financial year of the period's end (``swp_data.spend.spend_view``)."""
+        return spend_view(self, filters)
 
     # -- page tables -----------------------------------------------------------------------------------
     def overview(self, filters: Filters) -> pd.DataFrame:
