@@ -47,7 +47,7 @@ def test_the_overview_sheet_holds_each_kpi_as_the_screen_shows_it(
     filters = Filters(resolve("Heath Town"), YEAR)
     path = write_report(board, filters, tmp_path / "pack.xlsx")
     book = load_workbook(path)
-    assert book.sheetnames[0] == "Overview" and book.sheetnames[-2:] == ["Ward figures", "Notes"]
+    assert book.sheetnames[0] == "Overview" and book.sheetnames[-3:] == ["Ward figures", "Spend", "Notes"]
     sheet = book["Overview"]
     assert sheet.freeze_panes is not None and sheet.auto_filter.ref
     rows = {row["KPI"]: row for row in _rows(path, "Overview")}
@@ -130,3 +130,18 @@ def test_the_cli_writes_a_workbook_and_one_per_ward(
     )
     assert len(written) == 20 and all(p.exists() for p in written)
     assert (tmp_path / "w" / "heath-town.xlsx") in written
+
+
+def test_the_spend_sheet_holds_every_budget_line_in_pounds(
+    connection: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    board = Dashboard(connection)
+    filters = Filters(resolve("city"), YEAR)
+    path = write_report(board, filters, tmp_path / "spend.xlsx")
+    sheet = load_workbook(path)["Spend"]
+    _year, lines, _summary = board.spend(filters)
+    rows = _rows(path, "Spend")
+    assert len(rows) == len(lines) > 0
+    assert sum(r["Spent"] for r in rows) == pytest.approx(lines["actual_spend"].sum())
+    spent = next(c for c in sheet["D"] if isinstance(c.value, int | float))
+    assert spent.number_format.startswith('"£"')

@@ -65,6 +65,9 @@ class Pack:
     definitions: pd.DataFrame
     sources: pd.DataFrame
     skipped: pd.DataFrame
+    spend_year: str = ""
+    spend: pd.DataFrame = field(default_factory=pd.DataFrame)  # per priority, with its headline outcome
+    spend_lines: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def geography(self) -> str:
@@ -86,6 +89,7 @@ class Pack:
 def build_pack(board: Dashboard, filters: Filters, charts: bool = True) -> Pack:
     """Gather a pack for the filters at the board's access level (``charts``: trends, ward tables, funnels)."""
     access = "analyst" if board.access == ANALYST else "partner"
+    spend_year, spend_lines, spend = board.spend(filters)
     sections = []
     for key in PRIORITY_PAGES:
         kpis = catalogue.for_priority(key)
@@ -105,6 +109,9 @@ def build_pack(board: Dashboard, filters: Filters, charts: bool = True) -> Pack:
         definitions=definitions(),
         sources=board.sources(),
         skipped=board.skipped(),
+        spend_year=spend_year,
+        spend=spend,
+        spend_lines=spend_lines,
     )
 
 

@@ -62,6 +62,7 @@ def write_xlsx(pack: Pack, path: Path) -> Path:
         _heading(sheet, pack, section.title)
         _kpi_table(sheet, pack, section.results, {r.key: section.title for r in section.results})
     _ward_sheet(book.create_sheet("Ward figures"), pack)
+    _spend_sheet(book.create_sheet("Spend"), pack)
     _notes_sheet(book.create_sheet("Notes"), pack)
     book.properties.title = f"{pack.title}: {pack.geography}, {pack.filters.period.label}"
     book.properties.keywords = pack.marking
@@ -188,6 +189,24 @@ def _ward_sheet(sheet: Worksheet, pack: Pack) -> None:
                 formats.append({3: number} if shown else {})
     _table(sheet, columns, rows, formats)
     _legend(sheet, [str(row[4]) for row in rows if row[4]])
+
+
+POUNDS = '"£"#,##0;-"£"#,##0'
+
+
+def _spend_sheet(sheet: Worksheet, pack: Pack) -> None:
+    safe_excel_row(sheet, [f"{pack.title}: commissioned spend, {pack.spend_year}"])
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    safe_excel_row(sheet, ["Allocation against actual spend per priority and service (spend is not sensitive)."])
+    safe_excel_row(sheet, [])
+    columns = ["Priority", "Service", "Allocated", "Spent", "Spent less allocated"]
+    rows, formats = [], []
+    for record in pack.spend_lines.to_dict("records"):
+        values = [record["allocation"], record["actual_spend"], record["difference"]]
+        numbers = [None if v is None or pd.isna(v) else float(v) for v in values]
+        rows.append([record["priority"], record["service"], *[n if n is not None else "not given" for n in numbers]])
+        formats.append({2 + i: POUNDS for i, n in enumerate(numbers) if n is not None})
+    _table(sheet, columns, rows, formats)
 
 
 def _notes_sheet(sheet: Worksheet, pack: Pack) -> None:
