@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from swp_app.alt_text import breakdown_alt, funnel_alt, trend_alt
 from swp_app.cards import download_csv, headings, marker_caption
 from swp_app.palette import CONCERN, GRID, IMPROVEMENT, INK, NEUTRAL, TARGET
 from swp_app.tables import versus_city_text, ward_table_display
@@ -89,7 +90,7 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key:
         labels = alt.Chart(markers).mark_text(align="left", dx=3, dy=-6, color=INK, fontSize=11, baseline="top")
         layers += [rules, labels.encode(x=x, y=alt.value(0), text="label:N")]
     chart = alt.layer(*layers).properties(title=title, height=300)
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(chart, width="stretch", alt=trend_alt(kpi, shown, title))
     if shown["mean"].isna().all() and kpi.kind.spc_applies:
         st.caption("SPC limits need at least 12 periods with data.")
     if not markers.empty:
@@ -236,7 +237,11 @@ def funnel_chart(kpi: Kpi, found: WardFunnel | None, filters: Filters, key: str,
             ],
         )
     )
-    st.altair_chart(alt.layer(lines, city_line, dots).properties(title=title, height=320), width="stretch")
+    st.altair_chart(
+        alt.layer(lines, city_line, dots).properties(title=title, height=320),
+        width="stretch",
+        alt=funnel_alt(kpi, found, title),
+    )
     widening = f" Limits widened for overdispersion (phi = {found.phi:.2f})." if found.phi > 1 else ""
     st.caption(
         f"Black line: Wolverhampton ({found.city_value:,.2f}). Dashed: 95% limits; solid: 99.8%.{widening} "
@@ -268,7 +273,11 @@ def breakdown_chart(kpi: Kpi, label: str, frame: pd.DataFrame, filters: Filters,
         withheld = ", ".join(f"{c} ({m})" for c, m in zip(frame["category"], frame["shown_as"], strict=True) if m)
         st.caption(f"Withheld for partners: {withheld}.")
     # A height per bar (alt.Step): a fixed pixel height collapses discrete axes in Streamlit's sizing.
-    st.altair_chart(alt.layer(*layers).properties(title=title, height=alt.Step(30)), width="stretch")
+    st.altair_chart(
+        alt.layer(*layers).properties(title=title, height=alt.Step(30)),
+        width="stretch",
+        alt=breakdown_alt(label, frame, title, share),
+    )
     download_csv(
         frame,
         f"{kpi.key}-{label.lower().replace(' ', '-')}.csv",
