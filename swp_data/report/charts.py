@@ -101,8 +101,8 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 def tick_text(value: float, step: float) -> str:
-    """A tick label: as many decimals as the step needs, thousands separated."""
-    decimals = 0 if step >= 1 else min(3, math.ceil(-math.log10(step) - 1e-9))
+    """A tick label with as many decimals as the step needs (2.5 apart: one), thousands separated."""
+    decimals = next((d for d in range(4) if abs(step * 10**d - round(step * 10**d)) < 1e-6), 3)
     return f"{value:,.{decimals}f}"
 
 

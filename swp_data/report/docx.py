@@ -116,9 +116,13 @@ def write_docx(pack: Pack, path: Path) -> Path:
 
 
 def _base_style(document: Document) -> None:  # type: ignore[valid-type]
-    style = document.styles["Normal"]
+    style = document.styles["Normal"]  # type: ignore[attr-defined]
     style.font.name = "Arial"
     style.font.size = Pt(10)
+    names = {s.name for s in document.styles}  # type: ignore[attr-defined]
+    for name, size in (("Header", 9), ("Footer", 7)):
+        if name in names:
+            document.styles[name].font.size = Pt(size)  # type: ignore[attr-defined]
 
 
 def _a4(section: object, landscape: bool) -> None:
@@ -178,7 +182,10 @@ def _cell_text(paragraph: Paragraph, text: str, bold: bool = False) -> None:
 
 
 def _widths(table: Table, widths_mm: tuple[int, ...]) -> None:
+    """Column widths, in the grid (which LibreOffice reads) and in every cell (which Word reads)."""
     table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(width)

@@ -24,7 +24,7 @@ import pandas as pd
 import reportlab
 from reportlab.graphics.shapes import Circle, Drawing, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -442,12 +442,42 @@ def _cover(pack: Pack, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     ]
 
 
+class Contents(TableOfContents):
+    """The contents: each heading, linked to its page, then its page number, in that reading order.
+
+    ReportLab's own draws the dots and number before the heading's text, so a text extract (or a
+    screen reader) reads "12 Violence Prevention"; here each line is a table row: title, page.
+    """
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        entries = self._lastEntries or [(0, "Contents", 0, None)]
+        rows, style = (
+            [],
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
+            ],
+        )
+        for row, (level, text, page, key) in enumerate(entries):
+            entry = self.getLevelStyle(level)
+            linked = f'<a href="#{key}">{text}</a>' if key else text
+            number = ParagraphStyle(f"{entry.name}-page", parent=entry, alignment=TA_RIGHT, leftIndent=0)
+            rows.append(
+                [Paragraph(linked, entry), Paragraph(f'<a href="#{key}">{page}</a>' if key else str(page), number)]
+            )
+            style.append(("LINEBELOW", (0, row), (-1, row), 0.3, RULE, None, (1, 2)))
+            if level == 0 and row:
+                style.append(("TOPPADDING", (0, row), (-1, row), 5))
+        self._table = Table(rows, colWidths=(available_width - 15 * mm, 15 * mm), style=TableStyle(style))
+        self.width, self.height = self._table.wrapOn(self.canv, available_width, available_height)
+        return self.width, self.height
+
+
 def _contents(styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    toc = TableOfContents(
-        levelStyles=[styles["toc0"], styles["toc1"]],
-        dotsMinLevel=0,
-        tableStyle=TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]),
-    )
+    toc = Contents(levelStyles=[styles["toc0"], styles["toc1"]])
     return [_heading("Contents", "H1", styles, contents=False), toc]
 
 
@@ -706,7 +736,7 @@ def _commentary(pack: Pack, styles: dict[str, ParagraphStyle]) -> list[Flowable]
 
 def _definitions(pack: Pack, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     width = PORTRAIT[0] - 2 * MARGIN
-    widths = [width * s for s in (0.23, 0.44, 0.16, 0.1, 0.07)]
+    widths = [width * s for s in (0.23, 0.43, 0.16, 0.1, 0.08)]
     names = dict(zip(pack.sources["table"], pack.sources["source"], strict=True)) if not pack.sources.empty else {}
     story: list[Flowable] = [
         NextPageTemplate("portrait"),
