@@ -327,7 +327,7 @@ def table_rows(text: str, label: str, shown: str, footer: str) -> list[str]:
 
     A row that ends a page ends at the page's footer (``footer``: the page number is no figure).
     """
-    others = [k.label for k in catalogue.catalogue().values() if k.label != label] + [footer]
+    others = [k.label for k in catalogue.catalogue().values() if k.label != label] + [footer, "Markers: "]
     rows = []
     for match in re.finditer(re.escape(f"{label} {shown}"), text):
         start = match.start() + len(label)
@@ -422,3 +422,38 @@ def test_the_appendices_give_definitions_and_data_quality(analyst_city: Rendered
     ) in text
     assert "Proven reoffending, adults lags: latest cohort available is 2025/26 Q2" in text
     assert "Rows skipped when loading No rows have been skipped" in text
+
+
+def test_a_store_with_little_in_it_still_gives_a_whole_pack(tmp_path: Path) -> None:
+    """Five months of crimes in Park and nothing else: every section is there, saying what is missing."""
+    from datetime import date
+
+    from test_coverage import _month_of_crimes
+
+    from swp_data import store
+    from swp_data.importing import import_paths
+    from swp_data.periods import add_months
+
+    connection = store.memory_store()
+    months = [add_months(date(2023, 4, 1), i) for i in range(5)]
+    import_paths([_month_of_crimes(tmp_path, m, 20) for m in months], connection=connection)
+    board = Dashboard(connection)
+    filters = Filters(resolve("Park"), Period.parse(board.default_quarter()))
+    path = write_pdf(build_pack(board, filters), tmp_path / "sparse.pdf")
+    pages = pdf_pages(path)
+    text = " ".join(pages)
+    assert "Data as of 31 Aug 2023" in pages[0]
+    assert "Proven reoffending, adults no data" in text
+    assert "every ward: no data" in text  # a map with no figure anywhere says so once
+    assert "No trend to chart" in text
+    assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
+
+
+def test_tick_labels_say_exactly_where_the_ticks_are() -> None:
+    from swp_data.report.charts import nice_ticks, tick_text
+
+    ticks = nice_ticks(2.1, 11.8)
+    assert ticks == [0.0, 2.5, 5.0, 7.5, 10.0, 12.5]
+    assert [tick_text(t, 2.5) for t in ticks] == ["0.0", "2.5", "5.0", "7.5", "10.0", "12.5"]
+    assert [tick_text(t, 50) for t in nice_ticks(252, 375)] == ["250", "300", "350", "400"]
+    assert tick_text(1250, 250) == "1,250"

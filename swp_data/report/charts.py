@@ -407,6 +407,7 @@ def ward_map(kpi: Kpi, wards: pd.DataFrame, width: float, height: float) -> Draw
     labels = Group()
     outlines = Group()
     withheld_seen = empty_seen = False
+    placed: list[tuple[float, float, str, float]] = []
     for feature in features:
         code = feature["properties"]["ward_code"]
         row = rows.get(code, {})
@@ -430,8 +431,14 @@ def ward_map(kpi: Kpi, wards: pd.DataFrame, width: float, height: float) -> Draw
             text = marker.split(" (")[0]
         else:
             text = "not available" if row.get("availability") == "not available" else "no data"
-        size = 5.5 if code in shown else 4.5
-        text_width = len(text) * size * 0.55 + 2
+        placed.append((x, y, text, 5.5 if code in shown else 4.5))
+    if not shown and len({text for *_, text, _ in placed}) == 1:
+        # Every ward alike (no data anywhere): one label mid-map rather than twenty.
+        middle_x = sum(x for x, *_ in placed) / len(placed)
+        middle_y = sum(y for _, y, *_ in placed) / len(placed)
+        placed = [(middle_x, middle_y, f"every ward: {placed[0][2]}", 8.0)]
+    for x, y, text, size in placed:
+        text_width = stringWidth(text, BOLD, size) + 2
         labels.add(
             Rect(
                 x - text_width / 2,

@@ -369,8 +369,15 @@ class PackDocument(BaseDocTemplate):
 
 
 # -- building blocks -----------------------------------------------------------------------------------------
-def _table(rows: list[list[Any]], widths: list[float], header_rows: int = 1, zebra: bool = True) -> Table:
-    """A table whose header row repeats on every page it runs onto; rows never split inside."""
+def _table(rows: list[list[Any]], widths: list[float], notes: Paragraph | None = None, header_rows: int = 1) -> Table:
+    """A table whose header row repeats on every page it runs onto; rows never split inside.
+
+    ``notes`` (what the markers mean) is its last row, spanning it, kept on the page of the row above:
+    so the explanation is always beneath the table, never alone on a page.
+    """
+    body = len(rows)
+    if notes is not None:
+        rows = [*rows, [notes] + [""] * (len(widths) - 1)]
     table = Table(rows, colWidths=widths, repeatRows=header_rows, splitByRow=1, hAlign="LEFT")
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -381,8 +388,14 @@ def _table(rows: list[list[Any]], widths: list[float], header_rows: int = 1, zeb
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.8),
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), SHADE),
         ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.8, DARK),
-        ("LINEBELOW", (0, header_rows), (-1, -1), 0.25, RULE),
+        ("LINEBELOW", (0, header_rows), (-1, body - 1), 0.25, RULE),
     ]
+    if notes is not None:
+        style += [
+            ("SPAN", (0, body), (-1, body)),
+            ("NOSPLIT", (0, body - 1), (-1, body)),
+            ("LEFTPADDING", (0, body), (-1, body), 0),
+        ]
     table.setStyle(TableStyle(style))
     return table
 
@@ -391,12 +404,17 @@ def _cell(text: object, styles: dict[str, ParagraphStyle], bold: bool = False) -
     return Paragraph(clean(text), styles["head" if bold else "cell"])
 
 
-def _notes_beneath(texts: list[str], styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """What each marker (and the partly-known asterisk) among the table's texts means, beneath it."""
+def _marker_notes(texts: list[str], styles: dict[str, ParagraphStyle]) -> Paragraph | None:
+    """What each marker (and the partly-known asterisk) among a table's texts means (None: none shows)."""
     notes = [f"<b>{clean(marker)}</b>: {clean(words)}" for marker, words in markers_in(texts)]
     if has_partial(texts):
         notes.append(clean(PARTIAL_NOTE))
-    return [Paragraph("Markers: " + " · ".join(notes) + ".", styles["small"])] if notes else []
+    return Paragraph("Markers: " + " · ".join(notes) + ".", styles["small"]) if notes else None
+
+
+def _notes_beneath(texts: list[str], styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    notes = _marker_notes(texts, styles)
+    return [] if notes is None else [notes]
 
 
 def _heading(text: str, style: str, styles: dict[str, ParagraphStyle], contents: bool = True) -> Paragraph:
@@ -508,8 +526,8 @@ def _summary(pack: Pack, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
         for row in group.rows:
             rows.append(_summary_row(row, styles))
             texts += list(row.cells.values())
-        story += [CondPageBreak(35 * mm), _heading(group.title, "H2", styles), _table(rows, widths)]
-        story += _notes_beneath(texts, styles)
+        table = _table(rows, widths, _marker_notes(texts, styles))
+        story += [CondPageBreak(35 * mm), _heading(group.title, "H2", styles), table]
     return story
 
 
@@ -556,7 +574,7 @@ def _kpi_table(pack: Pack, section: PrioritySection, styles: dict[str, Paragraph
             [_cell(result.label, styles), _cell(value, styles), _cell(details, styles), _cell(change, styles), signal]
         )
         texts += [value, details]
-    return [_table(rows, widths), *_notes_beneath(texts, styles)]
+    return [_table(rows, widths, _marker_notes(texts, styles))]
 
 
 def _ward_cell(record: dict[str, Any], column: str) -> str:
