@@ -277,12 +277,14 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--csv", action="store_true")
     query.set_defaults(handler=_query)
 
-    report = commands.add_parser("report", help="write the scrutiny pack for wards and quarters (.xlsx)")
+    report = commands.add_parser("report", help="write the scrutiny pack for wards and quarters (.pdf, .xlsx, .docx)")
     _add_filters(report, key=False)
     report.add_argument("--partner", action="store_true", help="the partner pack: small numbers suppressed")
-    report.add_argument("--out", help="the file to write; its extension says what (.xlsx)")
+    report.add_argument("--out", help="the file to write; its extension says what (.pdf, .xlsx or .docx)")
     report.add_argument("--each-ward", metavar="DIR", help="write one pack per ward into DIR")
-    report.add_argument("--format", default="xlsx", choices=["xlsx"], help="with --each-ward: the file type")
+    report.add_argument(
+        "--format", default="pdf", choices=["pdf", "xlsx", "docx"], help="with --each-ward: the file type"
+    )
     report.set_defaults(handler=_report)
 
     records = commands.add_parser("records", help="the records behind a KPI's figure (analysts only)")

@@ -158,7 +158,7 @@ def _assurance(result: KpiResult) -> str | None:
     spc = result.spc
     if result.suppressed or spc is None or spc.assurance is None or spc.target is None:
         return None
-    return f"Target assurance (Making Data Count): {assurance_text(spc.assurance).lower()}."
+    return f"Against its target, {result.label.lower()} {assurance_text(spc.assurance).lower()}."
 
 
 def _wards(board: Dashboard, kpi: Kpi, filters: Filters) -> str | None:

@@ -20,9 +20,11 @@ Writer = Callable[[Pack, Path], Path]
 
 def writers() -> dict[str, Writer]:
     """The file types a pack can be written as, by extension."""
+    from swp_data.report.docx import write_docx
+    from swp_data.report.pdf import write_pdf
     from swp_data.report.xlsx import write_xlsx
 
-    return {".xlsx": write_xlsx}
+    return {".pdf": write_pdf, ".xlsx": write_xlsx, ".docx": write_docx}
 
 
 def write_report(board: Dashboard, filters: Filters, path: Path) -> Path:
