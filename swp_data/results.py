@@ -138,3 +138,22 @@ class KpiResult(BaseModel):
     suppressed: bool = False  # disclosure control withheld the value
     shown_as: str | None = None  # what partners see instead: "<5", "[c]" or "not published"
     suppression_note: str | None = None
+
+
+State = Literal["shown", "suppressed", "no data", "city only", "not available"]
+
+
+def state(result: KpiResult) -> State:
+    """Whether a result's value is shown, or why not (suppressed, no data, city only, not available)."""
+    if result.suppressed:
+        return "suppressed"
+    if result.availability in ("no data", "city only", "not available"):
+        return result.availability  # type: ignore[return-value]
+    return "shown"
+
+
+def shown_value(result: KpiResult, rate: bool = False) -> float | None:
+    """The value a reader sees (the rate per 1,000 where asked), None when it is not shown."""
+    if state(result) != "shown":
+        return None
+    return result.current.rate_per_1000 if rate else result.current.value

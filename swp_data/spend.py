@@ -7,7 +7,7 @@ so a panel can ask what the money bought; the figures are not claimed to be its 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import duckdb
 import pandas as pd
@@ -15,10 +15,20 @@ import pandas as pd
 from swp_data.filters import Filters
 from swp_data.kpis import catalogue
 from swp_data.periods import Period
+from swp_data.results import KpiResult, shown_value, state
 from swp_data.site import PRIORITIES
 
-if TYPE_CHECKING:
-    from swp_data.views import Dashboard
+
+class Board(Protocol):
+    """What spend needs of a Dashboard: its store and a KPI's result at its access level."""
+
+    @property
+    def engine(self) -> object:
+        """The calculation engine (its ``connection`` is the store)."""
+
+    def result(self, key: str, filters: Filters, with_spc: bool = True) -> KpiResult:
+        """One KPI for the filters."""
+
 
 SPEND_SQL = """
 with lines as (
@@ -62,15 +72,13 @@ def spend_by_priority(lines: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def spend_view(board: Dashboard, filters: Filters) -> tuple[str, pd.DataFrame, pd.DataFrame]:
+def spend_view(board: Board, filters: Filters) -> tuple[str, pd.DataFrame, pd.DataFrame]:
     """The year, its budget lines, and per priority with the priority's headline outcome beside it.
 
     The headline is the priority's first KPI as this viewer sees it (a partner's, disclosure-controlled).
     """
-    from swp_data.views import shown_value, state
-
     year = financial_year(filters.period)
-    lines = spend_lines(board.engine.connection, year)
+    lines = spend_lines(board.engine.connection, year)  # type: ignore[attr-defined]
     summary = spend_by_priority(lines)
     pages = {title: key for key, title in PRIORITIES.items()}
     columns: dict[str, list[object]] = {

@@ -27,7 +27,7 @@ from swp_data.kpis.model import Kpi
 from swp_data.kpis.scope import Part
 from swp_data.periods import Period, Quarter
 from swp_data.records import RecordSet, list_records, record_parts, unavailable_reason
-from swp_data.results import KpiResult
+from swp_data.results import KpiResult, State, shown_value, state
 from swp_data.selection import canonical, city, from_codes
 from swp_data.settings import get_settings
 from swp_data.site import PRIORITIES
@@ -328,18 +328,6 @@ def canonical_filters(filters: Filters) -> Filters:
     return filters if chosen == filters.selection else Filters(chosen, filters.period, filters.comparison)
 
 
-State = Literal["shown", "suppressed", "no data", "city only", "not available"]
-
-
-def state(result: KpiResult) -> State:
-    """Whether a result's value is shown, or why not (suppressed, no data, city only, not available)."""
-    if result.suppressed:
-        return "suppressed"
-    if result.availability in ("no data", "city only", "not available"):
-        return result.availability  # type: ignore[return-value]
-    return "shown"
-
-
 def rolling_state(result: KpiResult) -> State | Literal["incomplete"]:
     """Whether the rolling 12 months is shown, or why not (incomplete: fewer than 12 months loaded)."""
     if result.suppressed:
@@ -350,13 +338,6 @@ def rolling_state(result: KpiResult) -> State | Literal["incomplete"]:
         return "shown"
     covered = result.rolling_coverage
     return "incomplete" if covered is not None and covered.state == "incomplete" else "no data"
-
-
-def shown_value(result: KpiResult, rate: bool = False) -> float | None:
-    """The value a reader sees (the rate per 1,000 where asked), None when it is not shown."""
-    if state(result) != "shown":
-        return None
-    return result.current.rate_per_1000 if rate else result.current.value
 
 
 def overview_row(kpi: Kpi, result: KpiResult, period_label: str | None = None) -> dict[str, object]:

@@ -234,6 +234,9 @@ NOT_DOWNLOADS = {
     # Files the project writes for itself, not for a reader's spreadsheet:
     "swp_data/demo/__init__.py": "the demo's source files, imported back verbatim (neutralising would change the data)",
     "swp_data/ward_population.py": "the shipped LSOA-to-ward shares: codes and numbers only",
+    # Offers files another module writes: the packs of swp_data.report (its workbook writes every
+    # cell through safe_excel_row, which this test checks in swp_data/report/xlsx.py itself).
+    "swp_app/pack_downloads.py": "offers the packs swp_data.report writes",
 }
 
 
