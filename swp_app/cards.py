@@ -10,8 +10,9 @@ import streamlit as st
 from swp_app.session import DEMO_NOTICE, _is_demo
 from swp_app.spc_icons import icons_html
 from swp_app.tables import marker_notes
-from swp_data.calc.render import as_of_text, coverage_text, format_value, limits_text, significance_text, value_text
+from swp_data.calc.render import as_of_text, significance_text, value_text
 from swp_data.disclosure.cells import MARKER_EXPLANATIONS
+from swp_data.display import card_lines
 from swp_data.downloads import safe_csv
 from swp_data.filters import Filters
 from swp_data.kinds import kind
@@ -106,37 +107,9 @@ def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
         delta_arrow="auto" if delta else "off",
         delta_description=words,
     )
-    details = []
-    if not result.suppressed and result.current.value is not None:
-        unit = kind(result.measure).card_value(result.current.value)[1]
-        if unit:
-            details.append(unit)
-    if result.suppressed:
-        # In words on the card itself: a tooltip cannot be read on a projector or on paper.
-        details.append(f"withheld for partners: {MARKER_EXPLANATIONS.get(result.shown_as or '', 'small numbers')}")
-    elif result.current.low is not None and result.current.high is not None:
-        details.append(
-            f"95% interval {format_value(result.current.low, result.measure)} to "
-            f"{format_value(result.current.high, result.measure)}"
-        )
-    if result.current.rate_per_1000 is not None:
-        details.append(f"{result.current.rate_per_1000:.2f} per 1,000 residents a year")
-    if result.spc and limits_text(result.spc):
-        details.append(f"SPC {limits_text(result.spc)}")
-    if result.rag:
-        details.append(f"RAG {result.rag.upper()} against {format_value(result.target, result.measure)}")
-    if result.provisional:
-        details.append("provisional")
-    if result.period != filters.period.label:
-        details.append(f"latest cohort available: {result.period}")
-    if result.unavailable_reason and not result.suppressed:
-        details.append(result.unavailable_reason)
-    elif result.coverage and result.coverage.state == "incomplete" and result.current.value is not None:
-        details.append(f"{coverage_text(result.coverage)} (not compared or rated)")
-    if result.availability == "partial" and result.unknown:
-        details.append(f"partly known: {result.unknown:,.0f} records could not be judged")
-    elif result.availability == "no data" and result.current.value is None and not result.suppressed:
-        details.append("no data loaded for these months")
+    # In words on the card itself: a tooltip cannot be read on a projector or on paper.
+    withheld = f"withheld for partners: {MARKER_EXPLANATIONS.get(result.shown_as or '', 'small numbers')}"
+    details = card_lines(result, filters.period.label, withheld)
     if result.spc and result.spc.variation != "not applicable":
         # MDC icons with their words beside them: the words are the text equivalent for every reader.
         st.html(icons_html(result.spc, kpi.target.kind if kpi.target else "target"))

@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from swp_data.calc.render import assurance_text, variation_text
+from swp_data.calc.render import assurance_text, coverage_text, format_value, limits_text, variation_text
 from swp_data.disclosure.cells import MARKER_EXPLANATIONS, WITHHELD
 from swp_data.kinds import kind
 from swp_data.kpis.model import Kpi
-from swp_data.results import Comparison
+from swp_data.results import Comparison, KpiResult
 
 MISSING_WORDS = ("None", "NaN", "nan", "<NA>", "NaT", "null")
 """What a table must never show a reader in place of a figure (pandas' and Arrow's missing values)."""
@@ -262,3 +262,43 @@ def spend_display(summary: pd.DataFrame) -> pd.DataFrame:
             "headline": [headline(r) for r in records],
         }
     )
+
+
+def card_lines(result: KpiResult, period_label: str, withheld: str, unit_beneath: bool = True) -> list[str]:
+    """What a KPI card says beneath its value (unit, interval, rate, SPC limits, RAG, lags, caveats).
+
+    ``withheld`` is what a withheld figure's card says (the app explains the marker in words on the
+    card; the pack prints the marker and explains it once beneath its table). ``unit_beneath``: the
+    headline is a card's short value, its unit said here. Shared by the app's cards and the pack.
+    """
+    details = []
+    if unit_beneath and not result.suppressed and result.current.value is not None:
+        unit = kind(result.measure).card_value(result.current.value)[1]
+        if unit:
+            details.append(unit)
+    if result.suppressed:
+        details.append(withheld)
+    elif result.current.low is not None and result.current.high is not None:
+        details.append(
+            f"95% interval {format_value(result.current.low, result.measure)} to "
+            f"{format_value(result.current.high, result.measure)}"
+        )
+    if result.current.rate_per_1000 is not None and not result.suppressed:
+        details.append(f"{result.current.rate_per_1000:.2f} per 1,000 residents a year")
+    if result.spc and limits_text(result.spc):
+        details.append(f"SPC {limits_text(result.spc)}")
+    if result.rag:
+        details.append(f"RAG {result.rag.upper()} against {format_value(result.target, result.measure)}")
+    if result.provisional:
+        details.append("provisional")
+    if result.period != period_label:
+        details.append(f"latest cohort available: {result.period}")
+    if result.unavailable_reason and not result.suppressed:
+        details.append(result.unavailable_reason)
+    elif result.coverage and result.coverage.state == "incomplete" and result.current.value is not None:
+        details.append(f"{coverage_text(result.coverage)} (not compared or rated)")
+    if result.availability == "partial" and result.unknown:
+        details.append(f"partly known: {result.unknown:,.0f} records could not be judged")
+    elif result.availability == "no data" and result.current.value is None and not result.suppressed:
+        details.append("no data loaded for these months")
+    return details

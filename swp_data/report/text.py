@@ -14,13 +14,10 @@ import pandas as pd
 from swp_data.calc.render import (
     as_of_text,
     assurance_text,
-    coverage_text,
-    format_value,
-    limits_text,
     significance_text,
     variation_text,
 )
-from swp_data.display import marker_legend, overview_display
+from swp_data.display import card_lines, marker_legend, overview_display
 from swp_data.kinds import kind
 from swp_data.results import Comparison, Figure, KpiResult
 from swp_data.site import PRIORITIES
@@ -144,33 +141,9 @@ def has_partial(texts: list[str]) -> bool:
 
 
 def card_details(result: KpiResult, period_label: str) -> str:
-    """What a KPI card says beneath its value (interval, rate, RAG, provisional, caveats), as one line."""
-    details = []
-    if result.suppressed:
-        # The marker's words are printed once beneath the table, not in every row.
-        details.append(f"withheld for partners ({result.shown_as or 'small numbers'})")
-    elif result.current.low is not None and result.current.high is not None:
-        details.append(
-            f"95% interval {format_value(result.current.low, result.measure)} to "
-            f"{format_value(result.current.high, result.measure)}"
-        )
-    if result.current.rate_per_1000 is not None and not result.suppressed:
-        details.append(f"{result.current.rate_per_1000:.2f} per 1,000 residents a year")
-    if result.spc and limits_text(result.spc):
-        details.append(f"SPC {limits_text(result.spc)}")
-    if result.rag:
-        details.append(f"RAG {result.rag.upper()} against {format_value(result.target, result.measure)}")
-    if result.provisional:
-        details.append("provisional")
-    if result.period != period_label:
-        details.append(f"latest cohort available: {result.period}")
-    if result.unavailable_reason and not result.suppressed:
-        details.append(result.unavailable_reason)
-    elif result.coverage and result.coverage.state == "incomplete" and result.current.value is not None:
-        details.append(f"{coverage_text(result.coverage)} (not compared or rated)")
-    if result.availability == "partial" and result.unknown:
-        details.append(f"partly known: {result.unknown:,.0f} records could not be judged")
-    return "; ".join(details)
+    """What a KPI card says beneath its value, as one line (the marker's words are printed beneath the table)."""
+    withheld = f"withheld for partners ({result.shown_as or 'small numbers'})"
+    return "; ".join(card_lines(result, period_label, withheld, unit_beneath=False))
 
 
 def change_text(result: KpiResult) -> str:
