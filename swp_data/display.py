@@ -239,7 +239,10 @@ def spend_display(summary: pd.DataFrame) -> pd.DataFrame:
         return "not given" if value is None or pd.isna(value) else f"£{value:,.0f}"  # type: ignore[arg-type]
 
     def signed(value: object) -> str:
-        return "not given" if value is None or pd.isna(value) else f"{'+' if value > 0 else ''}£{value:,.0f}"  # type: ignore[operator]
+        if value is None or pd.isna(value):  # type: ignore[arg-type]
+            return "not given"
+        sign = "+" if value > 0 else "-" if value < 0 else ""  # type: ignore[operator]
+        return f"{sign}£{abs(value):,.0f}"  # type: ignore[arg-type]
 
     def headline(row: dict[str, object]) -> str:
         if not row.get("headline") or pd.isna(row["headline"]):  # type: ignore[arg-type]

@@ -457,3 +457,20 @@ def test_tick_labels_say_exactly_where_the_ticks_are() -> None:
     assert [tick_text(t, 2.5) for t in ticks] == ["0.0", "2.5", "5.0", "7.5", "10.0", "12.5"]
     assert [tick_text(t, 50) for t in nice_ticks(252, 375)] == ["250", "300", "350", "400"]
     assert tick_text(1250, 250) == "1,250"
+
+
+def test_the_pack_shows_commissioned_spend_with_each_priority_headline(demo_db: Path, tmp_path: Path) -> None:
+    """Issue 12 item 7: allocation against spend per priority in the PDF, as the Overview shows it."""
+    from swp_data.display import spend_display
+    from swp_data.selection import city
+
+    board = Dashboard(duckdb.connect(str(demo_db), read_only=True))
+    filters = Filters(city(), Period.parse("2025/26Q4"))
+    pack = build_pack(board, filters)
+    path = write_pdf(pack, tmp_path / "spend.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"Commissioned spend, {pack.spend_year}" in text
+    shown = spend_display(pack.spend)
+    assert len(shown) > 0
+    for record in shown.to_dict("records"):
+        assert record["actual_spend"] in text, record

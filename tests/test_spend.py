@@ -36,7 +36,9 @@ def test_spend_is_summed_per_priority_and_an_allocation_only_where_every_line_gi
     ]
     assert pd.isna(summary.loc["Reducing Victimisation", "allocation"])  # not given: never summed as zero
     assert pd.isna(summary.loc["Reducing Victimisation", "difference"])
-    assert spend_display(spend_by_priority(lines))["allocation"].tolist() == ["not given", "£140,000"]
+    shown = spend_display(spend_by_priority(lines))
+    assert shown["allocation"].tolist() == ["not given", "£140,000"]
+    assert shown["difference"].tolist() == ["not given", "-£4,500"]
     assert financial_year(Period.parse("2025/26Q3")) == "2025/26"
 
 

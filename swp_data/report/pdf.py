@@ -37,6 +37,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from swp_data.display import spend_display
 from swp_data.palette import TARGET
 
 from . import charts
@@ -307,6 +308,30 @@ def _summary_row(row: SummaryRow, styles: dict[str, ParagraphStyle]) -> list[Any
     return cells
 
 
+def _spend(pack: Pack, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Commissioned spend per priority, each priority's headline outcome beside it (spend is not sensitive)."""
+    story: list[Flowable] = [
+        PageBreak(),
+        _heading(f"Commissioned spend, {pack.spend_year}", "H1", styles),
+        Paragraph(
+            clean(
+                "Allocation against actual spend per priority; beside each, the priority's headline outcome for "
+                f"{pack.filters.period.label} (what the money was for, not a measure of its effect)."
+            ),
+            styles["small"],
+        ),
+    ]
+    if pack.spend.empty:
+        return [*story, Paragraph(clean(f"No commissioned spend is loaded for {pack.spend_year}."), styles["body"])]
+    shown = spend_display(pack.spend)
+    header = ["Priority", "Services", "Allocated", "Spent", "Spent less allocated", "Headline outcome"]
+    rows = [[_cell(h, styles, bold=True) for h in header]]
+    rows += [[_cell(value, styles) for value in record.values()] for record in shown.to_dict("records")]
+    width = PORTRAIT[0] - 2 * MARGIN
+    story.append(_table(rows, [width * s for s in (0.2, 0.08, 0.12, 0.12, 0.12, 0.36)]))
+    return story
+
+
 def _commentary(pack: Pack, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     draft = pack.commentary
     story: list[Flowable] = [
@@ -444,6 +469,7 @@ def write_pdf(pack: Pack, path: Path) -> Path:
     story: list[Flowable] = [doc.page_total, *_cover(pack, styles), *_contents(styles), *_summary(pack, styles)]
     for section in pack.priorities:
         story += _priority(pack, section, styles)
+    story += _spend(pack, styles)
     story += _commentary(pack, styles)
     story += _definitions(pack, styles)
     story += _data_quality(pack, styles)
