@@ -16,7 +16,7 @@ import streamlit as st
 from swp_app.session import fresh_dashboard
 from swp_data.access import Access
 from swp_data.filters import Filters
-from swp_data.report import write_report, writers
+from swp_data.report import SUFFIXES, write_report
 from swp_data.views import Dashboard
 
 LABELS = {
@@ -52,7 +52,8 @@ def pack_downloads(board: Dashboard, filters: Filters) -> None:
     slug = "".join(c if c.isalnum() else "-" for c in f"{filters.selection.label} {filters.period.label}".lower())
     with st.sidebar:
         st.subheader("This view as a pack")
-        for suffix in (s for s in LABELS if s in writers()):
+        # The writers (ReportLab, python-docx) are imported only when a pack is built, off the page's path.
+        for suffix in (s for s in LABELS if s in SUFFIXES):
             label, mime, icon = LABELS[suffix]
             st.download_button(
                 label,

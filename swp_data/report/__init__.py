@@ -18,6 +18,10 @@ from swp_data.views import Dashboard
 Writer = Callable[[Pack, Path], Path]
 
 
+SUFFIXES = (".pdf", ".xlsx", ".docx")
+"""The file types a pack can be written as (known without importing their writers)."""
+
+
 def writers() -> dict[str, Writer]:
     """The file types a pack can be written as, by extension."""
     from swp_data.report.docx import write_docx
@@ -29,17 +33,16 @@ def writers() -> dict[str, Writer]:
 
 def write_report(board: Dashboard, filters: Filters, path: Path) -> Path:
     """Write the pack for the filters to ``path``, as its extension says."""
-    writer = writers().get(path.suffix.lower())
-    if writer is None:
-        known = ", ".join(sorted(writers()))
+    if path.suffix.lower() not in SUFFIXES:
+        known = ", ".join(sorted(SUFFIXES))
         raise ValueError(f"cannot write a pack as {path.suffix or 'a file without an extension'!r}: use {known}")
-    return writer(build_pack(board, filters, charts=True), path)
+    return writers()[path.suffix.lower()](build_pack(board, filters, charts=True), path)
 
 
 def write_each_ward(board: Dashboard, filters: Filters, folder: Path, suffix: str) -> list[Path]:
     """One pack per ward for the filters' period, named by the ward, into ``folder``."""
-    if suffix.lower() not in writers():
-        raise ValueError(f"cannot write packs as {suffix!r}: use {', '.join(sorted(writers()))}")
+    if suffix.lower() not in SUFFIXES:
+        raise ValueError(f"cannot write packs as {suffix!r}: use {', '.join(sorted(SUFFIXES))}")
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for code, name in ward_options().items():
