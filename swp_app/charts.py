@@ -6,10 +6,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from swp_app.alt_text import breakdown_alt, funnel_alt, trend_alt
 from swp_app.cards import download_csv, headings, marker_caption
 from swp_app.palette import CONCERN, GRID, IMPROVEMENT, INK, NEUTRAL, TARGET
 from swp_app.tables import versus_city_text, ward_table_display
+from swp_data.alt_text import breakdown_alt, funnel_alt, trend_alt
 from swp_data.filters import Filters
 from swp_data.funnels import WardFunnel
 from swp_data.kinds.rank import AREAS

@@ -8,11 +8,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from swp_app.alt_text import map_alt
 from swp_app.cards import download_csv, headings, marker_caption
 from swp_app.charts import period_shown
 from swp_app.palette import INK
 from swp_app.tables import rank_text
+from swp_data.alt_text import map_alt
 from swp_data.disclosure.cells import MARKER_EXPLANATIONS
 from swp_data.filters import Filters
 from swp_data.geography import ward_boundaries, ward_label_points

@@ -60,7 +60,11 @@ def test_real_headings_title_marking_filters_and_the_draft_notice(written: tuple
     assert DRAFT_NOTICE in texts and DRAFT_NOTICE.startswith("DRAFT for the officer to edit")
     headings_1 = [t for s, t in paragraphs if s == "Heading 1"]
     headings_2 = [t for s, t in paragraphs if s == "Heading 2"]
-    assert headings_1 == [f"Draft commentary: {pack.commentary.heading}", "Summary of every KPI"]
+    assert headings_1 == [
+        f"Draft commentary: {pack.commentary.heading}",
+        "Summary of every KPI",
+        f"Commissioned spend, {pack.spend_year}",
+    ]
     titles = [s.title for s in pack.commentary.sections]
     assert headings_2 == titles + titles  # a heading per priority in the commentary, then in the summary
     assert document.core_properties.title.endswith(f"{pack.geography}, {pack.filters.period.label}")
@@ -88,8 +92,9 @@ def test_the_commentary_is_word_for_word(written: tuple[Pack, Dashboard, Path]) 
 def test_the_summary_table_is_editable_and_holds_every_kpi(written: tuple[Pack, Dashboard, Path]) -> None:
     pack, board, path = written
     document = Document(str(path))
-    tables = document.tables
+    tables = [t for t in document.tables if t.rows[0].cells[0].text == "KPI"]
     assert len(tables) == 6  # the Overview and the five priorities
+    assert len(document.tables) == 7  # and commissioned spend
     headers = [c.text for c in tables[0].rows[0].cells]
     assert headers == [
         "KPI",
@@ -123,9 +128,27 @@ def test_the_word_table_says_what_the_pdf_says(written: tuple[Pack, Dashboard, P
     text = re.sub(r"\s+", " ", done.stdout)
     document = Document(str(path))
     position = text.index("Summary of every KPI", text.index("Summary of every KPI") + 1)  # past the contents
-    for table in document.tables:
+    for table in (t for t in document.tables if t.rows[0].cells[0].text == "KPI"):
         for row in table.rows[1:]:
             for column, cell in zip((key for key, _ in SUMMARY_COLUMNS), row.cells, strict=True):
                 found = text.find(cell.text, position)
                 assert found >= 0, (column, cell.text)
                 position = found + len(cell.text)
+
+
+def test_the_word_document_holds_commissioned_spend_as_the_overview_shows_it(
+    written: tuple[Pack, Dashboard, Path],
+) -> None:
+    """Issue 12 item 7: the Word document carries the spend table, a row per priority, in the app's words."""
+    from swp_data.display import spend_display
+
+    pack, _, path = written
+    document = Document(str(path))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert f"Commissioned spend, {pack.spend_year}" in headings
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Priority")
+    rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    shown = spend_display(pack.spend)
+    assert len(shown) > 0
+    assert rows == [[str(v) for v in record.values()] for record in shown.to_dict("records")]
+    assert all(row[3].startswith("£") for row in rows)  # actual spend in pounds, never a bare number

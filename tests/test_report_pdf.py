@@ -398,6 +398,22 @@ def test_each_priority_has_its_kpis_map_funnel_and_trends(analyst_city: Rendered
     assert f"1 {top['ward_name']} {top['value']:,.0f} {top['rate_per_1000']:.2f}" in text
 
 
+def test_every_chart_is_described_in_words_beneath_it(analyst_city: Rendered) -> None:
+    """WCAG non-text content: each chart's text alternative (the app's alt text) is printed in reading order."""
+    from swp_data.alt_text import trend_alt
+
+    text = analyst_city.text
+    violence = next(c for s in analyst_city.pack.priorities for c in s.charts if c.kpi.key == "violence_with_injury")
+    shown = violence.series[violence.series["value"].notna()]
+    described = trend_alt(violence.kpi, shown, f"{violence.kpi.label}, {violence.step}")
+    assert _fold(described) in text
+    assert re.search(r"Line chart, Violence with injury, [^:]+: \d+ points from ", text)
+    assert "Map of the 20 wards, Violence with injury by ward, 2026/27 Q2: highest " in text
+    assert "Funnel plot, Violence with injury, 2026/27 Q2: each ward against the city's " in text
+    charted = sum(c.series["value"].notna().any() for s in analyst_city.pack.priorities for c in s.charts)
+    assert text.count("Line chart, ") == charted
+
+
 def test_the_commentary_is_marked_draft_and_printed_whole(rendered: Rendered) -> None:
     draft = rendered.pack.commentary
     pages = [p for p in rendered.pages if "DRAFT for the officer to edit" in p]

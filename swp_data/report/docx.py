@@ -20,21 +20,28 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from swp_data.display import spend_display
+
 from .pack import Pack
 from .text import (
     ACCESS_WORDS,
     MARKING_LINES,
     PARTIAL_NOTE,
+    SPEND_HEADER,
     SUMMARY_COLUMNS,
     as_of_line,
     has_partial,
     markers_in,
+    no_spend_line,
+    spend_intro,
     summary_groups,
 )
 
 DRAFT_LINE = "DRAFT for the officer to edit"
 SUMMARY_WIDTHS_MM = (48, 28, 24, 52, 22, 32, 30, 21)
 """The summary table's column widths on a landscape A4 page (257 mm between the margins)."""
+SPEND_WIDTHS_MM = (46, 20, 30, 30, 30, 101)
+"""The spend table's column widths, on the same landscape pages."""
 
 
 def write_docx(pack: Pack, path: Path) -> Path:
@@ -111,8 +118,27 @@ def write_docx(pack: Pack, path: Path) -> Path:
             notes.append(PARTIAL_NOTE)
         if notes:
             document.add_paragraph("Markers: " + " · ".join(notes) + ".")
+    _spend(document, pack)
     document.save(str(path))
     return path
+
+
+def _spend(document: Document, pack: Pack) -> None:  # type: ignore[valid-type]
+    """Commissioned spend per priority with each headline outcome, as in the PDF (spend is not sensitive)."""
+    document.add_heading(f"Commissioned spend, {pack.spend_year}", level=1)  # type: ignore[attr-defined]
+    document.add_paragraph(spend_intro(pack))  # type: ignore[attr-defined]
+    if pack.spend.empty:
+        document.add_paragraph(no_spend_line(pack))  # type: ignore[attr-defined]
+        return
+    table = document.add_table(rows=1, cols=len(SPEND_HEADER))  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    _repeat_header(table)
+    for cell, heading in zip(table.rows[0].cells, SPEND_HEADER, strict=True):
+        _cell_text(cell.paragraphs[0], heading, bold=True)
+    for record in spend_display(pack.spend).to_dict("records"):
+        for cell, value in zip(table.add_row().cells, record.values(), strict=True):
+            _cell_text(cell.paragraphs[0], str(value))
+    _widths(table, SPEND_WIDTHS_MM)
 
 
 def _base_style(document: Document) -> None:  # type: ignore[valid-type]

@@ -69,9 +69,12 @@ from .pdf_style import (
 from .text import (
     ACCESS_WORDS,
     MARKING_LINES,
+    SPEND_HEADER,
     SUMMARY_COLUMNS,
     SummaryRow,
     as_of_line,
+    no_spend_line,
+    spend_intro,
     summary_groups,
 )
 
@@ -313,19 +316,12 @@ def _spend(pack: Pack, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     story: list[Flowable] = [
         PageBreak(),
         _heading(f"Commissioned spend, {pack.spend_year}", "H1", styles),
-        Paragraph(
-            clean(
-                "Allocation against actual spend per priority; beside each, the priority's headline outcome for "
-                f"{pack.filters.period.label} (what the money was for, not a measure of its effect)."
-            ),
-            styles["small"],
-        ),
+        Paragraph(clean(spend_intro(pack)), styles["small"]),
     ]
     if pack.spend.empty:
-        return [*story, Paragraph(clean(f"No commissioned spend is loaded for {pack.spend_year}."), styles["body"])]
+        return [*story, Paragraph(clean(no_spend_line(pack)), styles["body"])]
     shown = spend_display(pack.spend)
-    header = ["Priority", "Services", "Allocated", "Spent", "Spent less allocated", "Headline outcome"]
-    rows = [[_cell(h, styles, bold=True) for h in header]]
+    rows = [[_cell(h, styles, bold=True) for h in SPEND_HEADER]]
     rows += [[_cell(value, styles) for value in record.values()] for record in shown.to_dict("records")]
     width = PORTRAIT[0] - 2 * MARGIN
     story.append(_table(rows, [width * s for s in (0.2, 0.08, 0.12, 0.12, 0.12, 0.36)]))

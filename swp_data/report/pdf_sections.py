@@ -17,6 +17,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from swp_data.alt_text import funnel_alt, map_alt, trend_alt
 from swp_data.calc.render import assurance_text, value_text, variation_text
 from swp_data.display import ward_table_display
 from swp_data.results import KpiResult
@@ -117,7 +118,9 @@ def _ward_section(pack: Pack, drawn: KpiCharts, styles: dict[str, ParagraphStyle
     )
     if not pack.filters.selection.is_city:
         caption += " Selected wards are outlined in black on the map and marked » in the table."
-    story += [layout, Paragraph(clean(caption), styles["small"])]
+    # The chart's text alternative, printed: an untagged PDF cannot carry alt text, so it is read in order.
+    described = map_alt(kpi, wards, f"{kpi.label} by ward, {period}")
+    story += [layout, Paragraph(clean(caption), styles["small"]), Paragraph(clean(described), styles["small"])]
     story += _notes_beneath([str(v) for v in display["value"]], styles)
     found = drawn.funnel
     if found is None:
@@ -141,6 +144,7 @@ def _ward_section(pack: Pack, drawn: KpiCharts, styles: dict[str, ParagraphStyle
                     ),
                     styles["small"],
                 ),
+                Paragraph(clean(funnel_alt(kpi, found, f"{kpi.label}, {period}")), styles["small"]),
             ]
         )
     ]
@@ -169,6 +173,7 @@ def _trend_cell(
         Paragraph(clean(f"{drawn.kpi.label}, {drawn.step}"), styles["H3"]),
         drawing,
         Paragraph(clean(" ".join(notes)), styles["small"]),
+        Paragraph(clean(trend_alt(drawn.kpi, shown, f"{drawn.kpi.label}, {drawn.step}")), styles["small"]),
     ]
 
 

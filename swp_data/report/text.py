@@ -37,6 +37,8 @@ SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
 """The summary table's columns: key and header (the PDF and Word tables both use these)."""
 
 PARTIAL_NOTE = "* partly known: some records could not be judged (the source lacks a field) and are left out."
+SPEND_HEADER = ("Priority", "Services", "Allocated", "Spent", "Spent less allocated", "Headline outcome")
+"""The spend table's columns, in ``swp_data.display.spend_display``'s order (the PDF and Word share them)."""
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 
 
@@ -187,3 +189,16 @@ MARKING_LINES = {
     "OFFICIAL": "OFFICIAL: may be shared with the partnership's members.",
     "OFFICIAL-SENSITIVE": "OFFICIAL-SENSITIVE: contains small numbers about people; handle and store accordingly.",
 }
+
+
+def spend_intro(pack: Pack) -> str:
+    """The sentence above the spend table: what it holds, and that an outcome beside money is not its effect."""
+    return (
+        "Allocation against actual spend per priority; beside each, the priority's headline outcome for "
+        f"{pack.filters.period.label} (what the money was for, not a measure of its effect)."
+    )
+
+
+def no_spend_line(pack: Pack) -> str:
+    """What the pack says when no budget line is loaded for the year (no data, not zero)."""
+    return f"No commissioned spend is loaded for {pack.spend_year}."
