@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -14,6 +16,36 @@ from swp_data.filters import Filters
 from swp_data.funnels import WardFunnel
 from swp_data.kinds.rank import AREAS
 from swp_data.kpis.model import Kpi
+from swp_data.settings import get_settings
+
+# Altair validates every part of a chart against the Vega-Lite schema as it is built ("debug
+# mode") and again when it is converted: about a second of a priority page's rerun, and
+# Streamlit converts under a lock every session of the process waits on. Our charts are fixed
+# code, validated whole by the tests (``SWP_VALIDATE_CHARTS``), so the server skips it.
+alt.utils.schemapi.disable_debug_mode()
+
+
+def draw(chart: alt.TopLevelMixin, alt_text: str, datasets: dict[str, list[dict[str, object]]] | None = None) -> None:
+    """Draw an Altair chart full width with its text alternative (validated whole only where asked, see above).
+
+    Streamlit converts the chart itself (its data as Arrow, not JSON) by calling ``to_dict()``:
+    this chart's own ``to_dict`` is told whether to validate. Every encoding is a channel object
+    (``alt.Y("value:Q")``, not ``"value:Q"``): Altair resolves a shorthand string by building a
+    schema lookup each time, about 0.1 s apiece. ``datasets``: named data (``alt.NamedData``) put
+    into the spec as it is, for data Altair need not walk (a map's polygons).
+    """
+    validate = get_settings().validate_charts
+    if datasets is not None:
+        spec = chart.to_dict(validate=validate)
+        view = spec.get("config", {}).get("view", {})
+        for default in ("continuousWidth", "continuousHeight"):  # Altair's theme; Streamlit sizes the chart
+            view.pop(default, None)
+        spec.setdefault("datasets", {}).update(datasets)
+        st.vega_lite_chart(spec=spec, width="stretch", alt=alt_text)
+        return
+    if not validate:
+        object.__setattr__(chart, "to_dict", functools.partial(type(chart).to_dict, chart, validate=False))
+    st.altair_chart(chart, width="stretch", alt=alt_text)
 
 
 def _unit_title(kpi: Kpi) -> str:
@@ -63,9 +95,9 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key:
             color=colour,
             **encodings,
             # Parts only where the viewer has them (partners get the value alone): never a "null" in a tooltip.
-            tooltip=["period", alt.Tooltip("value:Q", format=",.1f")]
-            + [c for c in ("numerator", "denominator") if c in shown and shown[c].notna().any()]
-            + ["signal", "rules"],
+            tooltip=[alt.Tooltip("period"), alt.Tooltip("value:Q", format=",.1f")]
+            + [alt.Tooltip(c) for c in ("numerator", "denominator") if c in shown and shown[c].notna().any()]
+            + [alt.Tooltip("signal"), alt.Tooltip("rules")],
         )
     )
     layers = [line, points]
@@ -76,21 +108,25 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key:
             layers.append(
                 alt.Chart(limits)
                 .mark_line(color=GRID, strokeDash=dash)
-                .encode(x=x, y=f"{column}:Q", detail="segment:N")
+                .encode(x=x, y=alt.Y(f"{column}:Q"), detail=alt.Detail("segment:N"))
             )
     if "target" in shown and shown["target"].notna().any():
         layers.append(
-            alt.Chart(shown).mark_line(color=TARGET, strokeDash=[2, 2]).encode(x=x, y="target:Q", detail="segment:N")
+            alt.Chart(shown)
+            .mark_line(color=TARGET, strokeDash=[2, 2])
+            .encode(x=x, y=alt.Y("target:Q"), detail=alt.Detail("segment:N"))
         )
     if shown["low"].notna().any():
-        layers.append(alt.Chart(shown).mark_rule(color=INK, opacity=0.5).encode(x=x, y="low:Q", y2="high:Q"))
+        layers.append(
+            alt.Chart(shown).mark_rule(color=INK, opacity=0.5).encode(x=x, y=alt.Y("low:Q"), y2=alt.Y2("high:Q"))
+        )
     markers = _spc_markers(kpi, shown)
     if not markers.empty:
         rules = alt.Chart(markers).mark_rule(color=INK, strokeDash=[6, 3]).encode(x=x)
         labels = alt.Chart(markers).mark_text(align="left", dx=3, dy=-6, color=INK, fontSize=11, baseline="top")
-        layers += [rules, labels.encode(x=x, y=alt.value(0), text="label:N")]
+        layers += [rules, labels.encode(x=x, y=alt.YValue(0), text=alt.Text("label:N"))]
     chart = alt.layer(*layers).properties(title=title, height=300)
-    st.altair_chart(chart, width="stretch", alt=trend_alt(kpi, shown, title))
+    draw(chart, trend_alt(kpi, shown, title))
     if shown["mean"].isna().all() and kpi.kind.spc_applies:
         st.caption("SPC limits need at least 12 periods with data.")
     if not markers.empty:
@@ -212,13 +248,15 @@ def funnel_chart(kpi: Kpi, found: WardFunnel | None, filters: Filters, key: str,
         .encode(
             x=alt.X("size:Q", title=size_title),
             y=alt.Y("value:Q", title=value_title),
-            detail="limit:N",
-            strokeDash=alt.condition(
-                "datum.limit == '95%' || datum.limit == '95% '", alt.value([4, 3]), alt.value([1, 0])
+            detail=alt.Detail("limit:N"),
+            strokeDash=alt.StrokeDash(
+                "limit:N",
+                scale=alt.Scale(domain=["95%", "95% ", "99.8%", "99.8% "], range=[[4, 3], [4, 3], [1, 0], [1, 0]]),
+                legend=None,
             ),
         )
     )
-    city_line = alt.Chart(pd.DataFrame({"value": [found.city_value]})).mark_rule(color=INK).encode(y="value:Q")
+    city_line = alt.Chart(pd.DataFrame({"value": [found.city_value]})).mark_rule(color=INK).encode(y=alt.Y("value:Q"))
     points = found.points.assign(
         shade=[VERSUS_COLOURS.get(j, VERSUS_COLOURS["similar"]) for j in found.points["judgement"]]
     )
@@ -226,8 +264,8 @@ def funnel_chart(kpi: Kpi, found: WardFunnel | None, filters: Filters, key: str,
         alt.Chart(points)
         .mark_circle(size=90, opacity=0.9, stroke=INK, strokeWidth=0.5)
         .encode(
-            x="size:Q",
-            y="value:Q",
+            x=alt.X("size:Q"),
+            y=alt.Y("value:Q"),
             color=alt.Color("shade:N", scale=None),
             tooltip=[
                 alt.Tooltip("ward_name:N", title="Ward"),
@@ -237,11 +275,7 @@ def funnel_chart(kpi: Kpi, found: WardFunnel | None, filters: Filters, key: str,
             ],
         )
     )
-    st.altair_chart(
-        alt.layer(lines, city_line, dots).properties(title=title, height=320),
-        width="stretch",
-        alt=funnel_alt(kpi, found, title),
-    )
+    draw(alt.layer(lines, city_line, dots).properties(title=title, height=320), funnel_alt(kpi, found, title))
     widening = f" Limits widened for overdispersion (phi = {found.phi:.2f})." if found.phi > 1 else ""
     st.caption(
         f"Black line: Wolverhampton ({found.city_value:,.2f}). Dashed: 95% limits; solid: 99.8%.{widening} "
@@ -261,23 +295,26 @@ def breakdown_chart(kpi: Kpi, label: str, frame: pd.DataFrame, filters: Filters,
         .encode(
             y=alt.Y("category:N", sort="-x", title=None),
             x=alt.X("value:Q" if share else "numerator:Q", title=axis_title),
-            tooltip=["category", "numerator", "denominator", alt.Tooltip("value:Q", format=",.1f")],
+            tooltip=[
+                alt.Tooltip("category"),
+                alt.Tooltip("numerator"),
+                alt.Tooltip("denominator"),
+                alt.Tooltip("value:Q", format=",.1f"),
+            ],
         )
     )
     layers = [bars]
     if share and frame["low"].notna().any():
         layers.append(
-            alt.Chart(frame).mark_rule(color=INK).encode(y=alt.Y("category:N", sort="-x"), x="low:Q", x2="high:Q")
+            alt.Chart(frame)
+            .mark_rule(color=INK)
+            .encode(y=alt.Y("category:N", sort="-x"), x=alt.X("low:Q"), x2=alt.X2("high:Q"))
         )
     if "shown_as" in frame and frame["shown_as"].astype(bool).any():
         withheld = ", ".join(f"{c} ({m})" for c, m in zip(frame["category"], frame["shown_as"], strict=True) if m)
         st.caption(f"Withheld for partners: {withheld}.")
     # A height per bar (alt.Step): a fixed pixel height collapses discrete axes in Streamlit's sizing.
-    st.altair_chart(
-        alt.layer(*layers).properties(title=title, height=alt.Step(30)),
-        width="stretch",
-        alt=breakdown_alt(label, frame, title, share),
-    )
+    draw(alt.layer(*layers).properties(title=title, height=alt.Step(30)), breakdown_alt(label, frame, title, share))
     download_csv(
         frame,
         f"{kpi.key}-{label.lower().replace(' ', '-')}.csv",
