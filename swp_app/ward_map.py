@@ -10,7 +10,7 @@ import streamlit as st
 
 from swp_app.alt_text import map_alt
 from swp_app.cards import download_csv, headings, marker_caption
-from swp_app.charts import period_shown
+from swp_app.charts import draw_chart, period_shown
 from swp_app.palette import INK
 from swp_app.tables import rank_text
 from swp_data.disclosure.cells import MARKER_EXPLANATIONS
@@ -106,7 +106,7 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
         .project(type="mercator")
         .properties(title=alt.TitleParams(title_lines, anchor="start"), height=360)
     )
-    st.altair_chart(chart, width="stretch", alt=map_alt(kpi, frame, " ".join(title_lines)))
+    draw_chart(chart, map_alt(kpi, frame, " ".join(title_lines)))
     st.caption(_map_caption(withheld, empty, filters))
     marker_caption(f["properties"]["withheld"] for f in withheld)
     shown = pd.DataFrame(
