@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from swp_app.cards import download_csv, headings, marker_caption
-from swp_app.charts import draw, period_shown
+from swp_app.charts import draw_chart, period_shown
 from swp_app.palette import INK
 from swp_app.tables import rank_text
 from swp_data.alt_text import map_alt
@@ -101,7 +101,7 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
         )
     labels = _map_labels(features)
     if labels:
-        # Inline, not named: Streamlit sends a flat named table as Arrow, which the map's text layer did not draw.
+        # Inline, not named: Streamlit sends a flat named table as Arrow, and these are few.
         text = alt.Chart(alt.Data(values=labels)).encode(
             longitude=alt.Longitude("longitude:Q"),
             latitude=alt.Latitude("latitude:Q"),
@@ -117,7 +117,7 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
         .project(type="mercator")
         .properties(title=alt.TitleParams(title_lines, anchor="start"), height=360)
     )
-    draw(chart, map_alt(kpi, frame, " ".join(title_lines)), datasets=datasets)
+    draw_chart(chart, map_alt(kpi, frame, " ".join(title_lines)), datasets=datasets)
     st.caption(_map_caption(withheld, empty, filters))
     marker_caption(f["properties"]["withheld"] for f in withheld)
     shown = pd.DataFrame(
