@@ -154,6 +154,32 @@ def _query(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _overview(args: argparse.Namespace, out: TextIO) -> int:
+    """The Overview table for wards and quarters: as the screen shows it, or typed (``--json``, ``--csv``)."""
+    from swp_data import store
+    from swp_data.access import ANALYST, PARTNER
+    from swp_data.calc.render import as_of_text
+    from swp_data.display import overview_display
+    from swp_data.downloads import safe_csv
+    from swp_data.views import Dashboard
+
+    with store.opened(args.db, read_only=True) as connection:
+        board = Dashboard(connection, access=PARTNER if args.partner else ANALYST)
+        filters = _filters(args, board)
+        table = board.overview(filters)
+    view = "partner view (small numbers suppressed)" if args.partner else "analyst view"
+    about = f"Overview; {filters.selection.label}; {filters.period.label}; {as_of_text(board.as_of)}; {view}"
+    if args.json:
+        print(table.to_json(orient="records", date_format="iso", indent=2), file=out)
+    elif args.csv:
+        print(safe_csv(table, [about]), end="", file=out)
+    else:
+        shown = overview_display(table)
+        print(about, file=out)
+        print(shown.drop(columns=["page"], errors="ignore").to_string(index=False), file=out)
+    return 0
+
+
 def _report(args: argparse.Namespace, out: TextIO) -> int:
     from swp_data import store
     from swp_data.access import ANALYST, PARTNER
@@ -311,6 +337,14 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true")
     output.add_argument("--csv", action="store_true")
     query.set_defaults(handler=_query)
+
+    overview = commands.add_parser("overview", help="the Overview table (every KPI) for wards and quarters")
+    _add_filters(overview, key=False)
+    overview.add_argument("--partner", action="store_true", help="what a partner sees: small numbers suppressed")
+    output = overview.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="typed values, one record per KPI")
+    output.add_argument("--csv", action="store_true", help="typed values as CSV (numbers stay numbers)")
+    overview.set_defaults(handler=_overview)
 
     report = commands.add_parser("report", help="write the scrutiny pack for wards and quarters (.pdf, .xlsx, .docx)")
     _add_filters(report, key=False)
