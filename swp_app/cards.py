@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 
 import pandas as pd
@@ -48,9 +47,10 @@ def download_csv(frame: pd.DataFrame, file_name: str, heading_lines: list[str], 
     Written by ``safe_csv``: text a spreadsheet would run (``=HYPERLINK(...)`` in a location) is neutralised.
     Written when clicked, not on every rerun (a page holds several): the frame is this run's own copy.
     """
+    written, lines = frame.copy(), list(heading_lines)
     st.download_button(
         "Download CSV",
-        data=functools.partial(safe_csv, frame.copy(), list(heading_lines)),
+        data=lambda: safe_csv(written, lines),
         file_name=file_name,
         mime="text/csv",
         key=key,
