@@ -177,12 +177,13 @@ def _number_of(target: Path) -> int:
 
 
 @contextmanager
-def building(target: Path | str) -> Iterator[Path]:
+def building(target: Path | str, built: Path | None = None) -> Iterator[Path]:
     """Build the next snapshot of the store at ``target``: yields the file to load into.
 
-    If the block succeeds the file is checked and swapped in; on any error (or interruption) it
-    is removed and the store is exactly as it was. With no store yet, the next snapshot starts
-    as an empty store.
+    It starts as a copy of the current snapshot (an empty store when there is none), or as
+    ``built``, a finished store file moved in (the demo build's way in). If the block succeeds the
+    file is checked and swapped in; on any error (or interruption) it is removed and the store is
+    exactly as it was.
     """
     target = Path(target)
     with _import_lock(target):
@@ -192,7 +193,9 @@ def building(target: Path | str) -> Iterator[Path]:
         number = max([_number_of(target), *(n for n, _ in _numbered(folder))], default=0) + 1
         following = folder / f"{number:06d}.duckdb"
         try:
-            if current is not None:
+            if built is not None:
+                os.replace(built, following)  # same filesystem: a rename
+            elif current is not None:
                 _copy(current, following)
             else:
                 store.create_store(following)
@@ -208,26 +211,9 @@ def building(target: Path | str) -> Iterator[Path]:
 
 
 def install(target: Path | str, built: Path) -> Path:
-    """Make the finished store file ``built`` the next snapshot of ``target`` (the demo build's way in).
-
-    ``built`` is moved into the snapshots folder (same filesystem: a rename), numbered, checked and
-    swapped in, exactly as an import's copy is; returns its new path.
-    """
-    target = Path(target)
-    with _import_lock(target):
-        folder = snapshot_folder(target)
-        folder.mkdir(parents=True, exist_ok=True)
-        current = current_file(target)
-        number = max([_number_of(target), *(n for n, _ in _numbered(folder))], default=0) + 1
-        following = folder / f"{number:06d}.duckdb"
-        os.replace(built, following)
-        try:
-            _seal(following, number)
-        except BaseException:
-            _remove(following)
-            raise
-        _point(target, following)
-        _clean(folder, keep={following, *([current] if current else [])})
+    """Make the finished store file ``built`` the next snapshot of ``target``; returns its new path."""
+    with building(target, built) as following:
+        pass
     return following
 
 
