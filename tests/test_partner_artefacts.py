@@ -97,6 +97,9 @@ STRUCTURE: tuple[tuple[str, str], ...] = (
     ("units", r"\b[Pp]er 1(?:00)?,000\b"),
     # Fixed phrases: the SPC rule the trend captions state, and what a rolling figure spans.
     ("fixed phrases", r"at least 12 periods|Rolling 12 months|fewer than 12 months"),
+    # A chart's printed description (its alt text): how many points the trend draws, the map's 20 wards,
+    # and the funnel's two limits. Counts of what is drawn, not figures.
+    ("chart descriptions", r"\b\d+ points from\b|Map of the 20 wards|with 95% and 99\.8% limits"),
 )
 """What is not a figure, set aside before the numbers are read (each pattern narrow, its reason above it)."""
 
@@ -555,9 +558,11 @@ class Artefacts:
         keys = {kpi.label: kpi.key for kpi in catalogue.catalogue().values()}
         out: list[tuple[Found, Figures | None]] = []
         for where, first, text in self.docx:
-            kpi = keys.get(first.strip()) if first else None
+            spend = where.startswith("spend table")
+            kpi = keys.get(first.strip()) if first and not spend else None
             found, _ = numbers(text.replace(self.link, " "), where, kpi, self.markers, follow=first is None)
-            out += [(f, shown.commentary if first is None else None) for f in found]
+            part = shown.spend if spend else shown.commentary if first is None else None
+            out += [(f, part) for f in found]
         return out
 
 
@@ -582,9 +587,11 @@ def _docx_texts(path: Path) -> list[tuple[str, str | None, str]]:
         (f"paragraph {i}", None, p.text) for i, p in enumerate(document.paragraphs)
     ]
     for t, table in enumerate(document.tables):
+        # The commissioned spend table (headed "Priority") holds spend figures, not a KPI's.
+        name = "spend table" if table.rows[0].cells[0].text == "Priority" else f"table {t + 1}"
         for r, row in enumerate(table.rows):
             texts = [cell.text for cell in row.cells]
-            out += [(f"table {t + 1} row {r + 1}", texts[0], text) for text in texts]
+            out += [(f"{name} row {r + 1}", texts[0], text) for text in texts]
     for s, section in enumerate(document.sections):
         for part in (section.header, section.footer):
             out += [(f"section {s + 1} header or footer", None, p.text) for p in part.paragraphs]
