@@ -237,67 +237,88 @@ class Record:
     page: str = "opening"
 
 
-async def visitor(
-    index: int,
-    targets: list[str],
-    until: float,
-    rng: random.Random,
-    think: float,
-    timeout: float,
-    records: list[Record],
-) -> None:
-    """One visitor until ``until``: open the dashboard, then change view after view; reconnect after a failure."""
-    target = targets[index % len(targets)]  # several targets: dealt round robin, one per visitor
-    session: Session | None = None
-    wards: list[str] = list(ward_options().values())
-    quarters: list[str] = []
-    while time.perf_counter() < until:
-        if session is None:
-            session = Session(target, timeout)
-            try:
-                await session.open()
-                opened = await session.run("", "", history=False)  # the dashboard's address, as typed
-            except (OSError, ConnectionClosed, InvalidHandshake) as error:
-                records.append(Record(time.perf_counter(), 0.0, "disconnect", f"opening: {error!r}"))
-                session = None
-                await asyncio.sleep(1)
-                continue
-            ok = opened.title.startswith("Overview: ") and opened.quarters and not opened.problem
-            problem = opened.problem or ("" if ok else "wrong view")
-            records.append(Record(time.perf_counter(), opened.seconds, problem, "; ".join(opened.exceptions)))
-            if not ok:
-                await session.close()
-                session = None
-                continue
-            quarters, wards = opened.quarters, opened.wards or wards
-        view = random_view(rng, wards, quarters)
+class Visitor:
+    """One simulated visitor: opens the dashboard, then changes view after view; reopens after a failure."""
+
+    def __init__(self, index: int, targets: list[str], timeout: float, records: list[Record]) -> None:
+        self.target = targets[index % len(targets)]  # several targets: dealt round robin, one per visitor
+        self.rng = random.Random(1000 + index)
+        self.timeout, self.records = timeout, records
+        self.session: Session | None = None
+        self.wards: list[str] = list(ward_options().values())
+        self.quarters: list[str] = []
+
+    async def open(self) -> bool:
+        """Open a session at the dashboard's address, as typed (the Overview, the latest quarter)."""
+        session = Session(self.target, self.timeout)
         try:
-            run = await session.run(view.query_string(), view.page.link_path)
-        except (OSError, ConnectionClosed) as error:
-            records.append(Record(time.perf_counter(), 0.0, "disconnect", repr(error)))
-            session = None
-            continue
-        expected = view.title()
-        problem = run.problem or ("" if run.title == expected else "wrong view")
-        detail = "; ".join(run.exceptions) or (f"wanted {expected!r}, got {run.title!r}" if problem else "")
-        records.append(Record(time.perf_counter(), run.seconds, problem, detail, view.page.key))
-        if run.problem == "timeout":
-            await session.close()  # its run may still be going: start afresh
-            session = None
-        elif think:
-            await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
-    if session is not None:
-        await session.close()
+            await session.open()
+            opened = await session.run("", "", history=False)
+        except (OSError, ConnectionClosed, InvalidHandshake) as error:
+            self.records.append(Record(time.perf_counter(), 0.0, "disconnect", f"opening: {error!r}"))
+            await asyncio.sleep(1)
+            return False
+        ok = opened.title.startswith("Overview: ") and bool(opened.quarters) and not opened.problem
+        problem = opened.problem or ("" if ok else "wrong view")
+        detail = "; ".join(opened.exceptions) or (f"opened on {opened.title!r}" if problem else "")
+        self.records.append(Record(time.perf_counter(), opened.seconds, problem, detail))
+        if not ok:
+            await session.close()
+            return False
+        self.session, self.quarters, self.wards = session, opened.quarters, opened.wards or self.wards
+        return True
+
+    async def open_by(self, deadline: float) -> None:
+        """Open, trying again until ``deadline``."""
+        while not await self.open() and time.perf_counter() < deadline:
+            pass
+
+    async def change_until(self, until: float, think: float) -> None:
+        """Change page, wards and period until ``until`` (a run going then is awaited), pausing ``think`` on average."""
+        while time.perf_counter() < until:
+            if self.session is None:
+                await self.open()
+                continue
+            view = random_view(self.rng, self.wards, self.quarters)
+            try:
+                run = await self.session.run(view.query_string(), view.page.link_path)
+            except (OSError, ConnectionClosed) as error:
+                self.records.append(Record(time.perf_counter(), 0.0, "disconnect", repr(error), view.page.key))
+                self.session = None
+                continue
+            expected = view.title()
+            problem = run.problem or ("" if run.title == expected else "wrong view")
+            detail = "; ".join(run.exceptions) or (f"wanted {expected!r}, got {run.title!r}" if problem else "")
+            self.records.append(Record(time.perf_counter(), run.seconds, problem, detail, view.page.key))
+            if run.problem == "timeout":
+                await self.close()  # its run may still be going: start afresh
+            elif think:
+                await asyncio.sleep(self.rng.uniform(0.5, 1.5) * think)
+
+    async def close(self) -> None:
+        """Close the session, if open."""
+        if self.session is not None:
+            await self.session.close()
+            self.session = None
 
 
-async def drive(targets: list[str], sessions: int, seconds: float, think: float, timeout: float) -> list[Record]:
-    """Run ``sessions`` visitors for ``seconds``; return every run (runs going at the end are awaited)."""
+async def drive(
+    targets: list[str], roots: list[int], sessions: int, seconds: float, think: float, timeout: float
+) -> tuple[list[Record], float, float]:
+    """Open ``sessions`` visitors, then let them change views for ``seconds``.
+
+    Returns every run (openings too), the window's length (runs going at its end are awaited)
+    and the CPU seconds the server processes ``roots`` used in it.
+    """
     records: list[Record] = []
-    until = time.perf_counter() + seconds
-    await asyncio.gather(
-        *(visitor(i, targets, until, random.Random(1000 + i), think, timeout, records) for i in range(sessions))
-    )
-    return records
+    visitors = [Visitor(i, targets, timeout, records) for i in range(sessions)]
+    deadline = time.perf_counter() + 2 * timeout
+    await asyncio.gather(*(v.open_by(deadline) for v in visitors))
+    cpu, started = tree_cpu(roots), time.perf_counter()
+    await asyncio.gather(*(v.change_until(started + seconds, think) for v in visitors))
+    window, cpu = time.perf_counter() - started, tree_cpu(roots) - cpu
+    await asyncio.gather(*(v.close() for v in visitors))
+    return records, window, cpu
 
 
 async def warm(url: str, timeout: float = 120) -> None:
@@ -393,11 +414,10 @@ def tree_cpu(roots: list[int]) -> float:
 
 
 class ServerMeter:
-    """Samples the RSS of process trees every ``interval`` seconds on a thread (keeps the peak),
-    and the CPU time they use between entering and leaving."""
+    """Samples the RSS of process trees every ``interval`` seconds on a thread, keeping the peak."""
 
     def __init__(self, roots: list[int], interval: float = 0.5) -> None:
-        self.roots, self.interval, self.peak, self.cpu = roots, interval, 0, 0.0
+        self.roots, self.interval, self.peak = roots, interval, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -407,7 +427,6 @@ class ServerMeter:
             self._stop.wait(self.interval)
 
     def __enter__(self) -> ServerMeter:
-        self._cpu_before = tree_cpu(self.roots)
         self._thread.start()
         return self
 
@@ -415,7 +434,6 @@ class ServerMeter:
         self._stop.set()
         self._thread.join()
         self.peak = max(self.peak, tree_rss(self.roots))
-        self.cpu = tree_cpu(self.roots) - self._cpu_before
 
 
 def listening_pid(port: int) -> int | None:
@@ -461,14 +479,18 @@ class Cell:
     proxy_rss: int = 0
     note: str = ""
 
+    def changes(self) -> list[float]:
+        """The seconds of each successful change of view (openings left out)."""
+        return [r.seconds for r in self.records if not r.problem and r.page != "opening"]
+
     def line(self) -> str:
         """The row, aligned under ``HEADER``."""
-        times = [r.seconds for r in self.records if not r.problem]
+        times = self.changes()
         problems = Counter(r.problem for r in self.records if r.problem)
         p50 = f"{statistics.median(times):6.2f}" if times else "     -"
         p95 = f"{percentile(times, 0.95):6.2f}" if times else "     -"
         errors = "/".join(str(problems[k]) for k in ("exception", "wrong view", "timeout", "disconnect"))
-        cpu = f"{self.cpu / len(self.records):7.2f}" if self.records else "      -"
+        cpu = f"{self.cpu / len(times):7.2f}" if times else "      -"
         rate = len(times) / self.seconds
         return (
             f"{self.processes:>9} {self.route:<14} {self.sessions:>8} {len(times):>7} {rate:>8.2f} "
@@ -482,14 +504,15 @@ HEADER = (
     "--------- -------------- -------- ------- -------- ------ ------ ------ --------- -------- ------- -----"
 )
 LEGEND = """\
-reruns: successful runs (opening the dashboard, then each change of page, wards and period) in the window
-the visitors ran (runs still going at its end are awaited, and counted in the window); p50/p95/max: seconds
-from the rerun sent to its script_finished. e/w/t/d (errors): runs that showed an exception / drew another
-view than asked (its title) / took longer than --timeout / lost or could not open their websocket.
-RSS MB: peak resident memory of the Streamlit processes together (their process trees, sampled from /proc
-every 0.5 s). CPU s: the Streamlit processes' CPU seconds per run (user + system, from /proc): the work a
-run costs whatever else the machine is doing. load: the machine's 1-minute load average at the cell's end
-(above the CPU count, other work shared the cores and stretched the times)."""
+Each cell: the visitors open the dashboard (not counted here: see "opening" under the row), then change
+page, wards and period for the window. reruns: successful changes in the window (one still going at its end
+is awaited and counted; the window's length grows by it); reruns/s: their rate; p50/p95/max: seconds from
+the rerun sent to its script_finished. e/w/t/d (errors, openings included): runs that showed an exception /
+drew another view than asked (its title) / took longer than --timeout / lost or could not open their
+websocket. RSS MB: peak resident memory of the Streamlit processes together (their process trees, sampled
+from /proc every 0.5 s, openings included). CPU s: the Streamlit processes' CPU seconds (user + system,
+/proc) in the window per rerun: what a change costs whatever else the machine runs. load: the machine's
+1-minute load average at the cell's end (above the CPU count, other work shared the cores)."""
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -507,11 +530,9 @@ def measure(
     targets: list[str], roots: list[int], sessions: int, args: argparse.Namespace, route: str, processes: int
 ) -> Cell:
     """Drive ``sessions`` visitors against ``targets`` while metering the server processes ``roots``."""
-    started = time.perf_counter()
     with ServerMeter(roots) as meter:
-        records = asyncio.run(drive(targets, sessions, args.seconds, args.think, args.timeout))
-    seconds = max(args.seconds, time.perf_counter() - started)
-    return Cell(processes, route, sessions, records, seconds, meter.peak, meter.cpu, load_average())
+        records, window, cpu = asyncio.run(drive(targets, roots, sessions, args.seconds, args.think, args.timeout))
+    return Cell(processes, route, sessions, records, window, meter.peak, cpu, load_average())
 
 
 def own_servers_cell(db: Path, processes: int, sessions: int, args: argparse.Namespace) -> Cell:
@@ -604,7 +625,7 @@ def report(cell: Cell, details: int) -> None:
     for record in cell.records:
         if not record.problem:
             pages[record.page].append(record.seconds)
-    print("    p50 by page: " + ", ".join(f"{p} {statistics.median(t):.2f}" for p, t in sorted(pages.items())))
+    print("    p50 by page (s): " + ", ".join(f"{p} {statistics.median(t):.2f}" for p, t in sorted(pages.items())))
     for record in [r for r in cell.records if r.problem][:details]:
         print(f"    {record.problem}: {record.detail[:300]}")
     if cell.note:

@@ -145,7 +145,7 @@ def stickiness(proxy: Proxy, urls: list[str]) -> str:
         if not match:
             continue
         _, cookie, upstream, _, _, target = match.groups()
-        if cookie:
+        if cookie and cookie != "-":  # nginx logs a missing cookie as "-"
             processes[cookie].add(upstream)
         if target.startswith("/_stcore/stream"):
             sockets[upstream] += 1
