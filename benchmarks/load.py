@@ -289,6 +289,8 @@ class Visitor:
             expected = view.title()
             problem = run.problem or ("" if run.title == expected else "wrong view")
             detail = "; ".join(run.exceptions) or (f"wanted {expected!r}, got {run.title!r}" if problem else "")
+            if run.problem == "timeout":
+                detail = f"{view.page.key} ({expected!r}): no script_finished within {self.timeout:g} s"
             self.records.append(Record(time.perf_counter(), run.seconds, problem, detail, view.page.key))
             if run.problem == "timeout":
                 await self.close()  # its run may still be going: start afresh

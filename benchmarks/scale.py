@@ -140,6 +140,7 @@ class Outcome:
     load_s: float
     load_cpu: float
     first_s: float
+    first_cpu: float
     last_s: float
     last_cpu: float
     store_bytes: int
@@ -188,6 +189,7 @@ def measure(scale: Scale, years: int, fraction: float, folder: Path) -> Outcome:
         load,
         sum(cpu),
         timings[0],
+        cpu[0],
         timings[-1],
         cpu[-1],
         size,
@@ -210,7 +212,8 @@ def describe(outcome: Outcome, years: int) -> str:
         f"{outcome.stored:,} stored; store {outcome.store_bytes / 1e6:,.1f} MB "
         f"(empty: {outcome.empty_bytes / 1e6:.1f} MB); "
         f"load {outcome.load_s:,.1f} s ({outcome.rows / outcome.load_s:,.0f} rows/s, {outcome.load_cpu:,.1f} CPU s); "
-        f"first month {outcome.first_s:.2f} s, last month {outcome.last_s:.2f} s ({outcome.last_cpu:.2f} CPU s); "
+        f"first month {outcome.first_s:.2f} s ({outcome.first_cpu:.2f} CPU s), "
+        f"last month {outcome.last_s:.2f} s ({outcome.last_cpu:.2f} CPU s); "
         f"copying the store {outcome.copy_s:.2f} s"
     )
     lines = [head, measured]
