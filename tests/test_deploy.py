@@ -41,7 +41,7 @@ def test_the_site_keeps_sessions_sticky_and_proxies_websockets() -> None:
 
 def test_nginx_accepts_the_generated_configuration(tmp_path: Path) -> None:
     if not Path(nginx.NGINX).exists():
-        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+        pytest.fail("nginx is not installed: run `apt-get install nginx-light` (bash .ci/run does)")
     path = nginx.write_config([9101, 9102], 9200, tmp_path)
     checked = nginx.check_config(path, tmp_path)
     assert checked.returncode == 0, checked.stderr

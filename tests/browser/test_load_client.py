@@ -55,7 +55,7 @@ def test_a_new_query_string_redraws_the_page_for_those_wards_and_quarters(app_ur
 
 def test_the_recipes_nginx_site_carries_the_session_and_sets_the_route_cookie(app_url: str) -> None:
     if not Path(nginx.NGINX).exists():
-        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+        pytest.fail("nginx is not installed: run `apt-get install nginx-light` (bash .ci/run does)")
     port = urllib.parse.urlsplit(app_url).port
     assert port is not None
     with tempfile.TemporaryDirectory() as folder:
