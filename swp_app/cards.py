@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import pandas as pd
 import streamlit as st
 
-from swp_app.session import DEMO_NOTICE, _is_demo
+from swp_app.session import DEMO_NOTICE, is_demo
 from swp_app.spc_icons import icons_html
 from swp_app.tables import marker_notes
 from swp_data.calc.render import as_of_text, significance_text, value_text
@@ -37,7 +37,7 @@ def page_header(board: Dashboard, title: str, filters: Filters | None = None, su
         st.title(title)
         if subtitle:
             st.caption(subtitle)
-    if _is_demo(str(get_settings().db_path)):
+    if is_demo(str(get_settings().db_path)):
         st.info(DEMO_NOTICE, icon=":material/science:")
 
 
@@ -45,10 +45,12 @@ def download_csv(frame: pd.DataFrame, file_name: str, heading_lines: list[str], 
     """A CSV download of exactly ``frame``, headed by comment lines naming the filters and the as-of date.
 
     Written by ``safe_csv``: text a spreadsheet would run (``=HYPERLINK(...)`` in a location) is neutralised.
+    Written when clicked, not on every rerun (a page holds several): the frame is this run's own copy.
     """
+    written, lines = frame.copy(), list(heading_lines)
     st.download_button(
         "Download CSV",
-        data=safe_csv(frame, heading_lines),
+        data=lambda: safe_csv(written, lines),
         file_name=file_name,
         mime="text/csv",
         key=key,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -14,10 +16,57 @@ from swp_data.filters import Filters
 from swp_data.funnels import WardFunnel
 from swp_data.kinds.rank import AREAS
 from swp_data.kpis.model import Kpi
+from swp_data.settings import get_settings
+
+SIGNALS = ["common cause", "improvement", "concern", "special cause (neither)", "no limits"]
+SIGNAL_COLOURS = [GRID, IMPROVEMENT, CONCERN, NEUTRAL, "#DDDDDD"]
+SIGNAL_SHAPES = ["circle", "diamond", "square", "triangle-up", "cross"]
+"""A trend's points: Making Data Count's colours, and a shape for each signal (the PDF pack's, and a cross
+for a point without limits)."""
 
 
 def _unit_title(kpi: Kpi) -> str:
     return kpi.kind.axis_title(kpi)
+
+
+# Altair validates every part of a chart against the Vega-Lite schema as it is built ("debug
+# mode") and again when it is converted: about a second of a priority page's rerun, and
+# Streamlit converts under a lock every session of the process waits on. Our charts are fixed
+# code, validated whole by the tests (``SWP_VALIDATE_CHARTS``), so the server skips it.
+alt.utils.schemapi.disable_debug_mode()
+
+
+def draw_chart(
+    chart: alt.TopLevelMixin, alt_text: str, datasets: dict[str, list[dict[str, object]]] | None = None
+) -> None:
+    """Show a chart full width with its text alternative, every word on it in INK.
+
+    Streamlit's chart theme writes axis and legend text in #808495, 3.7:1 on white: short of WCAG 2.2
+    AA's 4.5:1 for text (axe does not check text inside an SVG, so its check in the browser tests is ours).
+
+    Speed: Streamlit converts the chart itself (its data as Arrow) by calling ``to_dict()``; this
+    chart's own ``to_dict`` is told whether to validate. Every encoding is a channel object
+    (``alt.Y("value:Q")``, not ``"value:Q"``): Altair resolves a shorthand string by building a
+    schema lookup each time, about 0.1 s apiece. ``datasets``: named data (``alt.NamedData``) put
+    into the spec as it is, for data Altair need not walk (a map's polygons).
+    """
+    readable = (
+        chart.configure_axis(labelColor=INK, titleColor=INK)
+        .configure_legend(labelColor=INK, titleColor=INK)
+        .configure_title(color=INK, subtitleColor=INK)
+    )
+    validate = get_settings().validate_charts
+    if datasets is not None:
+        spec = readable.to_dict(validate=validate)
+        view = spec.get("config", {}).get("view", {})
+        for default in ("continuousWidth", "continuousHeight"):  # Altair's theme; Streamlit sizes the chart
+            view.pop(default, None)
+        spec.setdefault("datasets", {}).update(datasets)
+        st.vega_lite_chart(spec=spec, width="stretch", alt=alt_text)
+        return
+    if not validate:
+        object.__setattr__(readable, "to_dict", functools.partial(type(readable).to_dict, readable, validate=False))
+    st.altair_chart(readable, width="stretch", alt=alt_text)
 
 
 def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key: str, *, as_of: str) -> None:
@@ -42,55 +91,62 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key:
     x = alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
     y = alt.Y("value:Q", title=_unit_title(kpi), scale=alt.Scale(zero=kpi.kind.axis_from_zero))
     line = alt.Chart(shown).mark_line(color=INK).encode(x=x, y=y)
-    colour = alt.Color(
-        "signal:N",
-        title="SPC signal",
-        scale=alt.Scale(
-            domain=["common cause", "improvement", "concern", "special cause (neither)", "no limits"],
-            range=[GRID, IMPROVEMENT, CONCERN, NEUTRAL, "#DDDDDD"],
-        ),
+    # Never colour alone: each signal has its shape too (as the PDF pack draws it), named in one legend.
+    legend = {"title": "SPC signal", "legend": alt.Legend(symbolStrokeColor=INK, symbolStrokeWidth=0.5)}
+    colour = alt.Color("signal:N", scale=alt.Scale(domain=SIGNALS, range=SIGNAL_COLOURS), **legend)
+    shape = alt.Shape("signal:N", scale=alt.Scale(domain=SIGNALS, range=SIGNAL_SHAPES), **legend)
+    # Parts only where the viewer has them (partners get the value alone): never a "null" in a tooltip.
+    tooltip = (
+        [alt.Tooltip("period"), alt.Tooltip("value:Q", format=",.1f")]
+        + [alt.Tooltip(c) for c in ("numerator", "denominator") if c in shown and shown[c].notna().any()]
+        + [alt.Tooltip("signal"), alt.Tooltip("rules"), alt.Tooltip("provisional")]
     )
-    shape = alt.Shape(
-        "provisional:N", title="Provisional", scale=alt.Scale(domain=[False, True], range=["circle", "triangle"])
-    )
-    encodings = {"shape": shape} if shown["provisional"].astype(bool).any() else {}
-    points = (
-        alt.Chart(shown)
-        .mark_point(filled=True, size=70)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            **encodings,
-            # Parts only where the viewer has them (partners get the value alone): never a "null" in a tooltip.
-            tooltip=["period", alt.Tooltip("value:Q", format=",.1f")]
-            + [c for c in ("numerator", "denominator") if c in shown and shown[c].notna().any()]
-            + ["signal", "rules"],
+    provisional = shown["provisional"].astype(bool)
+    # Final points filled in their signal's colour; provisional ones unfilled, outlined in ink. A layer
+    # is drawn only with something in it: an empty one is an unlabelled graphic to a screen reader.
+    layers = [line]
+    if not provisional.all():
+        layers.append(
+            alt.Chart(shown[~provisional])
+            .mark_point(filled=True, size=70, stroke=INK, strokeWidth=0.5)
+            .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
         )
-    )
-    layers = [line, points]
+    if provisional.any():
+        layers.append(
+            alt.Chart(shown[provisional])
+            .mark_point(filled=False, size=70, stroke=INK, strokeWidth=1.5)
+            .encode(x=x, y=y, shape=shape, tooltip=tooltip)
+        )
     if shown["mean"].notna().any():
         # One line per segment (detail), so the limits break where they were rebased.
         limits = shown.dropna(subset=["mean"])
         for column, dash in (("mean", []), ("lower", [4, 4]), ("upper", [4, 4])):
+            if limits[column].isna().all():
+                continue
             layers.append(
                 alt.Chart(limits)
                 .mark_line(color=GRID, strokeDash=dash)
-                .encode(x=x, y=f"{column}:Q", detail="segment:N")
+                .encode(x=x, y=alt.Y(f"{column}:Q"), detail=alt.Detail("segment:N"))
             )
     if "target" in shown and shown["target"].notna().any():
         layers.append(
-            alt.Chart(shown).mark_line(color=TARGET, strokeDash=[2, 2]).encode(x=x, y="target:Q", detail="segment:N")
+            alt.Chart(shown)
+            .mark_line(color=TARGET, strokeDash=[2, 2])
+            .encode(x=x, y=alt.Y("target:Q"), detail=alt.Detail("segment:N"))
         )
     if shown["low"].notna().any():
-        layers.append(alt.Chart(shown).mark_rule(color=INK, opacity=0.5).encode(x=x, y="low:Q", y2="high:Q"))
+        layers.append(
+            alt.Chart(shown).mark_rule(color=INK, opacity=0.5).encode(x=x, y=alt.Y("low:Q"), y2=alt.Y2("high:Q"))
+        )
     markers = _spc_markers(kpi, shown)
     if not markers.empty:
         rules = alt.Chart(markers).mark_rule(color=INK, strokeDash=[6, 3]).encode(x=x)
         labels = alt.Chart(markers).mark_text(align="left", dx=3, dy=-6, color=INK, fontSize=11, baseline="top")
-        layers += [rules, labels.encode(x=x, y=alt.value(0), text="label:N")]
+        layers += [rules, labels.encode(x=x, y=alt.YValue(0), text=alt.Text("label:N"))]
     chart = alt.layer(*layers).properties(title=title, height=300)
-    st.altair_chart(chart, width="stretch", alt=trend_alt(kpi, shown, title))
+    draw_chart(chart, trend_alt(kpi, shown, title))
+    if provisional.any():
+        st.caption(f"Unfilled points are provisional: {', '.join(shown.loc[provisional, 'period'])}.")
     if shown["mean"].isna().all() and kpi.kind.spc_applies:
         st.caption("SPC limits need at least 12 periods with data.")
     if not markers.empty:
@@ -128,6 +184,8 @@ def period_shown(kpi: Kpi, filters: Filters) -> str:
 
 VERSUS_COLOURS = {"better": IMPROVEMENT, "worse": CONCERN, "similar": "#BBBBBB", "not judged": NEUTRAL}
 """Fingertips-style: blue better than the city, orange worse, grey similar, purple higher/lower but not judged."""
+VERSUS_SHAPES = {"better": "diamond", "worse": "square", "similar": "circle", "not judged": "triangle-up"}
+"""And a shape for each, as the PDF pack's funnel draws them: the judgement never rests on colour alone."""
 
 
 def ward_table(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of: str) -> None:
@@ -212,23 +270,31 @@ def funnel_chart(kpi: Kpi, found: WardFunnel | None, filters: Filters, key: str,
         .encode(
             x=alt.X("size:Q", title=size_title),
             y=alt.Y("value:Q", title=value_title),
-            detail="limit:N",
-            strokeDash=alt.condition(
-                "datum.limit == '95%' || datum.limit == '95% '", alt.value([4, 3]), alt.value([1, 0])
+            detail=alt.Detail("limit:N"),
+            strokeDash=alt.StrokeDash(
+                "limit:N",
+                scale=alt.Scale(domain=["95%", "95% ", "99.8%", "99.8% "], range=[[4, 3], [4, 3], [1, 0], [1, 0]]),
+                legend=None,
             ),
         )
     )
-    city_line = alt.Chart(pd.DataFrame({"value": [found.city_value]})).mark_rule(color=INK).encode(y="value:Q")
-    points = found.points.assign(
-        shade=[VERSUS_COLOURS.get(j, VERSUS_COLOURS["similar"]) for j in found.points["judgement"]]
-    )
+    city_line = alt.Chart(pd.DataFrame({"value": [found.city_value]})).mark_rule(color=INK).encode(y=alt.Y("value:Q"))
+    # A ward with no position is drawn as similar; colour and shape both say the judgement, in one legend.
+    points = found.points.assign(against=[j if j in VERSUS_COLOURS else "similar" for j in found.points["judgement"]])
+    seen = [j for j in VERSUS_COLOURS if j in set(points["against"])]  # the legend names only what is drawn
+    judged = {"title": "Against the city", "legend": alt.Legend(symbolStrokeColor=INK, symbolStrokeWidth=0.5)}
     dots = (
         alt.Chart(points)
-        .mark_circle(size=90, opacity=0.9, stroke=INK, strokeWidth=0.5)
+        .mark_point(filled=True, size=90, opacity=0.9, stroke=INK, strokeWidth=0.5)
         .encode(
-            x="size:Q",
-            y="value:Q",
-            color=alt.Color("shade:N", scale=None),
+            x=alt.X("size:Q"),
+            y=alt.Y("value:Q"),
+            color=alt.Color(
+                "against:N", scale=alt.Scale(domain=seen, range=[VERSUS_COLOURS[j] for j in seen]), **judged
+            ),
+            shape=alt.Shape(
+                "against:N", scale=alt.Scale(domain=seen, range=[VERSUS_SHAPES[j] for j in seen]), **judged
+            ),
             tooltip=[
                 alt.Tooltip("ward_name:N", title="Ward"),
                 alt.Tooltip("value:Q", title=value_title, format=",.2f"),
@@ -237,15 +303,12 @@ def funnel_chart(kpi: Kpi, found: WardFunnel | None, filters: Filters, key: str,
             ],
         )
     )
-    st.altair_chart(
-        alt.layer(lines, city_line, dots).properties(title=title, height=320),
-        width="stretch",
-        alt=funnel_alt(kpi, found, title),
-    )
+    draw_chart(alt.layer(lines, city_line, dots).properties(title=title, height=320), funnel_alt(kpi, found, title))
     widening = f" Limits widened for overdispersion (phi = {found.phi:.2f})." if found.phi > 1 else ""
     st.caption(
         f"Black line: Wolverhampton ({found.city_value:,.2f}). Dashed: 95% limits; solid: 99.8%.{widening} "
-        "Blue: better than the city; orange: worse; grey: similar."
+        "Blue diamonds: better than the city; orange squares: worse; grey circles: similar; purple triangles: "
+        "higher or lower, not judged."
     )
     download_csv(found.points, f"{kpi.key}-funnel.csv", headings(filters, title, as_of), f"dl-funnel-{key}")
 
@@ -255,29 +318,40 @@ def breakdown_chart(kpi: Kpi, label: str, frame: pd.DataFrame, filters: Filters,
     title = f"{kpi.label}, {label.lower()}: {filters.selection.label}, {filters.period.label}"
     share = bool(frame["denominator"].notna().any())  # the data layer gives shares within categories
     axis_title = "Per cent" if share else "Count"
+    if "shown_as" in frame and frame["shown_as"].astype(bool).any():
+        withheld = ", ".join(f"{c} ({m})" for c, m in zip(frame["category"], frame["shown_as"], strict=True) if m)
+        st.caption(f"Withheld for partners: {withheld}.")
+    if not frame["value" if share else "numerator"].notna().any():
+        # Not an empty chart: a chart with no bars is an unlabelled graphic to a screen reader.
+        st.info(
+            f"No figures to chart for {kpi.label}, {label.lower()}, in these wards and periods: no data, not "
+            "available, or (for partners) not published at this level."
+        )
+        return
     bars = (
         alt.Chart(frame)
         .mark_bar(color=IMPROVEMENT)
         .encode(
             y=alt.Y("category:N", sort="-x", title=None),
             x=alt.X("value:Q" if share else "numerator:Q", title=axis_title),
-            tooltip=["category", "numerator", "denominator", alt.Tooltip("value:Q", format=",.1f")],
+            tooltip=[
+                alt.Tooltip("category"),
+                alt.Tooltip("numerator"),
+                alt.Tooltip("denominator"),
+                alt.Tooltip("value:Q", format=",.1f"),
+            ],
         )
     )
     layers = [bars]
     if share and frame["low"].notna().any():
         layers.append(
-            alt.Chart(frame).mark_rule(color=INK).encode(y=alt.Y("category:N", sort="-x"), x="low:Q", x2="high:Q")
+            alt.Chart(frame)
+            .mark_rule(color=INK)
+            .encode(y=alt.Y("category:N", sort="-x"), x=alt.X("low:Q"), x2=alt.X2("high:Q"))
         )
-    if "shown_as" in frame and frame["shown_as"].astype(bool).any():
-        withheld = ", ".join(f"{c} ({m})" for c, m in zip(frame["category"], frame["shown_as"], strict=True) if m)
-        st.caption(f"Withheld for partners: {withheld}.")
     # A height per bar (alt.Step): a fixed pixel height collapses discrete axes in Streamlit's sizing.
-    st.altair_chart(
-        alt.layer(*layers).properties(title=title, height=alt.Step(30)),
-        width="stretch",
-        alt=breakdown_alt(label, frame, title, share),
-    )
+    chart = alt.layer(*layers).properties(title=title, height=alt.Step(30))
+    draw_chart(chart, breakdown_alt(label, frame, title, share))
     download_csv(
         frame,
         f"{kpi.key}-{label.lower().replace(' ', '-')}.csv",

@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from swp_app import sign_in
-from swp_data import demo, store
+from swp_data import demo, snapshots, store
 from swp_data.access import ANALYST, PARTNER, Access, level_for
 from swp_data.grid import GridCache
 from swp_data.settings import get_settings
@@ -22,30 +22,46 @@ DEMO_NOTICE = (
 )
 
 
-@st.cache_resource(show_spinner="Opening the data store...")
-def _database(path: str) -> duckdb.DuckDBPyConnection:
-    """One read-only connection to the store per process (app.py has made sure it exists)."""
+@st.cache_resource(show_spinner="Opening the data store...", max_entries=2)
+def _database(path: str, snapshot: str) -> duckdb.DuckDBPyConnection:
+    """One read-only connection per store snapshot and process (app.py has made sure the store exists).
+
+    Keyed by the snapshot, so an import's new snapshot gets a new connection; the old one is
+    dropped from the cache and closes once the last session still on it has moved on.
+    """
     return store.connect(path, read_only=True)
 
 
-@st.cache_resource
-def _grid_cache(path: str) -> GridCache:
-    """KPI grids and partner protections shared by every session of this process."""
+def database(path: str) -> duckdb.DuckDBPyConnection:
+    """The connection to the store's current snapshot (a ``stat`` finds which: cheap on every rerun)."""
+    return _database(path, snapshots.snapshot_id(path))
+
+
+@st.cache_resource(max_entries=2)
+def _grid_cache(path: str, snapshot: str) -> GridCache:
+    """KPI grids and partner protections for one snapshot, shared by every session of this process."""
     return GridCache()
 
 
-def connection() -> duckdb.DuckDBPyConnection:
-    """A DuckDB cursor for this session (a connection is not thread-safe; a cursor per session is)."""
+def connection() -> tuple[duckdb.DuckDBPyConnection, str]:
+    """A DuckDB cursor for this session on the current snapshot, and which snapshot it is.
+
+    A connection is not thread-safe; a cursor per session is. The session keeps its cursor until
+    an import swaps in a new snapshot: its next rerun then takes a cursor on the new one (a run
+    in flight finishes on the old).
+    """
     path = str(get_settings().db_path)
-    if st.session_state.get("_swp_cursor_path") != path:
-        st.session_state["_swp_cursor"] = _database(path).cursor()
-        st.session_state["_swp_cursor_path"] = path
-    return st.session_state["_swp_cursor"]
+    snapshot = snapshots.snapshot_id(path)
+    if st.session_state.get("_swp_cursor_snapshot") != (path, snapshot):
+        st.session_state["_swp_cursor"] = _database(path, snapshot).cursor()
+        st.session_state["_swp_cursor_snapshot"] = (path, snapshot)
+    return st.session_state["_swp_cursor"], snapshot
 
 
 def dashboard() -> Dashboard:
     """The figures for this session, at this user's access level (app.py builds one per rerun)."""
-    return Dashboard(connection(), _grid_cache(str(get_settings().db_path)), access=access_level())
+    cursor, snapshot = connection()
+    return Dashboard(cursor, _grid_cache(str(get_settings().db_path), snapshot), access=access_level())
 
 
 def fresh_dashboard(access: Access) -> Dashboard:
@@ -55,7 +71,8 @@ def fresh_dashboard(access: Access) -> Dashboard:
     any session, and its access level is the one the caller captured.
     """
     path = str(get_settings().db_path)
-    return Dashboard(_database(path).cursor(), _grid_cache(path), access=access)
+    snapshot = snapshots.snapshot_id(path)
+    return Dashboard(_database(path, snapshot).cursor(), _grid_cache(path, snapshot), access=access)
 
 
 def _secrets_section(name: str) -> Mapping[str, object] | None:
@@ -94,6 +111,11 @@ def access_panel(access: Access) -> None:
             st.caption("Analyst sign-in is not configured on this server (see the README).")
 
 
-@st.cache_data(show_spinner=False)
-def _is_demo(path: str) -> bool:
-    return demo.is_demo(_database(path))
+def is_demo(path: str) -> bool:
+    """Whether the store's current snapshot is the demo (every page then says so)."""
+    return _is_demo(path, snapshots.snapshot_id(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _is_demo(path: str, snapshot: str) -> bool:
+    return demo.is_demo(_database(path, snapshot))

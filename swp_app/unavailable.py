@@ -17,7 +17,7 @@ from typing import Literal
 import streamlit as st
 
 from swp_app.first_start import ensure_store
-from swp_app.session import _database, access_level, access_panel, dashboard
+from swp_app.session import access_level, access_panel, dashboard, database
 from swp_data import store
 from swp_data.access import ANALYST
 from swp_data.settings import get_settings
@@ -101,7 +101,7 @@ def _try_again(shown: Problem) -> None:
         if shown == "missing" or not path.exists():
             st.rerun(scope="app")  # the full run tries the demo build again (at most once a minute)
         try:
-            _database(str(path))  # cached only when it opens
+            database(str(path))  # cached only when it opens
         except store.StoreError as error:
             if problem_of(error) != shown:
                 st.rerun(scope="app")

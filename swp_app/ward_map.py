@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from swp_app.cards import download_csv, headings, marker_caption
-from swp_app.charts import period_shown
+from swp_app.charts import draw_chart, period_shown
 from swp_app.palette import INK
 from swp_app.tables import rank_text
 from swp_data.alt_text import map_alt
@@ -50,6 +50,13 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
     title_lines = [f"{kpi.label} by ward", f"{what}, {period_shown(kpi, filters)}"]
     features = _map_features(kpi, frame, measure)
     shown_features = [f for f in features if f["properties"]["state"] == "shown"]
+    # The polygons go in as named datasets beside the spec: Altair would walk every coordinate.
+    datasets: dict[str, list[dict[str, object]]] = {}
+
+    def data(name: str, values: list[dict[str, object]]) -> alt.NamedData:
+        datasets[name] = values
+        return alt.NamedData(name)
+
     withheld = [f for f in features if f["properties"]["withheld"]]
     empty = [f for f in features if f["properties"]["state"] != "shown" and not f["properties"]["withheld"]]
     ward = alt.Tooltip("properties.ward_name:N", title="Ward")
@@ -61,7 +68,7 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
     if shown_features:
         figures = [f["properties"]["shown"] for f in shown_features]
         layers.append(
-            alt.Chart(alt.Data(values=shown_features))
+            alt.Chart(data("shown", shown_features))
             .mark_geoshape(stroke="#ffffff", strokeWidth=0.7)
             .encode(
                 color=alt.Color(
@@ -74,13 +81,13 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
         )
     if withheld:
         layers.append(
-            alt.Chart(alt.Data(values=withheld))
+            alt.Chart(data("withheld", withheld))
             .mark_geoshape(fill=WITHHELD_FILL, stroke="#ffffff", strokeWidth=0.7)
             .encode(tooltip=tooltip_missing)
         )
     if empty:
         layers.append(
-            alt.Chart(alt.Data(values=empty))
+            alt.Chart(data("empty", empty))
             .mark_geoshape(fill=EMPTY_FILL, stroke="#BBBBBB", strokeWidth=0.7)
             .encode(tooltip=tooltip_missing)
         )
@@ -88,14 +95,18 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
     selected = [f for f in features if f["properties"]["selected"]]
     if selected:
         layers.append(
-            alt.Chart(alt.Data(values=selected))
+            alt.Chart(data("selected", selected))
             .mark_geoshape(filled=False, stroke="#000000", strokeWidth=3)
             .encode(tooltip=[ward, figure, rank])
         )
     labels = _map_labels(features)
     if labels:
+        # Inline, not named: Streamlit sends a flat named table as Arrow, and these are few.
         text = alt.Chart(alt.Data(values=labels)).encode(
-            longitude="longitude:Q", latitude="latitude:Q", text="label:N", size=alt.Size("size:Q", scale=None)
+            longitude=alt.Longitude("longitude:Q"),
+            latitude=alt.Latitude("latitude:Q"),
+            text=alt.Text("label:N"),
+            size=alt.Size("size:Q", scale=None),
         )
         style = {"fontWeight": "bold", "lineBreak": "\n"}
         # A white halo under the words keeps them legible on the hatch, on a projector or in print.
@@ -106,7 +117,7 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
         .project(type="mercator")
         .properties(title=alt.TitleParams(title_lines, anchor="start"), height=360)
     )
-    st.altair_chart(chart, width="stretch", alt=map_alt(kpi, frame, " ".join(title_lines)))
+    draw_chart(chart, map_alt(kpi, frame, " ".join(title_lines)), datasets=datasets)
     st.caption(_map_caption(withheld, empty, filters))
     marker_caption(f["properties"]["withheld"] for f in withheld)
     shown = pd.DataFrame(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from swp_data.importing import ImportFailure
 from swp_data.quiet import stdout_reserved_for_document
-from swp_data.store import StoreError
+from swp_data.store import StoreBusy, StoreError
 
 if TYPE_CHECKING:
     from swp_data.filters import Filters
@@ -21,10 +21,21 @@ if TYPE_CHECKING:
 Handler = Callable[[argparse.Namespace, TextIO], int]
 
 
+EXIT_CODES = {
+    0: "loaded: the store now holds the new snapshot",
+    2: "refused: a file, line, field or value is wrong (the message says which); nothing was loaded",
+    3: "busy: another import is running; nothing was loaded (run again later)",
+    4: "the store cannot be used (another schema version, unreadable, disk full); nothing was loaded",
+}
+"""``python -m swp_data import``'s exit codes, for a scheduled job (the README lists them too)."""
+
+
 def _import(args: argparse.Namespace, out: TextIO) -> int:
     from swp_data.importing import import_paths
 
     report = import_paths(args.paths, args.db, progress=None if not args.quiet else False)
+    if args.quiet:  # a scheduled job: silent when all is well (cron mails whatever is printed)
+        return 0
     for file_report in report.files:
         print(file_report.summary(), file=out)
     for path, reason in report.ignored.items():
@@ -50,12 +61,31 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _info(args: argparse.Namespace, out: TextIO) -> int:
-    from swp_data import store
-    from swp_data.status import source_status
+    from swp_data import snapshots, store
+    from swp_data.status import coverage_gaps, latest_loads, skipped_reasons, source_status
 
-    with store.opened(args.db, read_only=True) as connection:
-        frame = source_status(connection)
-    print(frame.to_string(index=False), file=out)
+    target = Path(args.db or store.default_path())
+    with store.opened(target, read_only=True) as connection:
+        snapshot = snapshots.describe(target, connection)
+        sections = [
+            ("What each source holds", source_status(connection)),
+            ("Latest load per source", latest_loads(connection)),
+            ("Coverage gaps (months with no data between the first and last covered)", coverage_gaps(connection)),
+            ("Rows skipped, by reason", skipped_reasons(connection)),
+        ]
+    number = f"snapshot {snapshot.number}" if snapshot.number else "snapshot (not numbered: built before snapshots)"
+    built = f", built {snapshot.built_at:%Y-%m-%d %H:%M:%S}" if snapshot.built_at else ""
+    print(f"Store: {snapshot.path} ({snapshot.bytes / 1e6:,.1f} MB), {number}{built}", file=out)
+    if snapshot.import_running:
+        print("An import is running now: it will swap in the next snapshot when it has finished.", file=out)
+    elif snapshot.next_pending:
+        folder = snapshots.snapshot_folder(target).name
+        print(f"A stopped import left an unfinished snapshot in {folder}: the next import removes it.", file=out)
+    for title, frame in sections:
+        print(f"\n{title}:", file=out)
+        # A blank is "does not apply" (a yearly source has no months), never a missing figure.
+        shown = frame.astype(object).where(frame.notna(), "")
+        print(shown.to_string(index=False) if not frame.empty else "  none", file=out)
     return 0
 
 
@@ -121,6 +151,32 @@ def _query(args: argparse.Namespace, out: TextIO) -> int:
         else:
             print(describe(result), file=out)
             print(as_of_text(board.as_of), file=out)
+    return 0
+
+
+def _overview(args: argparse.Namespace, out: TextIO) -> int:
+    """The Overview table for wards and quarters: as the screen shows it, or typed (``--json``, ``--csv``)."""
+    from swp_data import store
+    from swp_data.access import ANALYST, PARTNER
+    from swp_data.calc.render import as_of_text
+    from swp_data.display import overview_display
+    from swp_data.downloads import safe_csv
+    from swp_data.views import Dashboard
+
+    with store.opened(args.db, read_only=True) as connection:
+        board = Dashboard(connection, access=PARTNER if args.partner else ANALYST)
+        filters = _filters(args, board)
+        table = board.overview(filters)
+    view = "partner view (small numbers suppressed)" if args.partner else "analyst view"
+    about = f"Overview; {filters.selection.label}; {filters.period.label}; {as_of_text(board.as_of)}; {view}"
+    if args.json:
+        print(table.to_json(orient="records", date_format="iso", indent=2), file=out)
+    elif args.csv:
+        print(safe_csv(table, [about]), end="", file=out)
+    else:
+        shown = overview_display(table)
+        print(about, file=out)
+        print(shown.drop(columns=["page"], errors="ignore").to_string(index=False), file=out)
     return 0
 
 
@@ -247,7 +303,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = commands.add_parser("import", help="load files or folders (recognised by content)")
     importer.add_argument("paths", nargs="+", type=Path, help="files or folders")
-    importer.add_argument("--quiet", action="store_true", help="no progress bar")
+    importer.add_argument(
+        "--quiet", action="store_true", help="for scheduled jobs: no progress bar, nothing printed unless it fails"
+    )
+    importer.epilog = "exit codes: " + "; ".join(f"{code} {words}" for code, words in EXIT_CODES.items())
     importer.set_defaults(handler=_import)
 
     templates = commands.add_parser("templates", help="write blank CSV/XLSX templates with a README")
@@ -259,7 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(handler=_demo)
 
-    info = commands.add_parser("info", help="what each source holds: period, rows, last load")
+    info = commands.add_parser(
+        "info", help="the snapshot, what each source holds, the latest loads, coverage gaps, rows skipped by reason"
+    )
     info.set_defaults(handler=_info)
 
     kpis = commands.add_parser("kpis", help="the KPI catalogue")
@@ -276,6 +337,14 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true")
     output.add_argument("--csv", action="store_true")
     query.set_defaults(handler=_query)
+
+    overview = commands.add_parser("overview", help="the Overview table (every KPI) for wards and quarters")
+    _add_filters(overview, key=False)
+    overview.add_argument("--partner", action="store_true", help="what a partner sees: small numbers suppressed")
+    output = overview.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="typed values, one record per KPI")
+    output.add_argument("--csv", action="store_true", help="typed values as CSV (numbers stay numbers)")
+    overview.set_defaults(handler=_overview)
 
     report = commands.add_parser("report", help="write the scrutiny pack for wards and quarters (.pdf, .xlsx, .docx)")
     _add_filters(report, key=False)
@@ -319,7 +388,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {failure}", file=sys.stderr)
         print("Nothing was loaded: the store is exactly as it was.", file=sys.stderr)
         return 2
-    except (StoreError, KeyError, ValueError) as error:
+    except StoreBusy as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3 if args.command == "import" else 2
+    except (StoreError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        if args.command == "import":
+            print("Nothing was loaded: the store is exactly as it was.", file=sys.stderr)
+            return 4
+        return 2
+    except (KeyError, ValueError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"error: {message}", file=sys.stderr)
         return 2
+    except Exception as error:  # a bug: say so plainly rather than print a traceback at the user
+        print(f"error: an unexpected {type(error).__name__}: {error} (a bug: please report it)", file=sys.stderr)
+        if args.command == "import":
+            print("Nothing was loaded: the store is exactly as it was.", file=sys.stderr)
+        return 1

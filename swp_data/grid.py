@@ -9,6 +9,7 @@ version and shared by every session (the cache is thread-safe).
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -105,11 +106,17 @@ class Grid:
 
 
 class GridCache:
-    """Grids and breakdown grids by (store version, KPI, breakdown), shared across threads."""
+    """Grids and breakdown grids by (store version, KPI, breakdown), shared across threads.
 
-    def __init__(self) -> None:
+    ``results`` holds finished answers (a KPI's result, a ward table...) for every session of a
+    process, by what was asked: bounded, least recently used first out, since the filters a
+    process meets have no limit while the grids do.
+    """
+
+    def __init__(self, max_results: int = 4096) -> None:
         self._lock = threading.Lock()
         self._items: dict[tuple[object, ...], object] = {}
+        self.results = ResultCache(max_results)
 
     def get(self, key: tuple[object, ...], build: Callable[[], object]) -> object:
         """The cached item, built once (the build runs outside the lock)."""
@@ -122,5 +129,41 @@ class GridCache:
 
     def clear(self) -> None:
         """Forget everything (after an import)."""
+        with self._lock:
+            self._items.clear()
+        self.results.clear()
+
+
+class ResultCache:
+    """A bounded, thread-safe memo: the least recently used answer goes first when it is full."""
+
+    def __init__(self, max_items: int) -> None:
+        self.max_items = max_items
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[object, ...], object] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple[object, ...], build: Callable[[], object]) -> object:
+        """The answer for ``key``, built once while it stays in the cache (the build runs outside the lock)."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key]
+            self.misses += 1
+        item = build()
+        with self._lock:
+            item = self._items.setdefault(key, item)
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_items:
+                self._items.popitem(last=False)
+        return item
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        """Forget every answer."""
         with self._lock:
             self._items.clear()

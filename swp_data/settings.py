@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         description="Imports refuse records dated before 1 January of this year (a mistyped year, not history).",
     )
     duckdb_threads: int | None = Field(default=None, ge=1, description="Threads DuckDB may use (default: all cores).")
+    validate_charts: bool = Field(
+        default=False,
+        description="Check every chart against the Vega-Lite schema as it is drawn (the tests do; it costs time).",
+    )
 
 
 @lru_cache(maxsize=1)

@@ -92,3 +92,49 @@ PLACED_BY_WORDS = {
     "point": "by its point, in the ward polygons",
     "lsoa": "by its LSOA's best-fit ward (no usable coordinates)",
 }
+
+
+def coverage_gaps(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each run of months missing between a source's first and last covered month (no data, not zero)."""
+    return connection.execute(
+        """
+        with covered as (
+            select table_name, month,
+                   month - to_months(cast(row_number() over (partition by table_name order by month) as integer))
+                       as run
+            from coverage
+        ),
+        runs as (
+            select table_name, min(month) as first_month, max(month) as last_month from covered group by table_name, run
+        ),
+        ordered as (
+            select table_name, last_month,
+                   lead(first_month) over (partition by table_name order by first_month) as next_first
+            from runs
+        )
+        select table_name as "table",
+               strftime(last_month + interval 1 month, '%Y-%m') as first_missing,
+               strftime(next_first - interval 1 month, '%Y-%m') as last_missing,
+               cast(datediff('month', last_month, next_first) - 1 as integer) as months
+        from ordered
+        where next_first is not null
+        order by 1, 2
+        """
+    ).df()
+
+
+def latest_loads(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The latest load of each table: when, which file, its months, rows read, loaded and skipped."""
+    return connection.execute(
+        """
+        with per_table as (
+            select unnest(string_split(target_table, ', ')) as "table", *
+            from load_log
+        )
+        select "table", started_at as loaded_at, file_name, first_month, last_month,
+               rows_read, rows_loaded, rows_skipped
+        from per_table
+        qualify row_number() over (partition by "table" order by load_id desc) = 1
+        order by "table"
+        """
+    ).df()

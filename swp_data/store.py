@@ -129,7 +129,9 @@ def connect(
             )
         create_store(target)
     try:
-        connection = duckdb.connect(str(target), read_only=read_only)
+        # The file the path points at (a snapshot, when the path is the snapshots' link): each
+        # snapshot its own path, so DuckDB's per-process instance cache never returns an old one.
+        connection = duckdb.connect(str(target.resolve()), read_only=read_only)
     except duckdb.IOException as error:
         text = str(error).lower()  # "Could not set lock on file ...: Conflicting lock is held in ..."
         if "could not set lock" in text or "conflicting lock" in text:

@@ -25,6 +25,7 @@ from swp_data.kinds.rank import ranks
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
 from swp_data.kpis.scope import Part
+from swp_data.memo import shared
 from swp_data.periods import Period, Quarter
 from swp_data.records import RecordSet, list_records, record_parts, unavailable_reason
 from swp_data.results import KpiResult, State, shown_value, state
@@ -84,24 +85,29 @@ class Dashboard:
         """The last day of the latest month loaded: every figure is as of this date."""
         return self.engine.as_of
 
+    @shared()
     def quarters(self) -> list[str]:
         """Quarter codes the store covers, oldest first (e.g. '2022/23Q1')."""
         return [q.code for q in self.engine.quarters()]
 
+    @shared()
     def default_quarter(self) -> str:
         """The quarter a first visit shows: the latest complete one (e.g. '2025/26Q3')."""
         return self.engine.default_quarter.code
 
+    @shared()
     def sources(self) -> pd.DataFrame:
         """Each source: period covered, rows, last load, skipped rows, and its caveat."""
         frame = source_status(self.engine.connection)
         frame["caveat"] = frame["table"].map({table: source.caveat for table, source in SOURCES.items()}).fillna("")
         return frame
 
+    @shared()
     def skipped(self) -> pd.DataFrame:
         """Rows skipped when loading, by table and reason."""
         return skipped_reasons(self.engine.connection)
 
+    @shared()
     def placement(self) -> pd.DataFrame:
         """How crime and ASB records were placed on wards, with counts: analysts only.
 
@@ -117,6 +123,7 @@ class Dashboard:
         return f"{PLACEMENT_NOTE}\n\n{ward_population.method_note()}"
 
     # -- KPIs -----------------------------------------------------------------------------------------
+    @shared()
     def result(self, key: str, filters: Filters, with_spc: bool = True) -> KpiResult:
         """One KPI for the filters (disclosure-controlled for partners)."""
         filters = canonical_filters(filters)
@@ -137,6 +144,7 @@ class Dashboard:
         """Several KPIs for the filters."""
         return [self.result(key, filters) for key in keys]
 
+    @shared()
     def series(self, key: str, filters: Filters) -> pd.DataFrame:
         """The KPI's trend up to the period's end, with SPC columns."""
         filters = canonical_filters(filters)
@@ -156,6 +164,7 @@ class Dashboard:
             return kpi.kind.partner_series_step(kpi, filters.selection.is_city or kpi.geography == "city")
         return kpi.kind.series_step(kpi)
 
+    @shared(ignore=("city_result",))
     def by_ward(self, key: str, filters: Filters, city_result: KpiResult | None = None) -> pd.DataFrame:
         """The KPI in each ward for the period, ranked, selected or not, and against the city.
 
@@ -174,6 +183,7 @@ class Dashboard:
             frame["judgement"] = frame["ward_code"].map(position["judgement"])
         return frame
 
+    @shared()
     def ward_period_offer(self, key: str, filters: Filters) -> Period | None:
         """The latest period whose ward figures partners see, where the filters' period is not one.
 
@@ -197,6 +207,7 @@ class Dashboard:
         frame["selected"] = frame["ward_code"].isin(filters.selection.wards) & (not filters.selection.is_city)
         return frame
 
+    @shared(bypass=("wards",), ignore=("city_result",))
     def funnel(
         self,
         key: str,
@@ -224,6 +235,7 @@ class Dashboard:
         city_row = pd.DataFrame([ward_record("city", "Wolverhampton", whole.current, population)])
         return ward_funnel(kpi, wards, city_row, filters.period.month_count)
 
+    @shared()
     def breakdown(self, key: str, breakdown_key: str, filters: Filters) -> pd.DataFrame:
         """The KPI split by one of its breakdowns (for partners, sensitive ones city-wide only)."""
         filters = canonical_filters(filters)
@@ -260,17 +272,20 @@ class Dashboard:
             return "Record-level data is for signed-in analysts only."
         return unavailable_reason(catalogue.get(key), filters.selection)
 
+    @shared()
     def wm_ranks(self, filters: Filters) -> pd.DataFrame:
         """Rates per 1,000 and ranks (1 = safest) of the 7 West Midlands CSPs by neighbourhood crime group."""
         kpi = catalogue.get("wm_safety_rank")
         frame = ranks(self.engine, kpi, filters.period.start, filters.period.months[-1])
         return frame.rename(columns={"offence_group": "group"})[["group", "rank", "area", "rate_per_1000"]]
 
+    @shared()
     def spend(self, filters: Filters) -> tuple[str, pd.DataFrame, pd.DataFrame]:
         """Commissioned spend for the financial year of the period's end (``swp_data.spend.spend_view``)."""
         return spend_view(self, filters)
 
     # -- page tables -----------------------------------------------------------------------------------
+    @shared()
     def overview(self, filters: Filters) -> pd.DataFrame:
         """Every KPI in one table, grouped by priority: typed values (swp_app makes the display strings)."""
         rows = []
@@ -279,6 +294,7 @@ class Dashboard:
             rows.append(overview_row(kpi, result, filters.period.label))
         return pd.DataFrame(rows)
 
+    @shared()
     def ward_profile(self, ward_code: str, filters: Filters) -> pd.DataFrame:
         """One ward across every ward-level KPI against the city, with its rank among the 20 wards (typed)."""
         ward = from_codes([ward_code])

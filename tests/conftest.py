@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import pytest
 from support import build_wolverhampton_street_csv, load_baseline
 
 from swp_data import store
+
+# Every chart the app draws in the tests (AppTest and the browser's server) is checked against
+# the Vega-Lite schema; the server skips that by default (swp_app.charts.draw).
+os.environ.setdefault("SWP_VALIDATE_CHARTS", "1")
 from swp_data.demo import build_demo_store
 from swp_data.importing.template_files import write_templates
 

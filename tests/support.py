@@ -484,18 +484,23 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def files_beside(db: Path) -> list[str]:
+    """The names in the store's folder, but the empty lock every import takes (it stays, by design)."""
+    return sorted(p.name for p in db.parent.iterdir() if p.name != db.name + ".import-lock")
+
+
 def assert_store_file_refuses(db: Path, paths: Sequence[Path], expected: Expected) -> ImportFailure:
     """Importing ``paths`` into the store file ``db`` raises the expected ImportFailure; not a byte of it changes.
 
     Nor is any other file left beside it (a write-ahead log, a half-built copy).
     """
-    digest, beside = file_digest(db), sorted(p.name for p in db.parent.iterdir())
+    digest, beside = file_digest(db), files_beside(db)
     failure: BaseException | None = None
     try:
         import_paths(paths, db, progress=False)
     except Exception as error:  # an ImportFailure is expected; anything else is tallied as a crash
         failure = error
-    unchanged = file_digest(db) == digest and sorted(p.name for p in db.parent.iterdir()) == beside
+    unchanged = file_digest(db) == digest and files_beside(db) == beside
     precise = isinstance(failure, ImportFailure) and names_everything(failure, expected)
     _record_bad_input(failure, precise, unchanged)
     if failure is None:

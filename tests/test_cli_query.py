@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -127,3 +129,36 @@ def test_partner_flag_gives_what_a_partner_sees(demo_db: Path) -> None:
     assert any(r["shown_as"] == "<5" for r in rows)
     monthly = run("--db", str(demo_db), "query", "hidden_harm", "--by", "month", "--partner")
     assert monthly.returncode == 2 and "not published for partners" in monthly.stderr
+
+
+def test_overview_prints_every_kpi_as_the_screen_and_the_dashboard_give_it(demo_db: Path) -> None:
+    """Issue 14 item 5: ``overview`` for a ward and a year, partner view: JSON typed, text as shown, CSV numeric."""
+    import duckdb
+
+    from swp_data.display import overview_display
+    from swp_data.filters import Filters
+    from swp_data.kpis import catalogue
+    from swp_data.periods import Period
+    from swp_data.selection import resolve
+    from swp_data.views import Dashboard
+
+    where = ["--db", str(demo_db), "overview", "--ward", "Heath Town", "--from", "2025/26Q1", "--to", "2025/26Q4"]
+    board = Dashboard(duckdb.connect(str(demo_db), read_only=True))
+    expected = board.overview(Filters(resolve("Heath Town"), Period.parse("2025/26Q1", "2025/26Q4")))
+    typed = json.loads(run(*where, "--partner", "--json").stdout)
+    assert [row["key"] for row in typed] == list(catalogue.catalogue())
+    for row, (_, want) in zip(typed, expected.iterrows(), strict=True):
+        assert row["state"] == want["state"], row["key"]
+        if want["value"] != want["value"]:  # NaN: no figure
+            assert row["value"] is None, row["key"]
+        else:
+            assert row["value"] == pytest.approx(want["value"], rel=1e-9), row["key"]
+    assert any(row["state"] == "suppressed" and row["value"] is None for row in typed)  # a partner's withheld figure
+    text = run(*where, "--partner").stdout
+    assert text.startswith("Overview; Heath Town; 2025/26 (full year); Data as of 30 Sep 2026; partner view")
+    for shown in overview_display(expected)["value"]:
+        assert f" {shown} " in text
+    written = run(*where, "--partner", "--csv").stdout
+    rows = list(csv.DictReader(line for line in io.StringIO(written) if line[0] != "#"))
+    total = next(r for r in rows if r["key"] == "total_recorded_crime")
+    assert float(total["value"]) == expected.set_index("key").loc["total_recorded_crime", "value"]

@@ -75,7 +75,14 @@ def test_failed_multi_file_import_leaves_a_store_file_as_it_was(
         assert count(connection, "select count(*) from drug_test") == 0
     assert after == before
     assert hashlib.sha256(db.read_bytes()).hexdigest() == file_hash  # not a byte of the file was written
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["inputs", "swp.duckdb"]  # no WAL or half-built file left
+    # No WAL or half-built snapshot left: only the (empty) lock file imports take turns on.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "inputs",
+        "swp.duckdb",
+        "swp.duckdb.import-lock",
+        "swp.duckdb.snapshots",
+    ]
+    assert [p.name for p in (tmp_path / "swp.duckdb.snapshots").iterdir()] == ["000001.duckdb"]
 
 
 def test_failed_import_leaves_a_connection_as_it_was_and_usable(
@@ -101,13 +108,17 @@ def test_failure_on_a_new_store_path_leaves_no_file(tmp_path: Path, wolverhampto
     with pytest.raises(ImportFailure):
         import_paths([wolverhampton_csv, bad], target, progress=False)
     assert not target.exists()
-    assert list(target.parent.iterdir()) == []
+    assert [p.name for p in target.parent.iterdir()] == ["swp.duckdb.import-lock"]
 
 
 def test_successful_import_creates_a_store_file(tmp_path: Path, wolverhampton_csv: Path) -> None:
     target = tmp_path / "swp.duckdb"
     report = import_paths([wolverhampton_csv], target, progress=False)
-    assert [p.name for p in tmp_path.iterdir()] == ["swp.duckdb"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "swp.duckdb",
+        "swp.duckdb.import-lock",
+        "swp.duckdb.snapshots",
+    ]
     with store.opened(target, read_only=True) as connection:
         assert count(connection, "select count(*) from crime") + count(
             connection, "select count(*) from asb_incident"

@@ -697,7 +697,7 @@ def test_cli_templates_import_and_info(tmp_path: Path, capsys: pytest.CaptureFix
     assert f"Wrote {TEMPLATE_FILES} files" in capsys.readouterr().out
     filled_path = write_template_csv(tmp_path / "tests.csv", template_header(folder, "drug_test"), ROWS["drug_test"])
 
-    assert main(["--db", str(db), "import", "--quiet", str(filled_path)]) == 0
+    assert main(["--db", str(db), "import", str(filled_path)]) == 0  # --quiet prints nothing on success
     out = capsys.readouterr().out
     assert "tests.csv: template csv -> drug_test: read 2, loaded 2, May 2024 to May 2024" in out
     assert "1 file(s) imported, 2 rows loaded." in out

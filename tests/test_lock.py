@@ -16,7 +16,16 @@ REPO = Path(__file__).resolve().parent.parent
 RUNTIME_LOCK = REPO / "requirements.txt"
 DEV_LOCK = REPO / "requirements-dev.txt"
 INSTALLERS = {"pip", "setuptools", "wheel"}  # the venv's own installer, not the project's dependencies
-TEST_TOOLS = {"pytest", "pytest-xdist", "hypothesis", "playwright", "ruff", "uv", "oidc-provider-mock"}
+TEST_TOOLS = {
+    "pytest",
+    "pytest-xdist",
+    "hypothesis",
+    "playwright",
+    "ruff",
+    "uv",
+    "oidc-provider-mock",
+    "axe-playwright-python",
+}
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?$")
 
 

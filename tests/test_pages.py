@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from swp_app.palette import INK
 from swp_app.tables import overview_display, ward_profile_display
 from swp_data import selection, settings, site
 from swp_data.access import ANALYST
@@ -121,6 +123,28 @@ def test_every_priority_page_has_cards_titled_charts_and_downloads(page: str) ->
     for chart in charts:
         assert '"title"' in chart.proto.spec  # no chart without a title
     assert len(app.get("download_button")) >= len(charts)
+
+
+def test_charts_write_their_words_in_ink_and_say_no_signal_or_judgement_by_colour_alone() -> None:
+    """Streamlit's grey chart text (3.7:1) is replaced by INK; SPC signals and funnel judgements have shapes too."""
+    app = open_page("violence_prevention")  # a trend with special causes, a map, a funnel and breakdowns
+    specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+    assert len(specs) >= 3
+    for spec in specs:
+        config = spec["config"]
+        assert config["axis"]["labelColor"] == config["legend"]["labelColor"] == config["title"]["color"] == INK
+    coloured = {
+        layer["encoding"]["color"]["field"]: layer["encoding"]
+        for spec in specs
+        for layer in spec.get("layer", [])
+        if "field" in layer.get("encoding", {}).get("color", {})
+    }
+    assert {"signal", "against"} <= set(coloured)
+    for field in ("signal", "against"):
+        colour, shape = coloured[field]["color"], coloured[field]["shape"]
+        assert shape["field"] == field and shape["scale"]["domain"] == colour["scale"]["domain"]
+        shapes = shape["scale"]["range"]
+        assert len(set(shapes)) == len(shapes) == len(colour["scale"]["domain"]) >= 3  # one shape per meaning
 
 
 def test_cards_show_the_variation_and_assurance_icons_with_their_words(board: Dashboard) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow.ipc
 import pytest
 from shapely.geometry import Point, shape
 from streamlit.testing.v1 import AppTest
@@ -57,10 +58,22 @@ def open_page(page: str, query: dict[str, str]) -> AppTest:
 
 def map_spec(app: AppTest, label: str) -> dict[str, Any]:
     """The Vega-Lite spec of the by-ward map of ``label`` (its title's first line)."""
-    specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
-    maps = [s for s in specs if isinstance(s.get("title"), dict) and s["title"]["text"][0] == f"{label} by ward"]
-    assert len(maps) == 1, [s.get("title") for s in specs]
-    return maps[0]
+    charts = [(json.loads(chart.proto.spec), chart.proto) for chart in app.get("vega_lite_chart")]
+    maps = [
+        (s, p) for s, p in charts if isinstance(s.get("title"), dict) and s["title"]["text"][0] == f"{label} by ward"
+    ]
+    assert len(maps) == 1, [s.get("title") for s, _ in charts]
+    spec, proto = maps[0]
+    # The map's data travels as named datasets (swp_app.charts.draw): nested polygons in the spec,
+    # flat tables (the labels) as Arrow beside it, as Streamlit sends them. Read each in place.
+    datasets: dict[str, Any] = dict(spec.get("datasets", {}))
+    for dataset in proto.datasets:
+        table = pyarrow.ipc.open_stream(dataset.data.data).read_pandas()
+        datasets[dataset.name] = table.astype(object).where(table.notna(), None).to_dict("records")
+    for layer in spec["layer"]:
+        if "name" in layer.get("data", {}):
+            layer["data"] = {"values": datasets[layer["data"]["name"]]}
+    return spec
 
 
 def layers(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:

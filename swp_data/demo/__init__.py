@@ -6,7 +6,6 @@ import path as real files, so it exercises exactly what partners' files do.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -15,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from swp_data import store
+from swp_data import snapshots, store
 from swp_data.demo import calibration
 from swp_data.demo.asb import generate_asb
 from swp_data.demo.community import (
@@ -108,7 +107,7 @@ def build_demo_store(
             files = generate_files(folder, on_progress=on_progress)
             generated = time.perf_counter() - started
             on_progress(_GENERATION_SHARE, "Loading the generated files through the import path")
-            report = import_paths(files, building, progress=progress)
+            report = import_paths(files, building, progress=progress, in_place=True)
         with store.opened(building) as connection:
             connection.execute(
                 "insert into meta values ('dataset', 'demo'), ('demo_seed', ?), ('demo_range', ?)",
@@ -119,7 +118,8 @@ def build_demo_store(
     except BaseException:
         building.unlink(missing_ok=True)
         raise
-    os.replace(building, target)
+    # In as a snapshot, like an import: a running app moves to it on its next rerun.
+    snapshots.install(target, building)
     seconds = time.perf_counter() - started
     return (
         f"Demo store built at {target}: {report.rows_loaded:,} rows across {len(report.files)} sources, "

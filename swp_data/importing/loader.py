@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from swp_data import geography, sql, store
+from swp_data import geography, snapshots, sql, store
 from swp_data.importing import police_uk, templates
 from swp_data.importing.detect import SUPPORTED_SUFFIXES, Detected, detect
 from swp_data.importing.errors import ImportFailure
@@ -333,12 +333,16 @@ def import_paths(
     *,
     progress: bool | None = None,
     connection: duckdb.DuckDBPyConnection | None = None,
+    in_place: bool = False,
 ) -> ImportReport:
-    """Import files and folders into the store in one transaction.
+    """Import files and folders into the store in one transaction, as a new snapshot.
 
-    Either every file loads, or none does and the store is exactly as before;
-    a bad file raises ``ImportFailure`` naming its file, line, field and value.
-    Loading the same records again replaces them, so figures never double.
+    Either every file loads, or none does and the store is exactly as before; a bad file raises
+    ``ImportFailure`` naming its file, line, field and value. Loading the same records again
+    replaces them, so figures never double. The live store is never written: the load goes into
+    a copy that replaces it atomically once it is complete and checked (``swp_data.snapshots``),
+    so the app keeps serving throughout. ``in_place`` loads straight into ``db_path`` (a store
+    being built that nobody reads yet, like the demo's); ``connection`` loads into an open store.
     """
     files, ignored, from_folder = expand(paths)
     for path in [p for p in files if p in from_folder]:
@@ -353,26 +357,43 @@ def import_paths(
             Path(", ".join(str(p) for p in paths) or "."), "holds no .csv, .json or .xlsx file to import"
         )
     show_progress = sys.stderr.isatty() if progress is None else progress
+    if connection is not None:
+        return _load_all(connection, files, ignored, show_progress)
     target = Path(db_path or store.default_path())
-    created = connection is None and not target.exists()
-    own = connection is None
-    con = connection or store.connect(target, create=True)
+    if in_place:
+        return _load_into(target, files, ignored, show_progress)
+    with snapshots.building(target) as following:
+        return _load_into(following, files, ignored, show_progress)
+
+
+def _load_into(target: Path, files: list[Path], ignored: dict[Path, str], show_progress: bool) -> ImportReport:
+    created = not target.exists()
+    connection = store.connect(target, create=True)
+    try:
+        report = _load_all(connection, files, ignored, show_progress)
+        connection.execute("checkpoint")
+    except BaseException:
+        connection.close()
+        if created:
+            target.unlink(missing_ok=True)
+        raise
+    connection.close()
+    return report
+
+
+def _load_all(
+    connection: duckdb.DuckDBPyConnection, files: list[Path], ignored: dict[Path, str], show_progress: bool
+) -> ImportReport:
+    """Every file in one transaction: all load, or the transaction is rolled back and the error raised."""
     report = ImportReport(ignored=ignored)
     try:
-        con.execute("begin transaction")
-        next_id = int(sql.scalar(con, "select coalesce(max(load_id), 0) from load_log")) + 1
+        connection.execute("begin transaction")
+        next_id = int(sql.scalar(connection, "select coalesce(max(load_id), 0) from load_log")) + 1
         outer = tqdm(files, desc="files", unit="file", file=sys.stderr, disable=not show_progress or len(files) < 2)
         for offset, path in enumerate(outer):
-            report.files.append(_load_one(con, path, next_id + offset, show_progress, first_load_id=next_id))
-        con.execute("commit")
+            report.files.append(_load_one(connection, path, next_id + offset, show_progress, first_load_id=next_id))
+        connection.execute("commit")
     except BaseException:
-        con.execute("rollback")
-        if own:
-            con.close()
-            if created:
-                target.unlink(missing_ok=True)
+        connection.execute("rollback")
         raise
-    if own:
-        con.execute("checkpoint")
-        con.close()
     return report

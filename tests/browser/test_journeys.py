@@ -65,7 +65,7 @@ def test_the_chart_table_names_only_registered_pages() -> None:
 @pytest.mark.parametrize("key", PAGES)
 def test_every_page_opens_with_its_charts_and_maps_drawn(app_url: str, page: object, key: str) -> None:
     title, charts = site.page(key).title, charts_on(key)
-    open_page(page, f"{app_url}/{site.page(key).url_path}", charts)
+    open_page(page, f"{app_url}/{site.page(key).link_path}", charts)  # the link the app renders
     no_errors(page)
     assert page.locator("h1").first.inner_text().startswith(title)  # type: ignore[attr-defined]
     assert page.get_by_text("Demo data.").count() == 1  # type: ignore[attr-defined]
@@ -131,7 +131,7 @@ def test_a_cold_deep_link_to_every_page_opens_that_page(demo_db: Path, browser: 
     process, url = start_app(demo_db, ARTIFACTS / f"streamlit-cold-{key}.log")
     try:
         tab = browser.new_page(viewport={"width": 1280, "height": 720})  # type: ignore[attr-defined]
-        open_page(tab, f"{url}/{spec.url_path}?wards=Park", charts_on(key))
+        open_page(tab, f"{url}/{spec.link_path}?wards=Park", charts_on(key))
         no_errors(tab)
         heading = tab.locator("h1").first.inner_text()
         assert heading.startswith(spec.title), heading
