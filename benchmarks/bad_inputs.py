@@ -23,7 +23,8 @@ FILES = ("tests/test_import_errors.py", "tests/test_import_police.py", "tests/te
 
 def main() -> int:
     """Run the bad-input tests; print the tally."""
-    code = int(pytest.main(["-q", "-p", "no:cacheprovider", *FILES, *sys.argv[1:]]))
+    # One process: the tally is kept in this process (pytest-xdist workers would each keep their own).
+    code = int(pytest.main(["-q", "-p", "no:cacheprovider", "-p", "no:xdist", *FILES, *sys.argv[1:]]))
     import support  # imported by the test run (tests/ is on pytest's python path)
 
     rows = support.BAD_INPUT_TALLY
