@@ -48,19 +48,16 @@ class Axis:
 
 
 def store_axis(connection: duckdb.DuckDBPyConnection) -> Axis:
-    """Wards from the store; months from the earliest to the latest month any load brought or covered."""
+    """Wards from the store; months from the earliest to the latest month the stored data covers.
+
+    Coverage, not the load log: every import keeps coverage to the records the store holds
+    (``importing.write.prune_coverage``), so once a corrected file replaces a record with a
+    wrong month, the axis, "data as of" and the default quarter forget that month. The load
+    log keeps what each file once said. Coverage also reaches past a record's own month
+    where a record spans months (a quarterly return).
+    """
     wards = tuple(r[0] for r in connection.execute("select ward_code from ward order by ward_code").fetchall())
-    # Coverage reaches past a load's last record month where a record spans months (a quarterly return).
-    first, last = sql.one(
-        connection,
-        """
-        select min(first_month), max(last_month) from (
-            select first_month, last_month from load_log
-            union all
-            select month, month from coverage
-        )
-        """,
-    ) or (None, None)
+    first, last = sql.one(connection, "select min(month), max(month) from coverage") or (None, None)
     if first is None or last is None:
         first = last = date(2019, 4, 1)
     count = (last.year - first.year) * 12 + last.month - first.month + 1

@@ -61,7 +61,7 @@ create table load_log (
 create table coverage (
     table_name varchar not null,
     month date not null,
-    load_id bigint not null,         -- the first load that covered it
+    load_id bigint not null,         -- the latest load that covered it
     primary key (table_name, month)
 );
 

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
         default="http://localhost:8501",
         description="Where the app is served: packs and workbooks link back to their view there.",
     )
+    earliest_year: int = Field(
+        default=2000,
+        ge=1900,
+        le=2100,
+        description="Imports refuse records dated before 1 January of this year (a mistyped year, not history).",
+    )
     duckdb_threads: int | None = Field(default=None, ge=1, description="Threads DuckDB may use (default: all cores).")
     validate_charts: bool = Field(
         default=False,

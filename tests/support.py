@@ -8,8 +8,10 @@ pipeline against an independent reading of the same public data.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +24,7 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
+from swp_data import store
 from swp_data.importing import ImportFailure, import_paths
 
 REPO = Path(__file__).resolve().parent.parent
@@ -298,6 +301,18 @@ REOFFENDING_HEADER = [
 ]
 
 
+def baseline_store_file(folder: Path) -> Path:
+    """A store file (alone in its folder) holding the baseline loads: a refusal must not change a byte of it."""
+    db = folder / "store" / "swp.duckdb"
+    db.parent.mkdir(parents=True)
+    connection = store.connect(db, create=True)
+    try:
+        load_baseline(connection, folder / "baseline")
+    finally:
+        connection.close()
+    return db
+
+
 def load_baseline(connection: duckdb.DuckDBPyConnection, folder: Path) -> duckdb.DuckDBPyConnection:
     """Load a template file and a police file, so that 'the store is untouched' means something."""
     folder.mkdir(exist_ok=True)
@@ -388,16 +403,65 @@ class Expected:
     field: str | None
     value: str | None
     problem: str  # a fragment of the problem text
+    unit: str = "line"  # what the line counts: "record" for a JSON list
+    sheet: str | None = None  # a workbook's sheet and cell, where the problem is one cell or range
+    cell: str | None = None
+
+
+BAD_INPUT_TALLY: list[dict[str, Any]] = []
+"""One entry per bad input tried through the helpers below: what became of it (read by benchmarks.bad_inputs)."""
+
+
+def _record_bad_input(failure: BaseException | None, precise: bool, unchanged: bool) -> None:
+    BAD_INPUT_TALLY.append(
+        {
+            "case": os.environ.get("PYTEST_CURRENT_TEST", "?").rsplit(" ", 1)[0],
+            "accepted": failure is None,
+            "crashed": failure is not None and not isinstance(failure, ImportFailure),
+            "precise": precise,
+            "unchanged": unchanged,
+        }
+    )
+
+
+def names_everything(failure: ImportFailure, expected: Expected) -> bool:
+    """The failure says what was expected: file, line, field, value, and the problem."""
+    text = str(failure)
+    return (
+        (failure.path.name, failure.line, failure.field, failure.value)
+        == (expected.name, expected.line, expected.field, expected.value)
+        and expected.problem in failure.problem
+        and text.startswith(expected.name)
+        and (failure.line_unit, failure.sheet, failure.cell) == (expected.unit, expected.sheet, expected.cell)
+        and (expected.line is None or f"{expected.unit} {expected.line}" in text)
+        and (expected.field is None or repr(expected.field) in text)
+        and (expected.value is None or repr(expected.value) in text)
+        and (expected.sheet is None or f"sheet {expected.sheet!r}" in text)
+        and (expected.cell is None or f" {expected.cell}" in text)
+    )
 
 
 def assert_import_fails(
-    connection: duckdb.DuckDBPyConnection, paths: Sequence[Path], expected: Expected
+    connection: duckdb.DuckDBPyConnection | Path, paths: Sequence[Path], expected: Expected
 ) -> ImportFailure:
-    """Importing ``paths`` raises the expected ImportFailure and leaves every table exactly as it was."""
+    """Importing ``paths`` raises the expected ImportFailure and leaves every table exactly as it was.
+
+    Given a store file, not a connection: not a byte of the file changes (``assert_store_file_refuses``).
+    """
+    if isinstance(connection, Path):
+        return assert_store_file_refuses(connection, paths, expected)
     before = snapshot(connection)
-    with pytest.raises(ImportFailure) as caught:
+    failure: BaseException | None = None
+    try:
         import_paths(paths, connection=connection)
-    failure = caught.value
+    except Exception as error:  # an ImportFailure is expected; anything else is tallied as a crash
+        failure = error
+    unchanged = snapshot(connection) == before
+    _record_bad_input(failure, isinstance(failure, ImportFailure) and names_everything(failure, expected), unchanged)
+    if failure is None:
+        pytest.fail(f"wrongly accepted: {[p.name for p in paths]}")
+    if not isinstance(failure, ImportFailure):
+        raise failure
     assert (failure.path.name, failure.line, failure.field, failure.value) == (
         expected.name,
         expected.line,
@@ -408,10 +472,50 @@ def assert_import_fails(
     text = str(failure)
     assert text.startswith(expected.name), text
     if expected.line is not None:
-        assert f"line {expected.line}" in text, text
+        assert f"{expected.unit} {expected.line}" in text, text
     if expected.field is not None:
         assert repr(expected.field) in text, text
-    assert snapshot(connection) == before
+    assert unchanged
+    return failure
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def files_beside(db: Path) -> list[str]:
+    """The names in the store's folder, but the empty lock every import takes (it stays, by design)."""
+    return sorted(p.name for p in db.parent.iterdir() if p.name != db.name + ".import-lock")
+
+
+def assert_store_file_refuses(db: Path, paths: Sequence[Path], expected: Expected) -> ImportFailure:
+    """Importing ``paths`` into the store file ``db`` raises the expected ImportFailure; not a byte of it changes.
+
+    Nor is any other file left beside it (a write-ahead log, a half-built copy).
+    """
+    digest, beside = file_digest(db), files_beside(db)
+    failure: BaseException | None = None
+    try:
+        import_paths(paths, db, progress=False)
+    except Exception as error:  # an ImportFailure is expected; anything else is tallied as a crash
+        failure = error
+    unchanged = file_digest(db) == digest and files_beside(db) == beside
+    precise = isinstance(failure, ImportFailure) and names_everything(failure, expected)
+    _record_bad_input(failure, precise, unchanged)
+    if failure is None:
+        pytest.fail(f"wrongly accepted: {[p.name for p in paths]}")
+    if not isinstance(failure, ImportFailure):
+        raise failure
+    assert (failure.path.name, failure.line, failure.field, failure.value) == (
+        expected.name,
+        expected.line,
+        expected.field,
+        expected.value,
+    ), str(failure)
+    assert expected.problem in failure.problem, str(failure)
+    assert precise, str(failure)
+    assert unchanged, "the store file changed"
     return failure
 
 

@@ -31,6 +31,9 @@ from swp_data.views import Dashboard
 
 REPO = Path(__file__).resolve().parent.parent
 ATTACKS = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "\tX", "\rX"]
+# What can reach the store: the import refuses a carriage return in a value (a control character),
+# so a sixth attack it takes (Excel's DDE form) stands in for it; the cell rule still covers "\rX".
+STORED_ATTACKS = [*(text for text in ATTACKS if text != "\rX"), "=cmd|' /C calc'!A0"]
 PARK = "E05014851"
 LONGITUDE = -2.1329  # Park ward: a negative number that must stay a number
 Q1 = ("--from", "2023/24Q1", "--to", "2023/24Q1")
@@ -123,13 +126,13 @@ def test_an_excel_row_keeps_formula_text_as_text(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def injected_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Six knife crimes in Park in April 2023, crime_id and location each one of ATTACKS; nine a year before."""
+    """Six knife crimes in Park in April 2023, crime_id and location each one of STORED_ATTACKS; nine a year before."""
     lsoa = geography.reference_tables().lsoa
     code = str(lsoa[(lsoa["ward_code"] == PARK) & (lsoa["vintage"] != "2011")]["lsoa_code"].iloc[0])
     common = {"lsoa_code": code, "offence_subgroup": "violence with injury", "knife_crime": "yes"}
     rows = [
         {"crime_id": text, "recorded_date": "2023-04-03", "location": text, "longitude": LONGITUDE, **common}
-        for text in ATTACKS
+        for text in STORED_ATTACKS
     ]
     rows += [
         {"crime_id": f"P{n}", "recorded_date": "2022-04-05", "location": "On or near Park Road", **common}
@@ -165,21 +168,21 @@ def _body(text: str) -> str:
 def _assert_records_neutralised(text: str) -> None:
     """Read back both ways: every formula text is "'" + the original; the longitude is still a number."""
     rows = list(csv.DictReader(io.StringIO(_body(text), newline="")))
-    assert sorted(row["crime_id"] for row in rows) == sorted("'" + text for text in ATTACKS)
+    assert sorted(row["crime_id"] for row in rows) == sorted("'" + text for text in STORED_ATTACKS)
     assert all(row["location"] == row["crime_id"] for row in rows)
     frame = pd.read_csv(io.StringIO(_body(text), newline=""))
-    assert sorted(frame["crime_id"]) == sorted("'" + text for text in ATTACKS)
+    assert sorted(frame["crime_id"]) == sorted("'" + text for text in STORED_ATTACKS)
     assert frame["longitude"].dtype == np.float64 and set(frame["longitude"]) == {LONGITUDE}
     assert set(frame["ward_code"]) == {PARK}
 
 
 def test_the_imported_text_is_stored_as_written(injected_store: Path) -> None:
-    """The attack is real: the importer keeps the formulas verbatim (tab and carriage return included)."""
+    """The attack is real: the importer keeps the formulas verbatim (a tab inside included)."""
     with store.opened(injected_store, read_only=True) as connection:
         records = Dashboard(connection, access=ANALYST).records(
             "knife_crime", Filters(selection.city(), Period.parse("2023/24Q1")), limit=None
         )
-    assert sorted(records.frame["location"]) == sorted(ATTACKS)
+    assert sorted(records.frame["location"]) == sorted(STORED_ATTACKS)
 
 
 def test_the_apps_records_download_is_neutralised(injected_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -17,8 +16,8 @@ from support import (
     STREET_HEADER,
     Expected,
     assert_import_fails,
+    baseline_store_file,
     fill_template_xlsx,
-    load_baseline,
     replace_line,
     street_rows,
     template_header,
@@ -30,11 +29,9 @@ from swp_data.importing import import_paths
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One loaded store for the whole module: every failure below must leave it exactly as it was."""
-    connection = load_baseline(store.memory_store(), tmp_path_factory.mktemp("already_loaded"))
-    yield connection
-    connection.close()
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One loaded store file for the whole module: every failure below must leave it byte for byte as it was."""
+    return baseline_store_file(tmp_path_factory.mktemp("already_loaded"))
 
 
 COHORT_OK = {
@@ -63,9 +60,7 @@ def good_rows(n: int) -> list[dict[str, str]]:
 # --- headers --------------------------------------------------------------------------------------------
 
 
-def test_street_csv_with_a_renamed_column(
-    loaded: duckdb.DuckDBPyConnection, wolverhampton_csv: Path, tmp_path: Path
-) -> None:
+def test_street_csv_with_a_renamed_column(loaded: Path, wolverhampton_csv: Path, tmp_path: Path) -> None:
     bad = replace_line(wolverhampton_csv, tmp_path / "street.csv", 1, ",LSOA code,", ",LSOA,")
     assert_import_fails(
         loaded,
@@ -74,19 +69,19 @@ def test_street_csv_with_a_renamed_column(
     )
 
 
-def test_street_csv_with_a_dropped_column(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_street_csv_with_a_dropped_column(loaded: Path, tmp_path: Path) -> None:
     bad = tmp_path / "street.csv"
     bad.write_text(STREET_HEADER.replace(",Crime type", "") + "\r\n", encoding="utf-8")
     assert_import_fails(loaded, [bad], Expected("street.csv", 1, "Crime type", None, "is missing from the header"))
 
 
-def test_street_csv_with_columns_in_another_order(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_street_csv_with_columns_in_another_order(loaded: Path, tmp_path: Path) -> None:
     bad = tmp_path / "street.csv"
     bad.write_text(STREET_HEADER.replace("Longitude,Latitude", "Latitude,Longitude") + "\r\n", encoding="utf-8")
     assert_import_fails(loaded, [bad], Expected("street.csv", 1, None, None, "in the wrong order"))
 
 
-def test_template_with_a_misspelt_column(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_template_with_a_misspelt_column(loaded: Path, tmp_path: Path) -> None:
     header = [("cohort_begin" if c == "cohort_start" else c) for c in REOFFENDING_HEADER]
     bad = write_template_csv(tmp_path / "cohort.csv", header, [])
     assert_import_fails(
@@ -96,7 +91,7 @@ def test_template_with_a_misspelt_column(loaded: duckdb.DuckDBPyConnection, tmp_
     )
 
 
-def test_template_with_an_unknown_column(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_template_with_an_unknown_column(loaded: Path, tmp_path: Path) -> None:
     bad = write_template_csv(
         tmp_path / "cohort.csv", [*REOFFENDING_HEADER, "Notes"], [cohort(), cohort(offender_id="O2")]
     )
@@ -107,7 +102,7 @@ def test_template_with_an_unknown_column(loaded: duckdb.DuckDBPyConnection, tmp_
     )
 
 
-def test_file_of_no_known_format(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_file_of_no_known_format(loaded: Path, tmp_path: Path) -> None:
     bad = tmp_path / "export.csv"
     bad.write_text("Ref,Date,Beat\n1,2024-01-01,A\n", encoding="utf-8")
     assert_import_fails(loaded, [bad], Expected("export.csv", 1, None, "Ref,Date,Beat", "matches no known format"))
@@ -116,7 +111,7 @@ def test_file_of_no_known_format(loaded: duckdb.DuckDBPyConnection, tmp_path: Pa
 # --- values -----------------------------------------------------------------------------------------------
 
 
-def test_bad_date_in_a_template(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_bad_date_in_a_template(loaded: Path, tmp_path: Path) -> None:
     rows = [
         *good_rows(5),
         cohort(offender_id="B1", cohort_start="2023-13-01"),
@@ -130,7 +125,7 @@ def test_bad_date_in_a_template(loaded: duckdb.DuckDBPyConnection, tmp_path: Pat
     assert "(1 more problem of this kind in the file)" in str(failure)
 
 
-def test_bad_date_in_a_template_workbook(loaded: duckdb.DuckDBPyConnection, templates: Path, tmp_path: Path) -> None:
+def test_bad_date_in_a_template_workbook(loaded: Path, templates: Path, tmp_path: Path) -> None:
     rows = [
         {"test_id": "DT1", "test_date": "2024-05-03", "ward": "Park", "trigger_offence": "theft", "result": "both"},
         {"test_id": "DT2", "test_date": "2024-02-30", "ward": "Park", "trigger_offence": "theft", "result": "both"},
@@ -139,9 +134,7 @@ def test_bad_date_in_a_template_workbook(loaded: duckdb.DuckDBPyConnection, temp
     assert_import_fails(loaded, [bad], Expected("tests.xlsx", 3, "test_date", "2024-02-30", "is not a date"))
 
 
-def test_police_csv_with_a_malformed_lsoa_code(
-    loaded: duckdb.DuckDBPyConnection, wolverhampton_csv: Path, tmp_path: Path
-) -> None:
+def test_police_csv_with_a_malformed_lsoa_code(loaded: Path, wolverhampton_csv: Path, tmp_path: Path) -> None:
     rows = street_rows(wolverhampton_csv)
     line = next(i for i, r in enumerate(rows, start=2) if i > 400 and r["LSOA name"].startswith("Wolverhampton"))
     code = rows[line - 2]["LSOA code"]
@@ -150,7 +143,7 @@ def test_police_csv_with_a_malformed_lsoa_code(
 
 
 def test_police_csv_with_a_wolverhampton_lsoa_not_in_the_lookup(
-    loaded: duckdb.DuckDBPyConnection, wolverhampton_csv: Path, tmp_path: Path
+    loaded: Path, wolverhampton_csv: Path, tmp_path: Path
 ) -> None:
     rows = street_rows(wolverhampton_csv)
     line = next(i for i, r in enumerate(rows, start=2) if i > 600 and r["LSOA name"].startswith("Wolverhampton"))
@@ -196,7 +189,7 @@ def test_police_csv_row_outside_the_city_is_not_an_error(
     ],
 )
 def test_crime_template_with_an_unknown_lsoa(
-    loaded: duckdb.DuckDBPyConnection, templates: Path, tmp_path: Path, code: str, problem: str
+    loaded: Path, templates: Path, tmp_path: Path, code: str, problem: str
 ) -> None:
     header = template_header(templates, "crime")
     rows = [
@@ -213,7 +206,7 @@ def test_crime_template_with_an_unknown_lsoa(
     assert_import_fails(loaded, [bad], Expected("crimes.csv", 5, "lsoa_code", code, problem))
 
 
-def test_duplicate_ids_in_a_template(loaded: duckdb.DuckDBPyConnection, templates: Path, tmp_path: Path) -> None:
+def test_duplicate_ids_in_a_template(loaded: Path, templates: Path, tmp_path: Path) -> None:
     rows = [
         {"test_id": f"DT{i}", "test_date": "2024-05-03", "ward": "Park", "trigger_offence": "theft", "result": "both"}
         for i in (1, 2, 3, 2)
@@ -223,7 +216,7 @@ def test_duplicate_ids_in_a_template(loaded: duckdb.DuckDBPyConnection, template
     assert "also on line 3" in failure.problem
 
 
-def test_duplicate_composite_key_in_a_template(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_duplicate_composite_key_in_a_template(loaded: Path, tmp_path: Path) -> None:
     bad = cohort_file(tmp_path / "cohort.csv", cohort(), cohort(offender_id="O2"), cohort(ward="Park", reoffences="1"))
     assert_import_fails(
         loaded,
@@ -234,33 +227,31 @@ def test_duplicate_composite_key_in_a_template(loaded: duckdb.DuckDBPyConnection
     )
 
 
-def test_old_ward_code_in_a_ward_placed_template(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_old_ward_code_in_a_ward_placed_template(loaded: Path, tmp_path: Path) -> None:
     bad = cohort_file(tmp_path / "cohort.csv", cohort(), cohort(offender_id="O2", ward="E05001330"))
     assert_import_fails(loaded, [bad], Expected("cohort.csv", 3, "ward", "E05001330", "is a 2004-2023 ward code"))
 
 
-def test_unknown_ward_name_in_a_template(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_unknown_ward_name_in_a_template(loaded: Path, tmp_path: Path) -> None:
     bad = cohort_file(tmp_path / "cohort.csv", cohort(), cohort(offender_id="O2", ward="Whitmore Reans"))
     assert_import_fails(
         loaded, [bad], Expected("cohort.csv", 3, "ward", "Whitmore Reans", "is not a current Wolverhampton ward")
     )
 
 
-def test_city_is_only_allowed_where_a_source_has_city_wide_figures(
-    loaded: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
+def test_city_is_only_allowed_where_a_source_has_city_wide_figures(loaded: Path, tmp_path: Path) -> None:
     bad = cohort_file(tmp_path / "cohort.csv", cohort(), cohort(offender_id="O2", ward="city"))
     assert_import_fails(loaded, [bad], Expected("cohort.csv", 3, "ward", "city", "is not a current Wolverhampton ward"))
 
 
-def test_reoffended_yes_with_no_reoffences(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_reoffended_yes_with_no_reoffences(loaded: Path, tmp_path: Path) -> None:
     bad = cohort_file(
         tmp_path / "cohort.csv", *good_rows(3), cohort(offender_id="O9", reoffended="yes", reoffences="0")
     )
     assert_import_fails(loaded, [bad], Expected("cohort.csv", 5, "reoffences", "0", "contradicts 'reoffended'"))
 
 
-def test_missing_required_value(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_missing_required_value(loaded: Path, tmp_path: Path) -> None:
     bad = cohort_file(tmp_path / "cohort.csv", cohort(), cohort(offender_id="O2", age_group=""))
     assert_import_fails(
         loaded, [bad], Expected("cohort.csv", 3, "age_group", None, "is missing: this field is required")
@@ -270,7 +261,7 @@ def test_missing_required_value(loaded: duckdb.DuckDBPyConnection, tmp_path: Pat
 # --- damaged files ------------------------------------------------------------------------------------------
 
 
-def test_street_csv_cut_mid_row(loaded: duckdb.DuckDBPyConnection, wolverhampton_csv: Path, tmp_path: Path) -> None:
+def test_street_csv_cut_mid_row(loaded: Path, wolverhampton_csv: Path, tmp_path: Path) -> None:
     raw = wolverhampton_csv.read_bytes()
     last_start = raw.rstrip(b"\r\n").rfind(b"\r\n") + 2
     cut_at = raw.index(b",No Location,", last_start) + 5  # inside the Location value
@@ -284,7 +275,7 @@ def test_street_csv_cut_mid_row(loaded: duckdb.DuckDBPyConnection, wolverhampton
     )
 
 
-def test_template_cut_inside_a_quoted_value(loaded: duckdb.DuckDBPyConnection, templates: Path, tmp_path: Path) -> None:
+def test_template_cut_inside_a_quoted_value(loaded: Path, templates: Path, tmp_path: Path) -> None:
     header = template_header(templates, "asb_incident")
     rows = [
         {
@@ -304,9 +295,7 @@ def test_template_cut_inside_a_quoted_value(loaded: duckdb.DuckDBPyConnection, t
     assert_import_fails(loaded, [bad], Expected("asb.csv", 5, "location", last, "has a quoted value that never ends"))
 
 
-def test_template_in_windows_1252_on_a_later_line(
-    loaded: duckdb.DuckDBPyConnection, templates: Path, tmp_path: Path
-) -> None:
+def test_template_in_windows_1252_on_a_later_line(loaded: Path, templates: Path, tmp_path: Path) -> None:
     header = template_header(templates, "drug_test")
     rows = [
         {"test_id": f"DT{i}", "test_date": "2024-05-03", "ward": "Park", "trigger_offence": "theft", "result": "both"}
@@ -320,7 +309,7 @@ def test_template_in_windows_1252_on_a_later_line(
     )
 
 
-def test_street_csv_in_windows_1252(loaded: duckdb.DuckDBPyConnection, wolverhampton_csv: Path, tmp_path: Path) -> None:
+def test_street_csv_in_windows_1252(loaded: Path, wolverhampton_csv: Path, tmp_path: Path) -> None:
     rows = street_rows(wolverhampton_csv)
     line = next(i for i, r in enumerate(rows, start=2) if i > 300 and r["Location"].startswith("On or near "))
     location = rows[line - 2]["Location"]
@@ -334,24 +323,24 @@ def test_street_csv_in_windows_1252(loaded: duckdb.DuckDBPyConnection, wolverham
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".json", ".xlsx"])
-def test_empty_file(loaded: duckdb.DuckDBPyConnection, tmp_path: Path, suffix: str) -> None:
+def test_empty_file(loaded: Path, tmp_path: Path, suffix: str) -> None:
     bad = tmp_path / f"empty{suffix}"
     bad.write_bytes(b"")
     assert_import_fails(loaded, [bad], Expected(bad.name, None, None, None, "is empty"))
 
 
-def test_header_only_template(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_header_only_template(loaded: Path, tmp_path: Path) -> None:
     bad = cohort_file(tmp_path / "cohort.csv")
     assert_import_fails(loaded, [bad], Expected("cohort.csv", None, None, None, "has a header but no data rows"))
 
 
-def test_header_only_street_csv(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_header_only_street_csv(loaded: Path, tmp_path: Path) -> None:
     bad = tmp_path / "street.csv"
     bad.write_bytes(STREET_HEADER.encode() + b"\r\n")
     assert_import_fails(loaded, [bad], Expected("street.csv", None, None, None, "has a header but no data rows"))
 
 
-def test_header_only_template_workbook(loaded: duckdb.DuckDBPyConnection, templates: Path) -> None:
+def test_header_only_template_workbook(loaded: Path, templates: Path) -> None:
     assert_import_fails(
         loaded,
         [templates / "drug_test.xlsx"],
@@ -359,9 +348,7 @@ def test_header_only_template_workbook(loaded: duckdb.DuckDBPyConnection, templa
     )
 
 
-def test_workbook_with_only_the_readme_sheet(
-    loaded: duckdb.DuckDBPyConnection, templates: Path, tmp_path: Path
-) -> None:
+def test_workbook_with_only_the_readme_sheet(loaded: Path, templates: Path, tmp_path: Path) -> None:
     workbook = load_workbook(templates / "drug_test.xlsx")
     del workbook["drug_test"]
     workbook.save(tmp_path / "tests.xlsx")
@@ -374,7 +361,7 @@ def test_workbook_with_only_the_readme_sheet(
     )
 
 
-def test_workbook_without_a_required_column(loaded: duckdb.DuckDBPyConnection, templates: Path, tmp_path: Path) -> None:
+def test_workbook_without_a_required_column(loaded: Path, templates: Path, tmp_path: Path) -> None:
     workbook = load_workbook(templates / "drug_test.xlsx")
     sheet = workbook["drug_test"]
     assert sheet.cell(1, 5).value == "result"
@@ -394,7 +381,7 @@ def test_workbook_without_a_required_column(loaded: duckdb.DuckDBPyConnection, t
     )
 
 
-def test_workbook_with_an_unknown_column(loaded: duckdb.DuckDBPyConnection, templates: Path, tmp_path: Path) -> None:
+def test_workbook_with_an_unknown_column(loaded: Path, templates: Path, tmp_path: Path) -> None:
     # Its values would otherwise be dropped without a word.
     workbook = load_workbook(templates / "drug_test.xlsx")
     sheet = workbook["drug_test"]
@@ -410,7 +397,7 @@ def test_workbook_with_an_unknown_column(loaded: duckdb.DuckDBPyConnection, temp
     )
 
 
-def test_damaged_workbook(loaded: duckdb.DuckDBPyConnection, templates: Path, tmp_path: Path) -> None:
+def test_damaged_workbook(loaded: Path, templates: Path, tmp_path: Path) -> None:
     bad = tmp_path / "tests.xlsx"
     bad.write_bytes((templates / "drug_test.xlsx").read_bytes()[:2000])
     assert_import_fails(
@@ -418,7 +405,7 @@ def test_damaged_workbook(loaded: duckdb.DuckDBPyConnection, templates: Path, tm
     )
 
 
-def test_missing_file(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_missing_file(loaded: Path, tmp_path: Path) -> None:
     assert_import_fails(loaded, [tmp_path / "nowhere.csv"], Expected("nowhere.csv", None, None, None, "does not exist"))
 
 

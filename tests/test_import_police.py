@@ -26,6 +26,7 @@ from support import (
     api_records,
     as_dict,
     assert_import_fails,
+    baseline_store_file,
     count,
     expected_lsoa_ward,
     street_rows,
@@ -44,6 +45,12 @@ def temp_tables(connection: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 # --- (a) the real City of London street files: every row skipped, and counted ----------------------
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store file already holding a template load and a police load: a refusal leaves every byte of it."""
+    return baseline_store_file(tmp_path_factory.mktemp("already_loaded"))
 
 
 def test_fixtures_are_the_published_files() -> None:
@@ -321,7 +328,7 @@ def test_api_records_are_placed_in_the_lsoa_and_ward_holding_their_point(
     assert stored_points == coordinates
 
 
-def test_api_json_that_is_cut_short_fails_with_its_line(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_api_json_that_is_cut_short_fails_with_its_line(loaded: Path, tmp_path: Path) -> None:
     pretty = json.dumps(json.loads(API_FILES[0].read_text(encoding="utf-8")), indent=1).splitlines()
     cut = tmp_path / "cut.json"
     cut.write_text("\n".join(pretty[:40]) + "\n", encoding="utf-8")  # the download stopped after 40 lines
@@ -374,7 +381,7 @@ def test_folder_import_takes_street_files_and_lists_the_others(con: duckdb.DuckD
         ("2016-12-city-of-london-stop-and-search.csv", "is a data.police.uk stop-and-search file"),
     ],
 )
-def test_naming_an_unused_police_file_is_an_error(loaded: duckdb.DuckDBPyConnection, name: str, problem: str) -> None:
+def test_naming_an_unused_police_file_is_an_error(loaded: Path, name: str, problem: str) -> None:
     assert_import_fails(
         loaded,
         [FIXTURES / "2016-12-city-of-london-street.csv", FIXTURES / name],
@@ -382,7 +389,7 @@ def test_naming_an_unused_police_file_is_an_error(loaded: duckdb.DuckDBPyConnect
     )
 
 
-def test_folder_with_nothing_to_import_is_an_error(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_folder_with_nothing_to_import_is_an_error(loaded: Path, tmp_path: Path) -> None:
     folder = tmp_path / "empty"
     folder.mkdir()
     (folder / "readme.txt").write_text("nothing here")

@@ -76,7 +76,7 @@ def test_an_import_while_a_reader_is_open_swaps_in_a_new_snapshot(live: Path, oc
         "swp.duckdb.snapshots",
     ]
     assert live.is_symlink() and live.resolve().name == "000002.duckdb"
-    import_paths([_month_of_crimes(october.parent, date(2026, 12, 1), 5)], live, progress=False)
+    import_paths([_month_of_crimes(october.parent, date(2026, 8, 1), 5)], live, progress=False)  # a late return
     # The current snapshot and the one before it are kept; older ones are removed.
     kept = sorted(p.name for p in snapshots.snapshot_folder(live).iterdir())
     assert kept == ["000002.duckdb", "000003.duckdb"]
@@ -155,14 +155,15 @@ def test_import_exit_codes_for_a_bad_file_and_an_unusable_store(
 def test_info_shows_the_snapshot_latest_loads_gaps_and_skipped_rows(
     live: Path, october: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # December 2026 leaves November uncovered: a gap of one month for the crime table.
-    import_paths([october, _month_of_crimes(october.parent, date(2026, 12, 1), 3)], live, progress=False)
+    # November 2026 after the demo's September leaves October uncovered: a gap of one month for crime.
+    # (Months in the past: a record dated after today is refused.)
+    import_paths([_month_of_crimes(october.parent, date(2026, 11, 1), 3)], live, progress=False)
     assert main(["--db", str(live), "info"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"Store: {live} (") and ", snapshot 1, built " in out
-    assert "Latest load per source:" in out and "crime-2026-12.csv" in out
+    assert "Latest load per source:" in out and "crime-2026-11.csv" in out
     gaps = out.split("Coverage gaps")[1].split("Rows skipped")[0]
-    assert re.search(r"\n\s*crime\s+2026-11\s+2026-11\s+1\n", gaps), gaps
+    assert re.search(r"\n\s*crime\s+2026-10\s+2026-10\s+1\n", gaps), gaps
     assert "Rows skipped, by reason:" in out
 
 

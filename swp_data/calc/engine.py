@@ -56,7 +56,7 @@ class Engine(Trends):
     # -- the store's extent -------------------------------------------------------------------
     @property
     def as_of(self) -> date:
-        """The last day of the latest month loaded: figures are 'as of' this date."""
+        """The last day of the latest month the stored data covers: figures are 'as of' this date."""
         return month_end(self.axis.months[-1])
 
     @property

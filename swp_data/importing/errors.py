@@ -20,6 +20,10 @@ class ImportFailure(Exception):
         field: str | None = None,
         value: str | None = None,
         more: int = 0,
+        unit: str = "line",
+        record_id: str | None = None,
+        sheet: str | None = None,
+        cell: str | None = None,
     ) -> None:
         self.path = Path(path)
         self.problem = problem
@@ -27,14 +31,23 @@ class ImportFailure(Exception):
         self.field = field
         self.value = value
         self.more = more
+        # Where ``line`` counts: lines of a text file, or records of a JSON list ("record 3").
+        self.line_unit = unit
+        self.record_id = record_id
+        self.sheet = sheet  # a workbook's sheet and cell (``B7``), where the problem is one cell
+        self.cell = cell
         super().__init__(str(self))
 
     def __str__(self) -> str:
         where = [self.path.name]
+        if self.sheet is not None:
+            where.append(f"sheet {self.sheet!r}")
+        if self.cell is not None:
+            where.append(f"{'cells' if ':' in self.cell else 'cell'} {self.cell}")
         if self.line is not None:
-            where.append(f"line {self.line}")
+            where.append(f"{self.line_unit} {self.line}" + (f" (id {self.record_id})" if self.record_id else ""))
         if self.field is not None:
-            where.append(f"column {self.field!r}")
+            where.append(f"{'field' if self.line_unit == 'record' else 'column'} {self.field!r}")
         text = ", ".join(where) + ": "
         if self.value is not None:
             text += f"value {self.value!r} "
@@ -47,6 +60,7 @@ class ImportFailure(Exception):
 _LINE = re.compile(r"CSV Error on Line: (\d+)")
 # DuckDB starts the original line on a new line when the file's lines end in CRLF.
 _ORIGINAL = re.compile(r"Original Line: \n?(.*)")
+_LINE_SIZE = re.compile(r"Maximum line size of (\d+) bytes exceeded\. Actual Size:\s*(\d+)")
 
 
 def _first_non_utf8_cell(path: Path, columns: Sequence[str]) -> tuple[int, str | None, str] | None:
@@ -85,7 +99,14 @@ def from_duckdb_csv_error(path: Path | str, error: Exception, columns: Sequence[
     original = _ORIGINAL.search(text)
     value = original[1][:120] if original else None
     field = None
-    if "not utf-8" in text.lower() or "invalid unicode" in text.lower():
+    size = _LINE_SIZE.search(text)
+    if size:
+        problem = (
+            f"is longer than {int(size[1]):,} bytes ({int(size[2]):,}): no row of a data file is that long, "
+            "so the file is damaged or is not the export it looks like"
+        )
+        value = value[:120] if value else None
+    elif "not utf-8" in text.lower() or "invalid unicode" in text.lower():
         problem = "is not UTF-8 text: save the file as 'CSV UTF-8' and import it again"
         located = _first_non_utf8_cell(Path(path), columns)
         if located:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import time
 from collections.abc import Iterable
@@ -16,11 +15,12 @@ from tqdm import tqdm
 
 from swp_data import geography, snapshots, sql, store
 from swp_data.importing import police_uk, templates
-from swp_data.importing.detect import SUPPORTED_SUFFIXES, detect
+from swp_data.importing.detect import SUPPORTED_SUFFIXES, Detected, detect
 from swp_data.importing.errors import ImportFailure
-from swp_data.importing.write import LoadOutcome
+from swp_data.importing.scan import MAX_LINE_BYTES, Scan, scan_file
+from swp_data.importing.write import KeyConflict, LoadOutcome, store_key
+from swp_data.sources import SOURCES, Source
 
-_CHUNK = 8 << 20
 _PROGRESS_FROM_BYTES = 16 << 20
 
 
@@ -92,17 +92,65 @@ def expand(paths: Iterable[Path | str]) -> tuple[list[Path], dict[Path, str], se
     return files, ignored, from_folder
 
 
-def _hash_file(path: Path, bar: tqdm | None) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-            if bar is not None:
-                bar.update(len(chunk))
-    return digest.hexdigest()
+def _stage(connection: duckdb.DuckDBPyConnection, path: Path, detected: Detected) -> Source | None:
+    """Stage a file's rows as text with their line numbers; its template's source (None for police files)."""
+    if detected.file_format == "police.uk csv":
+        police_uk.stage_street_csv(connection, path)
+        return None
+    if detected.file_format == "police.uk api":
+        police_uk.stage_api_json(connection, path, geography.lsoa_locator)
+        return None
+    if detected.file_format == "template xlsx":
+        source, _header, frame = templates.read_xlsx(path)
+        templates.stage_frame(connection, frame, source)
+        return source
+    assert detected.source is not None
+    templates.stage_csv(connection, path, detected.source, list(detected.header))
+    return detected.source
 
 
-def _load_one(connection: duckdb.DuckDBPyConnection, path: Path, load_id: int, show_progress: bool) -> FileReport:
+def _refuse_long_line(path: Path, scan: Scan) -> None:
+    """DuckDB reads a line longer than its buffer as no rows, or drops the rest of the file: refuse it first."""
+    if scan.long_line is None:
+        return
+    long = scan.long_line
+    beginning = long.start.decode("utf-8", errors="replace")[:60]
+    raise ImportFailure(
+        path,
+        f"is longer than {MAX_LINE_BYTES:,} bytes ({long.length:,} bytes, beginning {beginning!r}): no row of a "
+        "data file is that long, so the file is damaged or is not the export it looks like",
+        line=long.number,
+    )
+
+
+def _load_one(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    load_id: int,
+    show_progress: bool,
+    first_load_id: int | None = None,
+) -> FileReport:
+    """Load one file; any problem with it is an ImportFailure (never a traceback).
+
+    ``first_load_id`` is the load id of the import's first file: a key an earlier file of the
+    same import wrote may not be written again with other content (None: this file only).
+    """
+    try:
+        return _load_file(connection, path, load_id, show_progress, first_load_id)
+    except ImportFailure:
+        raise
+    except Exception as error:  # a file no check foresaw: still a plain message, and the store rolls back
+        first_line = (str(error).strip().splitlines() or [""])[0][:200]
+        raise ImportFailure(
+            path,
+            f"could not be imported ({type(error).__name__}: {first_line}): it is not a file the dashboard "
+            "can read, or it is damaged",
+        ) from error
+
+
+def _load_file(
+    connection: duckdb.DuckDBPyConnection, path: Path, load_id: int, show_progress: bool, first_load_id: int | None
+) -> FileReport:
     started = time.perf_counter()
     started_at = datetime.now()
     detected = detect(path)
@@ -112,31 +160,39 @@ def _load_one(connection: duckdb.DuckDBPyConnection, path: Path, load_id: int, s
     bar = None
     if show_progress and size >= _PROGRESS_FROM_BYTES:
         bar = tqdm(total=size, unit="B", unit_scale=True, desc=path.name, file=sys.stderr, leave=False)
+    is_csv = detected.file_format in ("police.uk csv", "template csv")
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # Hash while DuckDB parses: both read the file, neither waits for the other.
-        hashing = pool.submit(_hash_file, path, bar)
+        # Scan while DuckDB parses: both read the file, neither waits for the other.
+        scanning = pool.submit(scan_file, path, bar, text=is_csv)
+        try:
+            source = _stage(connection, path, detected)
+        except (ImportFailure, duckdb.Error):
+            # An over-long line is the cause of whatever DuckDB made of it: say so first.
+            _refuse_long_line(path, scanning.result())
+            raise
+        scan = scanning.result()
+        _refuse_long_line(path, scan)
+        if bar is not None:
+            bar.set_postfix_str("validating and placing")
         outcomes: list[LoadOutcome]
-        if detected.file_format in ("police.uk csv", "police.uk api"):
-            if detected.file_format == "police.uk csv":
-                police_uk.stage_street_csv(connection, path)
+        try:
+            if source is None:
+                # Published street files hold no quotes, so a clean byte scan rules out control characters.
+                text_checks = not is_csv or scan.text_may_hold_controls
+                rows_read, outcomes = police_uk.load_staged(
+                    connection,
+                    path,
+                    detected.file_format,
+                    load_id,
+                    first_load_id=first_load_id,
+                    text_checks=text_checks,
+                )
             else:
-                police_uk.stage_api_json(connection, path, geography.lsoa_locator)
-            if bar is not None:
-                bar.set_postfix_str("validating and placing")
-            rows_read, outcomes = police_uk.load_staged(connection, path, detected.file_format, load_id)
-        else:
-            if detected.file_format == "template xlsx":
-                source, _header, frame = templates.read_xlsx(path)
-                templates.stage_frame(connection, frame, source)
-            else:
-                assert detected.source is not None
-                source = detected.source
-                templates.stage_csv(connection, path, source, list(detected.header))
-            rows_read = int(sql.scalar(connection, f"select count(*) from {templates.STAGED}"))
-            if bar is not None:
-                bar.set_postfix_str("validating and placing")
-            outcomes = [templates.load_staged(connection, path, source, load_id)]
-        content_hash = hashing.result()
+                rows_read = int(sql.scalar(connection, f"select count(*) from {templates.STAGED}"))
+                outcomes = [templates.load_staged(connection, path, source, load_id, first_load_id=first_load_id)]
+        except KeyConflict as conflict:
+            raise _conflict_failure(connection, path, detected, conflict) from None
+    content_hash = scan.content_hash
     if bar is not None:
         bar.close()
     skipped: dict[str, int] = {}
@@ -183,6 +239,92 @@ def _load_one(connection: duckdb.DuckDBPyConnection, path: Path, load_id: int, s
     for reason, rows in skipped.items():
         connection.execute("insert into load_skip values (?, ?, ?)", [load_id, reason, rows])
     return report
+
+
+def _conflict_failure(
+    connection: duckdb.DuckDBPyConnection, path: Path, detected: Detected, conflict: KeyConflict
+) -> ImportFailure:
+    """Name both places a record of this import stands, reading the earlier file again for its line."""
+    row = sql.one(connection, "select file_name, file_path from load_log where load_id = ?", [conflict.other_load_id])
+    other_name, other_path = (str(row[0]), Path(str(row[1]))) if row else ("an earlier file", None)
+    other_line = _line_of_key(connection, other_path, conflict) if other_path else None
+    api = detected.file_format == "police.uk api"
+    unit = "record" if api else "line"
+    if detected.file_format == "police.uk csv":
+        field = "Crime ID"
+    elif api:
+        field = "id" if str(conflict.key[0]).startswith("api-") else "persistent_id"
+    else:
+        field = SOURCES[conflict.table].key[0]
+    column = _named_as_in_the_file(detected, SOURCES[conflict.table], conflict.column)
+    there = f"{other_name}, {'record' if other_name.endswith('.json') else 'line'} {other_line}"
+    if other_line is None:
+        there = other_name
+    return ImportFailure(
+        path,
+        f"is also in {there} (earlier in this import), where its {column} is {conflict.there!r}, here "
+        f"{conflict.here!r}: one import cannot hold two versions of a record. Remove one, or import the files one "
+        "after the other (the later then replaces the earlier)",
+        line=conflict.line,
+        unit=unit,
+        field=field,
+        value=str(conflict.key[0])[4:] if field == "id" else ", ".join(str(v) for v in conflict.key),
+    )
+
+
+# The store's columns as a data.police.uk street file names them.
+_STREET_NAMES = {
+    "month": "Month",
+    "longitude": "Longitude",
+    "latitude": "Latitude",
+    "location": "Location",
+    "lsoa_code": "LSOA code",
+    "police_crime_type": "Crime type",
+    "offence_subgroup": "Crime type",
+    "offence_group": "Crime type",
+    "last_outcome": "Last outcome category",
+    "ward_code": "ward (placed from the point or LSOA)",
+    "placed_by": "ward (placed from the point or LSOA)",
+}
+
+
+def _named_as_in_the_file(detected: Detected, source: Source, column: str) -> str:
+    """A store column as the file's own header (or API record) names it."""
+    if detected.file_format in ("police.uk csv", "police.uk api"):
+        name = _STREET_NAMES.get(column, column)
+        return police_uk.API_FIELDS.get(name, name) if detected.file_format == "police.uk api" else name
+    if column == "month" and source.month_from:
+        return f"month (of {source.month_from})"
+    if column == "discharge_month":
+        return "month (of discharge_date)"
+    if column == "ward_code":
+        return "ward" if source.placement != "lsoa" else "ward (placed from the point or lsoa_code)"
+    if column == "placed_by":
+        return "ward (placed from the point or lsoa_code)"
+    return column
+
+
+def _line_of_key(connection: duckdb.DuckDBPyConnection, path: Path, conflict: KeyConflict) -> int | None:
+    """The line (or record) of a key in a file loaded earlier in this import, by preparing it again."""
+    typed = {"crime": "puk_crime", "asb_incident": "puk_asb"}
+    try:
+        detected = detect(path)
+        source = _stage(connection, path, detected)
+        if source is None:
+            police_uk.prepare(connection, path, detected.file_format, conflict.other_load_id)
+            table = typed[conflict.other_table]
+        else:
+            templates.prepare(connection, path, source, conflict.other_load_id)
+            table = "typed"
+        key = store_key(SOURCES[conflict.other_table])
+        found = sql.scalar(
+            connection,
+            f"select min(line) from {table} where {' and '.join(f'{k} is not distinct from ?' for k in key)}",
+            list(conflict.key),
+        )
+        return None if found is None else int(found)
+    except Exception:  # the line is a courtesy: without it, the message still names the file
+        return None
 
 
 def import_paths(
@@ -249,7 +391,7 @@ def _load_all(
         next_id = int(sql.scalar(connection, "select coalesce(max(load_id), 0) from load_log")) + 1
         outer = tqdm(files, desc="files", unit="file", file=sys.stderr, disable=not show_progress or len(files) < 2)
         for offset, path in enumerate(outer):
-            report.files.append(_load_one(connection, path, next_id + offset, show_progress))
+            report.files.append(_load_one(connection, path, next_id + offset, show_progress, first_load_id=next_id))
         connection.execute("commit")
     except BaseException:
         connection.execute("rollback")

@@ -65,10 +65,11 @@ def locate_points(
     """Place the staged rows that carry coordinates in the May 2023 ward polygons.
 
     Writes ``POINT_WARDS`` with one row per staged line that has both coordinates as
-    numbers (and meets the SQL condition ``only``) and lies in, or within the tolerance
-    of, a ward polygon. Rows left out are placed by LSOA or skipped by the caller.
-    Most points are answered in the database by a join on the locator's grid cell;
-    only those in cells a ward boundary crosses are fetched and tested exactly.
+    finite numbers on the globe (the checks refuse others, after placing) and meets the
+    SQL condition ``only``, and lies in, or within the tolerance of, a ward polygon. Rows
+    left out are placed by LSOA or skipped by the caller. Most points are answered in the
+    database by a join on the locator's grid cell; only those in cells a ward boundary
+    crosses are fetched and tested exactly.
     """
     locator = geography.ward_locator()
     connection.register("ward_cells", pd.DataFrame(locator.cells()))
@@ -82,8 +83,8 @@ def locate_points(
             where ({only})
         )
         select p.line, p.x, p.y, c.code
-        from points p join ward_cells c on c.cell_row = {cell_row} and c.cell_column = {cell_column}
-        where p.x between -180 and 180 and p.y between -90 and 90
+        from (select * from points where x between -180 and 180 and y between -90 and 90) p
+        join ward_cells c on c.cell_row = {cell_row} and c.cell_column = {cell_column}
         """
     )
     connection.unregister("ward_cells")

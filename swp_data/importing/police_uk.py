@@ -11,6 +11,9 @@ places; each row is kept (as data.police.uk counts them) under a stable key.
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -19,8 +22,18 @@ import pandas as pd
 from swp_data import sql, vocab
 from swp_data.importing import placement
 from swp_data.importing.errors import ImportFailure, from_duckdb_csv_error
-from swp_data.importing.validate import Check, literal, raise_first_problem, text_of
-from swp_data.importing.write import LoadOutcome, record_coverage, replace_rows
+from swp_data.importing.validate import (
+    UK_LATITUDE,
+    UK_LONGITUDE,
+    Check,
+    control_check,
+    date_checks,
+    literal,
+    point_checks,
+    raise_first_problem,
+    text_of,
+)
+from swp_data.importing.write import KeyConflict, LoadOutcome, prune_coverage, record_coverage, replace_rows
 from swp_data.sources import SOURCES
 
 STREET_COLUMNS: tuple[str, ...] = (
@@ -75,67 +88,143 @@ def stage_street_csv(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
     )
 
 
-def stage_api_json(connection: duckdb.DuckDBPyConnection, path: Path, locator_factory: object) -> None:
-    """Stage an API response, finding each record's LSOA by its coordinates (its ward is found in loading)."""
+def file_month(path: Path) -> date | None:
+    """The month a data.police.uk file is of: by its name (``2024-01-...-street.csv``) or folder (``2024-01``)."""
+    for text, pattern in ((path.name, _NAME_MONTH), (path.parent.name, _FOLDER_MONTH)):
+        match = pattern.match(text)
+        if match and 1 <= int(match[2]) <= 12:
+            return date(int(match[1]), int(match[2]), 1)
+    return None
+
+
+_NAME_MONTH = re.compile(r"(\d{4})-(\d{2})(?!\d)")
+_FOLDER_MONTH = re.compile(r"(\d{4})-(\d{2})$")
+
+# Where each staged column comes from in an API record, to name it in a message.
+API_FIELDS = {
+    "Crime ID": "persistent_id",
+    "Month": "month",
+    "Longitude": "location.longitude",
+    "Latitude": "location.latitude",
+    "Location": "location.street.name",
+    "Crime type": "category",
+    "Last outcome category": "outcome_status.category",
+    "api_key": "id",
+}
+
+
+def _as_text(value: object) -> str | None:
+    """A JSON value as the text a CSV would hold: numbers as written, objects and lists as JSON."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(value)[:200]
+
+
+def _read_api_records(path: Path) -> list[dict[str, object]]:
+    """The records of an API response, or a clear error for anything that is not a list of them."""
+    raw = path.read_bytes()
     try:
-        records = json.loads(path.read_bytes())
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportFailure(path, "is not UTF-8 text") from error
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        line_end = raw.find(b"\n", error.start)
+        line_bytes = raw[line_start : line_end if line_end >= 0 else len(raw)]
+        shown = line_bytes.decode("cp1252", errors="replace").strip()[:120]
+        raise ImportFailure(
+            path,
+            f"is not UTF-8 text (byte 0x{raw[error.start]:02X} at byte {error.start:,}); data.police.uk JSON is "
+            "UTF-8: download it again, or convert it to UTF-8",
+            line=raw.count(b"\n", 0, error.start) + 1,
+            value=shown,
+        ) from error
+    try:
+        records = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportFailure(path, f"is not valid JSON ({error.msg})", line=error.lineno) from error
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+    except RecursionError as error:
+        raise ImportFailure(
+            path, "is nested too deeply to be a data.police.uk API response (a list of crime records)"
+        ) from error
+    if not isinstance(records, list):
         raise ImportFailure(path, "is not a data.police.uk API crimes-street response (expected a list of records)")
+    if not records:
+        raise ImportFailure(path, "holds an empty list: no records (data.police.uk found no crimes for that query)")
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise ImportFailure(
+                path,
+                "is not a crime record (a JSON object): this is not a data.police.uk API crimes-street response",
+                line=number,
+                unit="record",
+                value=_as_text(record),
+            )
+    return records
+
+
+def _object(path: Path, record: dict[str, object], name: str, number: int) -> dict[str, object]:
+    """A nested object of a record (``location``, ``outcome_status``): {} when null."""
+    value = record.get(name)
+    if value is None or value == "":
+        return {}
+    if not isinstance(value, dict):
+        raise ImportFailure(path, "is not a JSON object", line=number, unit="record", field=name, value=_as_text(value))
+    return value
+
+
+def stage_api_json(connection: duckdb.DuckDBPyConnection, path: Path, locator_factory: object) -> None:
+    """Stage an API response, finding each record's LSOA by its coordinates (its ward is found in loading)."""
+    records = _read_api_records(path)
     rows = []
     for number, record in enumerate(records, start=1):
         for required in ("category", "month", "location", "id"):
             if required not in record:
-                raise ImportFailure(path, "is missing from this record", line=number, field=required)
-        slug = record["category"]
-        location = record.get("location") or {}
-        outcome = record.get("outcome_status") or {}
+                raise ImportFailure(path, "is missing from this record", line=number, unit="record", field=required)
+        if not _as_text(record["id"]):
+            raise ImportFailure(path, "is blank: every record has its id", line=number, unit="record", field="id")
+        slug = _as_text(record["category"]) or ""
+        location = _object(path, record, "location", number)
+        street = _object(path, location, "street", number) if location else {}
+        outcome = _object(path, record, "outcome_status", number)
         rows.append(
             {
                 "line": number,
-                "Crime ID": record.get("persistent_id") or "",
-                "Month": record["month"],
-                "Longitude": location.get("longitude"),
-                "Latitude": location.get("latitude"),
-                "Location": (location.get("street") or {}).get("name"),
+                "Crime ID": _as_text(record.get("persistent_id")) or "",
+                "Month": _as_text(record["month"]),
+                "Longitude": _as_text(location.get("longitude")),
+                "Latitude": _as_text(location.get("latitude")),
+                "Location": _as_text(street.get("name")),
                 "Crime type": vocab.POLICE_API_CATEGORIES.get(slug, slug),
-                "Last outcome category": outcome.get("category") or "",
-                "api_key": f"api-{record['id']}",
+                "Last outcome category": _as_text(outcome.get("category")) or "",
+                "api_key": f"api-{_as_text(record['id'])}",
             }
         )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "line",
-            "Crime ID",
-            "Month",
-            "Longitude",
-            "Latitude",
-            "Location",
-            "Crime type",
-            "Last outcome category",
-            "api_key",
-        ],
-    )
-    frame["Longitude"] = pd.to_numeric(frame["Longitude"], errors="coerce")
-    frame["Latitude"] = pd.to_numeric(frame["Latitude"], errors="coerce")
-    has_point = frame["Longitude"].notna() & frame["Latitude"].notna()
+    frame = pd.DataFrame(rows, columns=list(rows[0]))
+    longitude = pd.to_numeric(frame["Longitude"], errors="coerce")
+    latitude = pd.to_numeric(frame["Latitude"], errors="coerce")
+    # Only points that will pass the checks are placed: the rest are refused once staged, naming their
+    # record (text, NaN and infinities are between no bounds). Null or empty is "no location".
+    has_point = (longitude.between(*UK_LONGITUDE) & latitude.between(*UK_LATITUDE)).to_numpy()
     lsoa = pd.Series([None] * len(frame), dtype=object)
     if has_point.any():
         locator = locator_factory()  # type: ignore[operator]
-        lsoa[has_point.to_numpy()] = locator.locate(
-            frame.loc[has_point, "Longitude"].to_numpy(), frame.loc[has_point, "Latitude"].to_numpy()
-        )
+        lsoa[has_point] = locator.locate(longitude[has_point].to_numpy(), latitude[has_point].to_numpy())
     # Outside the city: an LSOA-like marker so the loader counts it as outside, not unknown.
     frame["LSOA code"] = [
         code if code else ("outside" if point else "") for code, point in zip(lsoa, has_point, strict=True)
     ]
     frame["LSOA name"] = ""
-    for column in ("Longitude", "Latitude"):
-        frame[column] = frame[column].map(lambda v: "" if pd.isna(v) else repr(float(v)))
+    # Placed points are stored as read; anything else keeps the API's own text, for the checks to show.
+    for column, numbers in (("Longitude", longitude), ("Latitude", latitude)):
+        frame[column] = [
+            repr(float(n)) if point else (text or "")
+            for n, text, point in zip(numbers, frame[column], has_point, strict=True)
+        ]
     frame = frame.astype({c: "string" for c in frame.columns if c != "line"})
     connection.register("api_rows", frame)
     connection.execute(
@@ -150,31 +239,24 @@ def stage_api_json(connection: duckdb.DuckDBPyConnection, path: Path, locator_fa
     connection.unregister("api_rows")
 
 
-def _checks() -> list[Check]:
+_CSV_TEXT = ("Crime ID", "Reported by", "Falls within", "Location", "LSOA name", "Last outcome category", "Context")
+_API_TEXT = ("Crime ID", "Location", "Last outcome category", "api_key")
+
+
+def _checks(file_format: str, latest: date | None, text_checks: bool) -> list[Check]:
     types = ", ".join(literal(t) for t in vocab.POLICE_CRIME_TYPES)
     lsoa = text_of("LSOA code")
-    return [
+    month = f"try_strptime({text_of('Month')}, '%Y-%m')::date"
+    checks = [
         Check("Month", f"{text_of('Month')} is null", "is missing: every row needs its month"),
-        Check(
-            "Month",
-            f"try_strptime({text_of('Month')}, '%Y-%m') is null and {text_of('Month')} is not null",
-            "is not a month (YYYY-MM)",
-        ),
+        Check("Month", f"{month} is null and {text_of('Month')} is not null", "is not a month (YYYY-MM)"),
+        *date_checks("Month", month, latest=latest),
         Check(
             "Crime type",
             f"{text_of('Crime type')} is null or {text_of('Crime type')} not in ({types})",
             "is not a data.police.uk crime type",
         ),
-        Check(
-            "Longitude",
-            f"{text_of('Longitude')} is not null and try_cast({text_of('Longitude')} as double) is null",
-            "is not a number",
-        ),
-        Check(
-            "Latitude",
-            f"{text_of('Latitude')} is not null and try_cast({text_of('Latitude')} as double) is null",
-            "is not a number",
-        ),
+        *point_checks("Longitude", "Latitude"),
         Check(
             "LSOA code",
             f"{lsoa} is not null and _lsoa_ward is null and {lsoa} <> 'outside'"
@@ -183,6 +265,11 @@ def _checks() -> list[Check]:
             "is not a known LSOA: not a valid code, or named as Wolverhampton but not in the lookup",
         ),
     ]
+    if text_checks:
+        checks += [control_check(c) for c in (_API_TEXT if file_format == "police.uk api" else _CSV_TEXT)]
+    if file_format == "police.uk api":
+        checks = [replace(c, label=API_FIELDS.get(c.field, c.field)) for c in checks]
+    return checks
 
 
 def _subgroup_case() -> str:
@@ -204,9 +291,78 @@ def _group_case() -> str:
 
 
 def load_staged(
-    connection: duckdb.DuckDBPyConnection, path: Path, file_format: str, load_id: int
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    file_format: str,
+    load_id: int,
+    *,
+    first_load_id: int | None = None,
+    text_checks: bool = True,
 ) -> tuple[int, list[LoadOutcome]]:
-    """Validate and write a staged police file into ``crime`` and ``asb_incident``."""
+    """Validate and write a staged police file into ``crime`` and ``asb_incident``.
+
+    ``first_load_id`` is the first load of this import (a key an earlier file of it wrote may
+    not be written again differently); ``text_checks`` False skips the search for control
+    characters when a scan of the file's bytes has found none.
+    """
+    rows_read = prepare(connection, path, file_format, load_id, text_checks=text_checks)
+    if first_load_id is not None:
+        _refuse_a_record_in_both_tables(connection, first_load_id)
+    crimes = replace_rows(connection, SOURCES["crime"], "puk_crime", first_load_id=first_load_id)
+    asb = replace_rows(connection, SOURCES["asb_incident"], "puk_asb", first_load_id=first_load_id)
+    # A data.police.uk file covers its months for crime and ASB alike, whichever rows it holds.
+    file_months = "(select month from puk_crime union all select month from puk_asb)"
+    for table in ("crime", "asb_incident"):
+        record_coverage(connection, SOURCES[table], file_months, load_id)
+    prune_coverage(connection, crimes.replaced_loads | asb.replaced_loads)
+    crimes.skipped = {str(k): int(v) for k, v in connection.execute("select * from puk_skips").fetchall()}
+    drop_prepared(connection)
+    return rows_read, [crimes, asb]
+
+
+def _refuse_a_record_in_both_tables(connection: duckdb.DuckDBPyConnection, first_load_id: int) -> None:
+    """A record an earlier file of this import gave as ASB may not come back as a crime, nor the other way.
+
+    data.police.uk keys crimes and ASB alike (a Crime ID, an API id): under one key, a row in each
+    table would be two versions of one record, both counted.
+    """
+    clash = sql.one(
+        connection,
+        f"""
+        select n.line, o.load_id, n.crime_id, 'crime', n.police_crime_type, o.incident_id
+        from puk_crime n join asb_incident o on o.incident_id = n.crime_id where o.load_id >= {int(first_load_id)}
+        union all
+        select n.line, o.load_id, n.incident_id, 'asb_incident', {literal(vocab.ASB_CRIME_TYPE)}, o.police_crime_type
+        from puk_asb n join crime o on o.crime_id = n.incident_id where o.load_id >= {int(first_load_id)}
+        order by 1
+        limit 1
+        """,
+    )
+    if clash is None:
+        return
+    line, other, key, table, here, there = clash
+    there = vocab.ASB_CRIME_TYPE if table == "crime" else there
+    other_table = "asb_incident" if table == "crime" else "crime"
+    raise KeyConflict(table, (key,), int(line), int(other), ("Crime type", here, there), other_table)
+
+
+def drop_prepared(connection: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temporary tables ``prepare`` made."""
+    for view in ("puk_keyed", STAGED):
+        kind = sql.scalar(connection, "select table_type from information_schema.tables where table_name = ?", [view])
+        if kind:
+            connection.execute(f"drop {'view' if kind == 'VIEW' else 'table'} if exists {view}")
+    for table in ("puk_raw", "puk_placed", "puk_copies", "puk_crime", "puk_asb", "puk_skips", placement.POINT_WARDS):
+        connection.execute(f"drop table if exists {table}")
+
+
+def prepare(
+    connection: duckdb.DuckDBPyConnection, path: Path, file_format: str, load_id: int, *, text_checks: bool = True
+) -> int:
+    """Validate and type a staged police file: ``puk_crime`` and ``puk_asb`` (with each row's line), ``puk_skips``.
+
+    Returns the rows read. Nothing is written to the store.
+    """
     rows_read = int(sql.scalar(connection, f"select count(*) from {STAGED}"))
     if rows_read == 0:
         raise ImportFailure(path, "has a header but no data rows: nothing to load")
@@ -241,9 +397,18 @@ def load_staged(
         left join {placement.POINT_WARDS} pw using (line)
         """
     )
-    raise_first_problem(connection, "puk_placed", _checks(), path)
-    skipped = dict(
-        connection.execute("select _skip, count(*) from puk_placed where _skip is not null group by _skip").fetchall()
+    api = file_format == "police.uk api"
+    raise_first_problem(
+        connection,
+        "puk_placed",
+        _checks(file_format, file_month(path), text_checks),
+        path,
+        unit="record" if api else "line",
+        record_id="substr(api_key, 5)" if api else None,
+    )
+    connection.execute(
+        "create or replace temp table puk_skips as"
+        " select _skip, count(*) from puk_placed where _skip is not null group by _skip"
     )
     # Number the copies of a repeated key (data.police.uk repeats a Crime ID across
     # rows; identical ASB rows share a fingerprint). Only repeated keys need it.
@@ -281,7 +446,7 @@ def load_staged(
     connection.execute(
         f"""
         create or replace temp table puk_crime as
-        select _base_key || case when _copy > 1 then '#' || _copy else '' end as crime_id,
+        select line, _base_key || case when _copy > 1 then '#' || _copy else '' end as crime_id,
                null::date as recorded_date,
                {_subgroup_case()} as offence_subgroup,
                {_group_case()} as offence_group,
@@ -294,7 +459,7 @@ def load_staged(
     connection.execute(
         f"""
         create or replace temp table puk_asb as
-        select case when _base_key like 'puk-%' then 'puk-asb-' || substr(_base_key, 5) || '-' || _copy
+        select line, case when _base_key like 'puk-%' then 'puk-asb-' || substr(_base_key, 5) || '-' || _copy
                     else _base_key || case when _copy > 1 then '#' || _copy else '' end end as incident_id,
                null::date as incident_date,
                'police' as reporting_agency,
@@ -304,19 +469,7 @@ def load_staged(
     )
     _fill_missing_columns(connection, "puk_crime", "crime")
     _fill_missing_columns(connection, "puk_asb", "asb_incident")
-    crimes = replace_rows(connection, SOURCES["crime"], "puk_crime")
-    asb = replace_rows(connection, SOURCES["asb_incident"], "puk_asb")
-    # A data.police.uk file covers its months for crime and ASB alike, whichever rows it holds.
-    file_months = "(select month from puk_crime union all select month from puk_asb)"
-    for table in ("crime", "asb_incident"):
-        record_coverage(connection, SOURCES[table], file_months, load_id)
-    crimes.skipped = {str(k): int(v) for k, v in skipped.items()}
-    for view in ("puk_keyed", STAGED):
-        kind = sql.scalar(connection, "select table_type from information_schema.tables where table_name = ?", [view])
-        connection.execute(f"drop {'view' if kind == 'VIEW' else 'table'} if exists {view}")
-    for table in ("puk_raw", "puk_placed", "puk_copies", "puk_crime", "puk_asb", placement.POINT_WARDS):
-        connection.execute(f"drop table if exists {table}")
-    return rows_read, [crimes, asb]
+    return rows_read
 
 
 def _fill_missing_columns(connection: duckdb.DuckDBPyConnection, temp_table: str, table: str) -> None:

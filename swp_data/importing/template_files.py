@@ -34,7 +34,10 @@ def readme_text() -> str:
         "Files are recognised by their header row, so the file name does not matter. Dates are",
         "YYYY-MM-DD (DD/MM/YYYY is accepted); yes/no fields take yes, no, true, false, 1 or 0, and a",
         "blank means *not known* (never zero). Save CSVs as UTF-8. Loading a file again replaces",
-        "its records (matched on the key), so figures never double.",
+        "its records (matched on the key), so figures never double. Dates may not be in the future",
+        "or before the earliest year (2000 unless set otherwise); whole numbers are whole (no 1.5);",
+        "longitude and latitude, where given, lie in the United Kingdom. In a workbook, formulas need",
+        "their saved values (save the file in Excel) and the data may hold no merged cells.",
         "",
     ]
     for source in SOURCES.values():

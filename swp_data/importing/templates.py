@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
 import duckdb
 import pandas as pd
@@ -12,7 +16,13 @@ from swp_data import sql
 from swp_data.importing import placement, rules
 from swp_data.importing.errors import ImportFailure, from_duckdb_csv_error
 from swp_data.importing.validate import Check, clean_expr, column_checks, quote, raise_first_problem, text_of
-from swp_data.importing.write import LoadOutcome, raise_on_duplicate_keys, record_coverage, replace_rows
+from swp_data.importing.write import (
+    LoadOutcome,
+    prune_coverage,
+    raise_on_duplicate_keys,
+    record_coverage,
+    replace_rows,
+)
 from swp_data.sources import SOURCES, Source
 
 STAGED = "staged"
@@ -41,6 +51,33 @@ def match_template(path: Path, header: list[str]) -> Source:
         line=1,
         value=",".join(header)[:200],
     )
+
+
+def refuse_repeated_columns(path: Path, header: list[str], *, letters: bool = False) -> None:
+    """Each column name may appear once in a header (compared as the import reads them: trimmed, any case)."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        key = name.strip().lower()
+        if not key:
+            continue
+        if key in seen:
+            first, second = (column_letter(seen[key]), column_letter(position)) if letters else (seen[key], position)
+            raise ImportFailure(
+                path,
+                f"appears twice in the header (columns {first} and {second}): each column must appear once",
+                line=1,
+                field=name.strip(),
+            )
+        seen[key] = position
+
+
+def column_letter(position: int) -> str:
+    """A spreadsheet column's letters: 1 is A, 27 is AA."""
+    letters = ""
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
 
 
 def check_header(path: Path, source: Source, header: list[str]) -> None:
@@ -146,7 +183,9 @@ def read_xlsx(path: Path) -> tuple[Source, list[str], pd.DataFrame]:
         header = ["" if h is None else str(h).strip() for h in header_row]
         while header and not header[-1]:
             header.pop()
+        refuse_repeated_columns(path, header, letters=True)
         check_header(path, source, header)
+        sheet_path = workbook[sheets[source.table]]._worksheet_path  # type: ignore[union-attr]
         records = []
         last_filled = 0
         for offset, row in enumerate(rows, start=2):
@@ -159,9 +198,111 @@ def read_xlsx(path: Path) -> tuple[Source, list[str], pd.DataFrame]:
         del records[last_filled:]
     finally:
         workbook.close()
+    refuse_unsaved_cells(path, sheet_path, sheets[source.table], header, last_filled + 1)
     frame = pd.DataFrame(records, columns=["line", *[h.lower() for h in header]], dtype=object)
     frame["line"] = frame["line"].astype("int64")
     return source, header, frame
+
+
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
+
+
+def _cell_position(reference: str) -> tuple[int, int]:
+    """(row, column) of a cell reference such as ``B7``."""
+    match = _CELL_REF.fullmatch(reference.replace("$", ""))
+    if match is None:
+        return 0, 0
+    column = 0
+    for letter in match[1]:
+        column = column * 26 + ord(letter) - 64
+    return int(match[2]), column
+
+
+def refuse_unsaved_cells(path: Path, sheet_path: str, sheet: str, header: list[str], last_row: int) -> None:
+    """Refuse what reading a workbook's saved values would silently get wrong in the data area.
+
+    A formula with no saved value (a workbook written by a program and never opened in Excel)
+    reads as blank; an Excel error (#DIV/0!) reads as text; a merged range holds its value
+    in its first cell only, so the rows below it would read as blank. The data area is the
+    header's columns, from row 2 (merged ranges: to the last row with a value).
+    """
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read(sheet_path)
+    width = len(header)
+
+    def where(reference: str) -> tuple[int, str]:
+        row, column = _cell_position(reference)
+        return row, header[column - 1] if 1 <= column <= width else ""
+
+    for match in _MERGE.finditer(xml):
+        reference = match[1].decode()
+        first, _, last = reference.partition(":")
+        (top, left), (bottom, _right) = _cell_position(first), _cell_position(last or first)
+        if bottom >= 2 and top <= last_row and left <= width:
+            row, field = where(first)
+            row = max(row, 2)
+            raise ImportFailure(
+                path,
+                "is a merged range in the data: its value belongs to its first cell only, so the other rows "
+                "would read as blank. Unmerge the cells and fill in every row",
+                sheet=sheet,
+                cell=reference,
+                line=row,
+                field=field or None,
+            )
+    if not _FORMULA_OR_ERROR.search(xml):
+        return  # no formulas and no error values: nothing more to look at
+    row = column = 0
+    for event, element in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
+        tag = element.tag.rsplit("}", 1)[-1]
+        if event == "start":
+            if tag == "row":  # a row's and a cell's reference are optional: without one, it is the next
+                row, column = int(element.get("r") or row + 1), 0
+            continue
+        if tag == "row":
+            element.clear()
+        if tag != "c":
+            continue
+        reference = element.get("r")
+        row, column = _cell_position(reference) if reference else (row, column + 1)
+        if row < 2 or not 1 <= column <= width:
+            continue
+        formula = value = None
+        has_value = False
+        for child in element:
+            name = child.tag.rsplit("}", 1)[-1]
+            if name == "f":
+                formula = child.text or ("(shared formula)" if child.get("t") == "shared" else "")
+            elif name == "v":
+                has_value, value = True, child.text
+        kind = element.get("t")
+        shown = reference or f"{column_letter(column)}{row}"
+        # Excel saves a formula's result beside it (a text result of "" as an empty string value).
+        if formula is not None and not (has_value and (value or kind == "str")):
+            raise ImportFailure(
+                path,
+                "is a formula with no saved value (the workbook was written by a program and never saved by "
+                "Excel): open it in Excel and save it, or paste the values (Paste Special, Values) over the formulas",
+                sheet=sheet,
+                cell=shown,
+                line=row,
+                field=header[column - 1],
+                value=f"={formula}" if formula else None,
+            )
+        if kind == "e":  # #DIV/0!, #N/A, #REF! and the like
+            raise ImportFailure(
+                path,
+                "is an Excel error value: correct the formula or the data it uses, then save again",
+                sheet=sheet,
+                cell=shown,
+                line=row,
+                field=header[column - 1],
+                value=value,
+            )
+
+
+_FORMULA_OR_ERROR = re.compile(rb"<(?:\w+:)?f[\s>/]|\st=\"e\"")
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*ref=\"([A-Z$0-9:]+)\"")
 
 
 def _readme_source(sheet: object) -> str | None:
@@ -183,8 +324,43 @@ def stage_frame(connection: duckdb.DuckDBPyConnection, frame: pd.DataFrame, sour
     connection.unregister("xlsx_rows")
 
 
-def load_staged(connection: duckdb.DuckDBPyConnection, path: Path, source: Source, load_id: int) -> LoadOutcome:
-    """Validate, place and write the staged rows of one template file."""
+def load_staged(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    source: Source,
+    load_id: int,
+    *,
+    first_load_id: int | None = None,
+) -> LoadOutcome:
+    """Validate, place and write the staged rows of one template file.
+
+    ``first_load_id`` is the first load of this import: a key an earlier file of it wrote
+    may not be written again with other content.
+    """
+    skipped, blank_rows = prepare(connection, path, source, load_id)
+    outcome = replace_rows(connection, source, "typed", first_load_id=first_load_id)
+    record_coverage(connection, source, "typed_all", load_id)
+    prune_coverage(connection, outcome.replaced_loads)
+    outcome.skipped = skipped
+    if blank_rows:
+        outcome.skipped["blank row"] = blank_rows
+    drop_prepared(connection)
+    return outcome
+
+
+def drop_prepared(connection: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temporary tables ``prepare`` made."""
+    for table in ("typed", "typed_all", "placed", placement.POINT_WARDS, STAGED):
+        connection.execute(f"drop table if exists {table}")
+
+
+def prepare(
+    connection: duckdb.DuckDBPyConnection, path: Path, source: Source, load_id: int
+) -> tuple[dict[str, int], int]:
+    """Validate, place and type the staged rows: ``typed`` (to write, with lines) and ``typed_all`` (skips too).
+
+    Returns the rows skipped by reason, and the blank rows. Nothing is written to the store.
+    """
     # Spreadsheets leave rows of empty cells (",,,,") below the data: skipped and counted.
     all_blank = "coalesce(" + ", ".join(text_of(c.name) for c in source.columns) + ") is null"
     blank_rows = int(sql.scalar(connection, f"select count(*) from {STAGED} where {all_blank}"))
@@ -254,14 +430,7 @@ def load_staged(connection: duckdb.DuckDBPyConnection, path: Path, source: Sourc
     )
     connection.execute("create or replace temp table typed as select * from typed_all where _skip is null")
     raise_on_duplicate_keys(connection, source, "typed", path)
-    outcome = replace_rows(connection, source, "typed")
-    record_coverage(connection, source, "typed_all", load_id)
-    outcome.skipped = {str(k): int(v) for k, v in skipped.items()}
-    if blank_rows:
-        outcome.skipped["blank row"] = blank_rows
-    for table in ("typed", "typed_all", "placed", placement.POINT_WARDS, STAGED):
-        connection.execute(f"drop table if exists {table}")
-    return outcome
+    return {str(k): int(v) for k, v in skipped.items()}, blank_rows
 
 
 def _store_expression(source: Source, name: str, load_id: int) -> str:
