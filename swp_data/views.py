@@ -7,6 +7,7 @@ anything. Disclosure control for partner access is applied here too.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Literal
 
@@ -69,7 +70,6 @@ class Dashboard:
         self.policy = PartnerPolicy(self.engine, threshold or get_settings().disclosure_threshold)
         # A page asks for the ward table and then its funnel: the funnel (and the city result and ward
         # table it is built from) is worked out once per Dashboard (one per rerun).
-        self._funnels: dict[tuple[str, Filters], WardFunnel | None] = {}
 
     @property
     def partner(self) -> bool:
@@ -172,16 +172,28 @@ class Dashboard:
         allowed for) and ``judgement`` better / worse / similar for the desired direction.
         """
         filters = canonical_filters(filters)
-        frame = self._by_ward(key, filters)
-        found = self.funnel(key, filters, frame, city_result)
-        self._funnels[(key, filters)] = found
+        frame, _ = self._wards_against_city(key, _every_ward(filters), city_result)
+        frame["selected"] = _chosen(frame["ward_code"], filters)
+        return frame
+
+    @shared(ignore=("city_result",))
+    def _wards_against_city(
+        self, key: str, every_ward: Filters, city_result: KpiResult | None
+    ) -> tuple[pd.DataFrame, WardFunnel | None]:
+        """Every ward's figure, rank and funnel judgement: the same whichever wards are chosen.
+
+        Shared across selections (the Ward Profile asks it of all 54 KPIs for each new ward), so a
+        new selection only marks its wards.
+        """
+        frame = self._by_ward(key, every_ward)
+        found = self.funnel(key, every_ward, frame, city_result)
         frame["versus_city"] = None
         frame["judgement"] = None
         if found is not None:
             position = found.points.set_index("ward_code")
             frame["versus_city"] = frame["ward_code"].map(position["versus_city"])
             frame["judgement"] = frame["ward_code"].map(position["judgement"])
-        return frame
+        return frame, found
 
     @shared()
     def ward_period_offer(self, key: str, filters: Filters) -> Period | None:
@@ -204,7 +216,7 @@ class Dashboard:
         kpi = catalogue.get(key)
         if self._protect(kpi) and not frame.empty:
             frame = self.policy.by_ward(kpi, frame, filters.period)
-        frame["selected"] = frame["ward_code"].isin(filters.selection.wards) & (not filters.selection.is_city)
+        frame["selected"] = _chosen(frame["ward_code"], filters)
         return frame
 
     @shared(bypass=("wards",), ignore=("city_result",))
@@ -223,9 +235,13 @@ class Dashboard:
         kpi = catalogue.get(key)
         if kpi.geography == "city" or not kpi.kind.by_ward_available or kpi.kind.funnel_family is None:
             return None
-        if wards is None and (key, filters) in self._funnels:
-            return self._funnels[(key, filters)]
-        wards = self._by_ward(key, filters) if wards is None else wards
+        if wards is None:  # the wards' figures and judgements are shared across selections: mark this one's
+            _, found = self._wards_against_city(key, _every_ward(filters), city_result)
+            if found is None:
+                return None
+            return dataclasses.replace(
+                found, points=found.points.assign(selected=_chosen(found.points["ward_code"], filters))
+            )
         if wards.empty:
             return None
         whole = city_result or self.result(key, Filters(city(), filters.period, filters.comparison), with_spc=False)
@@ -395,3 +411,13 @@ def overview_row(kpi: Kpi, result: KpiResult, period_label: str | None = None) -
         "availability": result.availability,
         "page": kpi.priority,
     }
+
+
+def _chosen(ward_codes: pd.Series, filters: Filters) -> pd.Series:
+    """Which of these wards the filters select (none when they select the city)."""
+    return ward_codes.isin(filters.selection.wards) & (not filters.selection.is_city)
+
+
+def _every_ward(filters: Filters) -> Filters:
+    """The same period and comparison for the whole city: what every ward's figures are asked with."""
+    return Filters(city(), filters.period, filters.comparison)

@@ -106,3 +106,31 @@ def test_a_rerun_that_changed_nothing_recomputes_nothing(app_on_demo: Path) -> N
     app.run()  # the same page, the same filters
     assert not app.exception
     assert answers.misses == misses and answers.hits > 0
+
+
+def test_every_wards_figures_are_shared_by_every_selection_each_marking_its_own(
+    connection: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ward table and funnel do not depend on the wards chosen: a second ward reuses them, marked anew."""
+    built: list[Filters] = []
+    build = Dashboard._by_ward
+    monkeypatch.setattr(
+        Dashboard, "_by_ward", lambda self, key, filters: built.append(filters) or build(self, key, filters)
+    )
+    shared = GridCache()
+    board = Dashboard(connection.cursor(), shared, access=ANALYST)
+    heath_town = board.by_ward("violence_with_injury", Filters(resolve("Heath Town"), YEAR))
+    funnel = board.funnel("violence_with_injury", Filters(resolve("Heath Town"), YEAR))
+    misses = shared.results.misses
+    park = Dashboard(connection.cursor(), shared, access=ANALYST).by_ward(
+        "violence_with_injury", Filters(resolve("Park"), YEAR)
+    )
+    # Only the new question's own entry was computed: the wards' figures were built once, for the city.
+    assert shared.results.misses == misses + 1
+    assert built == [Filters(city(), YEAR)]
+    assert park.drop(columns="selected").equals(heath_town.drop(columns="selected"))
+    assert park.loc[park["selected"], "ward_name"].tolist() == ["Park"]
+    assert heath_town.loc[heath_town["selected"], "ward_name"].tolist() == ["Heath Town"]
+    assert funnel is not None and funnel.points.loc[funnel.points["selected"], "ward_name"].tolist() == ["Heath Town"]
+    city_wide = board.by_ward("violence_with_injury", Filters(city(), YEAR))
+    assert not city_wide["selected"].any()
