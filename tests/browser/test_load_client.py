@@ -9,7 +9,10 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import urllib.parse
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,8 +20,17 @@ from benchmarks import nginx
 from benchmarks.load import VIEW_PAGES, Session, View
 from swp_data.site import PAGES_BY_KEY
 
+Visited = tuple[list[str], list[str], str]  # the titles drawn, the quarters offered, the route cookie
 
-async def _visit(url: str, views: list[View]) -> tuple[list[str], list[str], str]:
+
+def _run(visit: Coroutine[Any, Any, Visited]) -> Visited:
+    """Run the client in a thread of its own: Playwright's sync API (the browser tests' fixtures) keeps
+    an event loop running in this one, where ``asyncio.run`` refuses to start another."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, visit).result()
+
+
+async def _visit(url: str, views: list[View]) -> Visited:
     session = Session(url, timeout=60)
     await session.open()
     try:
@@ -41,7 +53,7 @@ def test_a_new_query_string_redraws_the_page_for_those_wards_and_quarters(app_ur
         View(PAGES_BY_KEY["overview"], (), "2025/26 Q3", "2025/26 Q3"),
         View(PAGES_BY_KEY["ward_profile"], ("Oxley",), "2022/23 Q1", "2022/23 Q4"),
     ]
-    titles, quarters, _ = asyncio.run(_visit(app_url, views))
+    titles, quarters, _ = _run(_visit(app_url, views))
     assert titles[0] == f"Overview: Wolverhampton, {quarters[-1]}"  # the address as typed: the latest quarter
     assert titles[1:] == [
         "Violence Prevention: Park, 2024/25 (full year)",
@@ -62,7 +74,7 @@ def test_the_recipes_nginx_site_carries_the_session_and_sets_the_route_cookie(ap
         proxy = nginx.start([port], Path(folder))
         try:
             view = View(PAGES_BY_KEY["neighbourhood_crime"], ("Penn",), "2025/26 Q1", "2025/26 Q2")
-            titles, _, cookie = asyncio.run(_visit(proxy.url, [view]))
+            titles, _, cookie = _run(_visit(proxy.url, [view]))
         finally:
             proxy.stop()
         log = proxy.access_log.read_text()
