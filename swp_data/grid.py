@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import duckdb
 import numpy as np
@@ -41,9 +42,13 @@ class Axis:
         first = self.months[0]
         return (month.year - first.year) * 12 + month.month - first.month
 
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {code: i for i, code in enumerate(self.wards)}
+
     def ward_rows(self, codes: tuple[str, ...]) -> np.ndarray:
         """Rows of the given wards."""
-        position = {code: i for i, code in enumerate(self.wards)}
+        position = self._position
         return np.array([position[c] for c in codes], dtype=int)
 
 

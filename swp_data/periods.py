@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 _QUARTER_PATTERN = re.compile(r"^\s*(?:FY\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*Q([1-4])\s*$", re.IGNORECASE)
 
@@ -54,7 +55,7 @@ class Quarter:
     @property
     def months(self) -> list[date]:
         """First day of each of the quarter's three months."""
-        return [add_months(self.start, offset) for offset in range(3)]
+        return list(_quarter_months(self))
 
     @property
     def fy_label(self) -> str:
@@ -110,13 +111,12 @@ class Period:
     @property
     def quarters(self) -> list[Quarter]:
         """Every quarter in the period, in order."""
-        count = (self.last.fy_start - self.first.fy_start) * 4 + self.last.number - self.first.number
-        return [self.first.shift(i) for i in range(count + 1)]
+        return list(_period_quarters(self.first, self.last))
 
     @property
     def months(self) -> list[date]:
         """First day of every month in the period."""
-        return [month for quarter in self.quarters for month in quarter.months]
+        return list(_period_months(self.first, self.last))
 
     @property
     def month_count(self) -> int:
@@ -151,6 +151,25 @@ def add_months(day: date, months: int) -> date:
     """The first of the month ``months`` after ``day``'s month (day is ignored)."""
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+# Every rerun asks for the months of the same few dozen quarters thousands of times (a series
+# is one span per point): they are worked out once. The caches return tuples; the properties
+# hand out fresh lists, so no caller can change a cached answer.
+@lru_cache(maxsize=4096)
+def _quarter_months(quarter: Quarter) -> tuple[date, ...]:
+    return tuple(add_months(quarter.start, offset) for offset in range(3))
+
+
+@lru_cache(maxsize=4096)
+def _period_quarters(first: Quarter, last: Quarter) -> tuple[Quarter, ...]:
+    count = (last.fy_start - first.fy_start) * 4 + last.number - first.number
+    return tuple(first.shift(i) for i in range(count + 1))
+
+
+@lru_cache(maxsize=4096)
+def _period_months(first: Quarter, last: Quarter) -> tuple[date, ...]:
+    return tuple(month for quarter in _period_quarters(first, last) for month in _quarter_months(quarter))
 
 
 def month_end(month_start: date) -> date:

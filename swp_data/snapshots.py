@@ -31,6 +31,8 @@ from pathlib import Path
 import duckdb
 
 from swp_data import sql, store
+from swp_data.disclosure.closed import store_protections
+from swp_data.settings import get_settings
 
 SNAPSHOTS_SUFFIX = ".snapshots"
 LOCK_SUFFIX = ".import-lock"
@@ -241,6 +243,8 @@ def _clean(folder: Path, keep: set[Path]) -> None:
 def _seal(following: Path, number: int) -> None:
     """Number the snapshot, write everything to disk, and check it opens as a store."""
     with store.opened(following) as connection:
+        # Partners' protections for every closed period, solved once here rather than on first visits.
+        store_protections(connection, get_settings().disclosure_threshold)
         connection.execute("delete from meta where key in ('snapshot', 'snapshot_built_at')")
         connection.execute(
             "insert into meta values ('snapshot', ?), ('snapshot_built_at', ?)",

@@ -74,6 +74,11 @@ def memory_store() -> duckdb.DuckDBPyConnection:
     return connection
 
 
+def data_version(connection: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
+    """Changes whenever a load changes the store."""
+    return tuple(sql.one(connection, "select count(*), max(load_id), max(started_at) from load_log") or ())
+
+
 def create_store(path: Path | str | None = None) -> Path:
     """Create an empty store file with the schema and reference geography.
 

@@ -165,6 +165,10 @@ def test_info_shows_the_snapshot_latest_loads_gaps_and_skipped_rows(
     gaps = out.split("Coverage gaps")[1].split("Rows skipped")[0]
     assert re.search(r"\n\s*crime\s+2026-10\s+2026-10\s+1\n", gaps), gaps
     assert "Rows skipped, by reason:" in out
+    # The import rebuilt the repeat incidents and solved the partners' protections for its own loads.
+    built = out.split("Built at import, so no page builds it:")[1]
+    assert re.search(r"\n\s*repeat_incident .* \d+\s+yes\n", built), built
+    assert re.search(r"\n\s*protected_cell .*\(threshold \d+\)\s+\d+\s+yes\n", built), built
 
 
 # -- the app: sessions rerun while the import runs, then see the new data ----------------------------------

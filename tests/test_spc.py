@@ -274,7 +274,7 @@ def test_series_columns_and_summary_with_a_rebase_date_and_a_target() -> None:
     A per-month target of 24 lies inside the second segment's limits (14.68 to 25.32): may meet.
     """
     frame = _monthly([9, 11] * 6 + [19, 21] * 6)
-    add_spc(frame, "up", rebase_at=[date(2023, 4, 1)], target=24.0)
+    frame = add_spc(frame, "up", rebase_at=[date(2023, 4, 1)], target=24.0)
     assert list(frame["segment"]) == [0] * 12 + [1] * 12
     assert frame["upper"].iloc[0] == pytest.approx(15.32) and frame["upper"].iloc[-1] == pytest.approx(25.32)
     result = summary(frame, "up", [(date(2023, 4, 1), "new recording system")])
@@ -287,12 +287,12 @@ def test_series_columns_and_summary_with_a_rebase_date_and_a_target() -> None:
 
 def test_summary_of_a_fixed_baseline_and_of_no_spc() -> None:
     frame = _monthly([9, 11] * 6 + [16, 17, 16])
-    add_spc(frame, "up", baseline_points=12)
+    frame = add_spc(frame, "up", baseline_points=12)
     result = summary(frame, "up")
     assert (result.limits_from, result.limits_to, result.limits_fixed) == ("Apr 2022", "Mar 2023", True)
     assert result.variation == "improvement" and result.latest_rules == ["outside limits"]
     short = _monthly([9, 11] * 5)
-    add_spc(short, "up")
+    short = add_spc(short, "up")
     assert summary(short, "up").variation == "not applicable"
     assert short["signal"].tolist() == [""] * 10
 
@@ -303,7 +303,7 @@ def test_the_lower_limit_is_floored_for_the_chart_but_assurance_uses_the_limit_i
     A target of 0 for a KPI that should fall is above -8.64: may meet (not 'never': 0 is not below 0).
     """
     frame = _monthly([0, 4] * 6)
-    add_spc(frame, "down", target=0.0)
+    frame = add_spc(frame, "down", target=0.0)
     assert frame["lower"].iloc[-1] == 0.0
     assert summary(frame, "down").assurance == "may meet"
     assert spc.xmr([0, 4] * 6, "down", target=-9).assurance == "never meets"

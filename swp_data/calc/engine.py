@@ -15,10 +15,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from swp_data import sql
 from swp_data.calc import coverage as coverage_of
 from swp_data.calc.trends import SERIES_POINTS, Trends, months_per_point, with_spc_on_complete_points
-from swp_data.grid import Axis, Grid, GridCache, store_axis
+from swp_data.grid import MEASURES, Axis, Grid, GridCache, store_axis
 from swp_data.kinds import KINDS, Parts, base_result
 from swp_data.kinds.base import compared, incomplete_note, ward_record
 from swp_data.kpis import catalogue
@@ -26,13 +25,9 @@ from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter, add_months, month_end
 from swp_data.results import Coverage, Figure, KpiResult, Rag
 from swp_data.selection import WardSelection, ward_names
+from swp_data.store import data_version
 
 AMBER_MARGIN = 0.05
-
-
-def data_version(connection: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
-    """Changes whenever a load changes the store."""
-    return tuple(sql.one(connection, "select count(*), max(load_id), max(started_at) from load_log") or ())
 
 
 class Engine(Trends):
@@ -151,32 +146,46 @@ class Engine(Trends):
 
     def parts(self, kpi: Kpi, selection: WardSelection, first: date, last: date) -> Parts | None:
         """Summed parts for months ``first``..``last`` (None: not available for this selection)."""
+        spans = self.parts_over(kpi, selection, [(first, last)])
+        return None if spans is None else spans[0]
+
+    def parts_over(self, kpi: Kpi, selection: WardSelection, spans: list[tuple[date, date]]) -> list[Parts] | None:
+        """``parts`` for each run of months ``(first, last)``: the selection's sums are looked up once.
+
+        A series asks for dozens of spans of one selection; the rows, month vectors, coverage and
+        population are the same for all of them.
+        """
         rows = self._rows(kpi, selection)
         if rows is None:
             return None
         vectors = self._vectors(kpi, rows)
         covered = self.covered_months(kpi)
-        lo, hi = self._span(first, last)
-        lo, hi = max(lo, 0), min(hi, len(self.axis.months) - 1)
-
-        def total(measure: str) -> float:
-            vector = vectors.get(measure)
-            return float(vector[lo : hi + 1].sum()) if vector is not None and hi >= lo else 0.0
-
-        return Parts(
-            numerator=total("numerator"),
-            denominator=total("denominator"),
-            unknown=total("unknown"),
-            respondents=total("respondents"),
-            weight_sq=total("weight_sq"),
-            population=self.population(selection, kpi.population_band),
-            # Rates a year are annualised over the months actually loaded (a part-loaded quarter of one
-            # month is one month's rate times 12, not times 4).
-            months=int(covered[lo : hi + 1].sum()) if hi >= lo and covered[lo : hi + 1].any() else max(hi - lo + 1, 1),
-            # "No data" means no load covers these months; a ward with no records in months a
-            # load covers has a real zero.
-            has_data=hi >= lo and bool(covered[lo : hi + 1].any()),
-        )
+        population = self.population(selection, kpi.population_band)
+        measures = [(name, vectors.get(name)) for name in MEASURES]
+        last_column = len(self.axis.months) - 1
+        out = []
+        for first, last in spans:
+            lo, hi = self._span(first, last)
+            lo, hi = max(lo, 0), min(hi, last_column)
+            inside = hi >= lo
+            totals = {
+                name: float(vector[lo : hi + 1].sum()) if vector is not None and inside else 0.0
+                for name, vector in measures
+            }
+            any_covered = inside and bool(covered[lo : hi + 1].any())
+            out.append(
+                Parts(
+                    **totals,
+                    population=population,
+                    # Rates a year are annualised over the months actually loaded (a part-loaded quarter of
+                    # one month is one month's rate times 12, not times 4).
+                    months=int(covered[lo : hi + 1].sum()) if any_covered else max(hi - lo + 1, 1),
+                    # "No data" means no load covers these months; a ward with no records in months a
+                    # load covers has a real zero.
+                    has_data=any_covered,
+                )
+            )
+        return out
 
     def _vectors(self, kpi: Kpi, rows: np.ndarray) -> dict[str, np.ndarray]:
         """The KPI's measures summed over the selected rows, per month (memoised for this engine)."""

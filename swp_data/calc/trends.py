@@ -60,9 +60,9 @@ class Trends:
             extra = -(-months // months_per_point(kpi))
             steps = self._steps(kpi.frequency, period, count + extra)
         records = []
-        for start, last, label in steps:
-            parts = self.parts(kpi, selection, start, last)
-            assert parts is not None
+        spans = self.parts_over(kpi, selection, [(start, last) for start, last, _ in steps])
+        assert spans is not None
+        for (start, last, label), parts in zip(steps, spans, strict=True):
             if not parts.has_data and not records:
                 continue  # before the source began
             value = kpi.kind.value(kpi, parts) if self.shown_figure(kpi, parts).value is not None else None
@@ -128,11 +128,12 @@ class Trends:
         ``None`` is a gap (a cell a partner may not see); so is a span with no data or one the
         store does not wholly cover (a part-year is not comparable with whole years).
         """
+        first_month, last_month = self.axis.months[0], self.axis.months[-1]
+        inside = [span for span in spans if span is not None and span[0] >= first_month and span[1] <= last_month]
+        summed = dict(zip(inside, self.parts_over(kpi, selection, inside) or [None] * len(inside), strict=True))
         points: list[tuple[float, float] | None] = []
         for span in spans:
-            parts = None
-            if span is not None and span[0] >= self.axis.months[0] and span[1] <= self.axis.months[-1]:
-                parts = self.parts(kpi, selection, span[0], span[1])
+            parts = summed.get(span) if span is not None else None
             points.append(kpi.kind.dispersion_point(parts) if parts is not None and parts.has_data else None)
         return dispersion.estimate(points, step)
 

@@ -16,10 +16,13 @@ A selection and period is shown to a partner only as a sum of such cells (``comb
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import duckdb
 import numpy as np
 
+from swp_data.disclosure import stored
 from swp_data.disclosure.cells import Cell, combine
 from swp_data.disclosure.families import Family, families, table_names
 from swp_data.disclosure.protect import Key, Protection
@@ -171,6 +174,9 @@ class PublishedCells:
         family = self.family(kpi)
 
         def build() -> tuple[dict[Key, int], Protection]:
+            solved = self._stored(family, q.code)
+            if solved is not None:
+                return solved
             counts = self._family_counts(family, [q])
             tables = {
                 name: (int(c.sum()), None if split is None else split[:, 0]) for name, (c, split) in counts.items()
@@ -187,6 +193,9 @@ class PublishedCells:
         family = self.family(kpi)
 
         def build() -> tuple[dict[Key, int], Protection]:
+            solved = self._stored(family, stored.year_code(fy))
+            if solved is not None:
+                return solved
             counts = self._family_counts(family, [Quarter(fy, n) for n in range(1, 5)])
             groups = [] if kpi.geography == "city" else list(self.groups.values())
             return protect_family_year(counts, groups, self._links(family), self.threshold, kpi.zero_disclosive)
@@ -194,6 +203,38 @@ class PublishedCells:
         # The groups are part of the system: an analyst may edit ward_groups.toml while the app runs.
         key = (self.engine.version, "protected year", family.name, fy, self.threshold, tuple(self.groups.items()))
         return self.engine.cache.get(key, build)  # type: ignore[return-value]
+
+    def _stored(self, family: Family, period: str) -> tuple[dict[Key, int], Protection] | None:
+        """The period's protection as solved when the snapshot was sealed (None: solve it now)."""
+        solved = self.stored()
+        return None if solved is None else solved.get((family.name, period))
+
+    def stored(self) -> dict[tuple[str, str], stored.Solved] | None:
+        """Every protection stored with the snapshot, if solved for its loads, this threshold and these groups."""
+        engine = self.engine
+        key = (engine.version, "stored protections", self.threshold, stored.groups_text(self.groups))
+        return engine.cache.get(  # type: ignore[return-value]
+            key, lambda: stored.read(engine.connection, repr(engine.version), self.threshold, self.groups)
+        )
+
+    def every_closed_period(self) -> Iterator[tuple[str, str, tuple[dict[Key, int], Protection]]]:
+        """Each sensitive family's closed quarters and years, protected: ``(family, period code, solved)``."""
+        axis = self.engine.axis
+        first, last = Quarter.containing(axis.months[0]), Quarter.containing(axis.months[-1])
+        done: set[tuple[str, str]] = set()
+        for kpi in catalogue.catalogue().values():
+            if not kpi.sensitive or not kpi.kind.gridded:
+                continue
+            family = self.family(kpi).name
+            quarters = Period(first, last).quarters
+            for q in quarters:
+                if (family, q.code) not in done and self.quarter_closed(kpi, q):
+                    done.add((family, q.code))
+                    yield family, q.code, self.quarter(kpi, "numerator", q)
+            for fy in range(first.fy_start, last.fy_start + 1):
+                if (family, stored.year_code(fy)) not in done and self.year_closed(kpi, fy):
+                    done.add((family, stored.year_code(fy)))
+                    yield family, stored.year_code(fy), self.year(kpi, "numerator", fy)
 
     def _quarter_cell(self, kpi: Kpi, table: str, q: Quarter, key: Key) -> Cell:
         values, protection = self.quarter(kpi, table, q)
@@ -247,6 +288,15 @@ class PublishedCells:
                         self._quarter_cell(kpi, "numerator", q, category_quarter(k, q.number - 1)) for q in quarters
                     ]
         return {name: combine(parts) for name, parts in cells.items()}
+
+
+def store_protections(connection: duckdb.DuckDBPyConnection, threshold: int) -> int:
+    """Solve every closed period's protection and keep it in the store (a snapshot being sealed)."""
+    from swp_data.calc.engine import Engine
+
+    cells = PublishedCells(Engine(connection, aggregates_only=True), threshold)
+    solved = list(cells.every_closed_period())
+    return stored.write(connection, solved, repr(cells.engine.version), threshold, cells.groups)
 
 
 def _by_year(period: Period) -> dict[int, list[Quarter]]:

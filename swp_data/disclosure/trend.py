@@ -120,5 +120,4 @@ class PartnerTrends:
             ],
         )
         city_level = self.cells.city_level(kpi, selection)
-        add_spc(out, kpi.direction, **kpi.spc_inputs(3 if city_level else 12))
-        return out
+        return add_spc(out, kpi.direction, **kpi.spc_inputs(3 if city_level else 12))

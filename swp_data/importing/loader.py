@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from swp_data import geography, snapshots, sql, store
+from swp_data import derived, geography, snapshots, sql, store
 from swp_data.importing import police_uk, templates
 from swp_data.importing.detect import SUPPORTED_SUFFIXES, Detected, detect
 from swp_data.importing.errors import ImportFailure
@@ -392,6 +392,7 @@ def _load_all(
         outer = tqdm(files, desc="files", unit="file", file=sys.stderr, disable=not show_progress or len(files) < 2)
         for offset, path in enumerate(outer):
             report.files.append(_load_one(connection, path, next_id + offset, show_progress, first_load_id=next_id))
+        derived.build(connection)  # in the same transaction: what pages would otherwise build on a first visit
         connection.execute("commit")
     except BaseException:
         connection.execute("rollback")

@@ -153,6 +153,13 @@ class MeasureKind:
     # Its change test allows for the extra-Poisson variation of its series (swp_data.stats.dispersion).
     allows_for_overdispersion: ClassVar[bool] = False
 
+    # -- at import -----------------------------------------------------------------------------------
+    def derive(self, connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> None:
+        """Put what the KPI's pages need from its records into the derived tables (``swp_data.derived``).
+
+        Gridded kinds need nothing: their ward x month grids are one aggregate query.
+        """
+
     # -- figures -----------------------------------------------------------------------------------
     def figure(self, kpi: Kpi, parts: Parts) -> Figure:
         """The value, its interval and any rate, from summed parts."""

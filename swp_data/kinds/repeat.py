@@ -12,9 +12,10 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
+import duckdb
 import pandas as pd
 
+from swp_data import sql
 from swp_data.kinds.base import (
     EngineView,
     Parts,
@@ -47,93 +48,78 @@ def _window(period_last_month: date) -> tuple[date, date]:
     return add_months(period_last_month, -(WINDOW_MONTHS - 1)), period_last_month
 
 
-class PeopleIndex:
-    """A repeat KPI's incidents as compact arrays sorted by month: person, ward row and month column.
+INCIDENT_TABLE = "repeat_incident"
+"""Built at import (``swp_data.derived``): each repeat KPI's incidents per person, ward and month."""
 
-    Built once per store version; a window is then a slice and a count of people a bincount,
-    so any ward selection and period is answered in milliseconds even over millions of incidents.
+
+def derive_incidents(connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> None:
+    """Put the KPI's incidents, counted per person, ward and month, into the incident table.
+
+    People become numbers (1, 2, ...: nothing in the table names anyone) and a month's incidents
+    one row, so a window over any wards is a small aggregate query; ordered by month, so DuckDB
+    reads only the row groups of the months asked for.
     """
-
-    def __init__(self, engine: Engine, kpi: Kpi) -> None:
-        ward_rows = {code: i for i, code in enumerate(engine.axis.wards)}
-        first = engine.axis.months[0]
-        arrays = engine.connection.execute(
-            f"""
-            with events as ({kpi.sql})
-            select dense_rank() over (order by person) - 1 as person_index,
-                   ward_code,
-                   (year(month) - ?) * 12 + month(month) - ? as month_index
+    connection.execute(
+        f"""
+        insert into {INCIDENT_TABLE}
+        with events as ({kpi.sql}),
+        per_month as (
+            select person, ward_code, month, count(*)::integer as incidents
             from events
             where ward_code is not null
-            order by month_index
-            """,
-            [first.year, first.month],
-        ).fetchnumpy()
-        self.person = np.asarray(arrays["person_index"], dtype=np.int32)
-        self.ward = np.array([ward_rows[c] for c in arrays["ward_code"]], dtype=np.int8)
-        self.month = np.asarray(arrays["month_index"], dtype=np.int16)
-
-    def counts(self, wards: np.ndarray, first: int, last: int, threshold: int) -> tuple[int, int]:
-        """(people with ``threshold``+ incidents, people with any) in months first..last within the wards."""
-        lo, hi = np.searchsorted(self.month, [first, last + 1])
-        if hi <= lo:
-            return 0, 0
-        chosen = np.zeros(len(WARD_SLOTS), dtype=bool)
-        chosen[wards] = True
-        persons = self.person[lo:hi][chosen[self.ward[lo:hi]]]
-        if not len(persons):
-            return 0, 0
-        per_person = np.bincount(persons)
-        return int((per_person >= threshold).sum()), int((per_person > 0).sum())
+            group by all
+        )
+        select ?, dense_rank() over (order by person)::integer, ward_code, month, incidents
+        from per_month
+        order by month, ward_code
+        """,
+        [kpi.key],
+    )
 
 
-WARD_SLOTS = range(32)  # room for the 20 current wards
+def _incidents(engine: Engine, kpi: Kpi) -> tuple[str, list[object]]:
+    """Where the KPI's incidents are read from, as SQL and its parameters (the same columns either way).
+
+    The table built at import, or (a store written some other way, such as a test's) the records.
+    """
+    if incident_table_current(engine):
+        return f"select person, ward_code, month, incidents from {INCIDENT_TABLE} where kpi_key = ?", [kpi.key]
+    return f"select person, ward_code, month, 1 as incidents from ({kpi.sql}) where ward_code is not null", []
 
 
-def people_index(engine: Engine, kpi: Kpi) -> PeopleIndex:
-    """The KPI's cached incident index."""
-    return engine.cache.get((engine.version, "people", kpi.key), lambda: PeopleIndex(engine, kpi))  # type: ignore[return-value]
+def incident_table_current(engine: Engine) -> bool:
+    """Whether the store's incident table was built from exactly the loads it holds now."""
+
+    def check() -> bool:
+        built_for = sql.one(engine.connection, "select value from meta where key = 'derived_for'")
+        return built_for is not None and built_for[0] == repr(engine.version)
+
+    return engine.cache.get((engine.version, "incident table current"), check)  # type: ignore[return-value]
 
 
 def repeat_counts(
     engine: Engine, kpi: Kpi, wards: tuple[str, ...], windows: list[tuple[date, date]], by_ward: bool = False
 ) -> pd.DataFrame:
-    """People with ``threshold``+ incidents (numerator) and all people (denominator) per window (and ward)."""
-    if engine.aggregates_only:
-        return _repeat_counts_in_sql(engine, kpi, wards, windows, by_ward)
-    index = people_index(engine, kpi)
-    rows = engine.axis.ward_rows(wards)
-    records = []
-    for window_id, (first, last) in enumerate(windows):
-        lo, hi = engine.axis.month_index(first), engine.axis.month_index(last)
-        groups = [(code, engine.axis.ward_rows((code,))) for code in wards] if by_ward else [(None, rows)]
-        for code, ward_rows in groups:
-            numerator, denominator = index.counts(ward_rows, lo, hi, kpi.threshold)
-            if denominator:
-                records.append(
-                    {"window_id": window_id, "ward_code": code, "numerator": numerator, "denominator": denominator}
-                )
-    return pd.DataFrame(records, columns=["window_id", "ward_code", "numerator", "denominator"])
+    """People with ``threshold``+ incidents (numerator) and all people (denominator) per window (and ward).
 
-
-def _repeat_counts_in_sql(
-    engine: Engine, kpi: Kpi, wards: tuple[str, ...], windows: list[tuple[date, date]], by_ward: bool
-) -> pd.DataFrame:
-    """The same counts computed inside DuckDB: only the counts come back (for partner sessions)."""
-    key = (engine.version, "repeat-sql", kpi.key, wards, tuple(windows), by_ward)
+    Counted inside DuckDB, for analysts and partners alike: only the counts come back, and no
+    person-level data is held in the server's memory. Shared by every session of the snapshot.
+    """
+    key = (engine.version, "repeat counts", kpi.key, wards, tuple(windows), by_ward)
 
     def build() -> pd.DataFrame:
+        source, parameters = _incidents(engine, kpi)
         ward_column = "e.ward_code" if by_ward else "null::varchar"
         return engine.connection.execute(
             f"""
-            with events as ({kpi.sql}),
+            with events as ({source}),
             windows as (
                 select unnest(?::integer[]) as window_id,
                        unnest(?::date[]) as first_month,
                        unnest(?::date[]) as last_month
             ),
-            incidents as (
-                select w.window_id, {ward_column} as ward_code, e.person, count(*) as incidents
+            per_person as (
+                select w.window_id, {ward_column} as ward_code, e.person, sum(e.incidents) as incidents
                 from events e
                 join windows w on e.month between w.first_month and w.last_month
                 where list_contains(?::varchar[], e.ward_code)
@@ -142,11 +128,18 @@ def _repeat_counts_in_sql(
             select window_id, ward_code,
                    count(*) filter (where incidents >= ?) as numerator,
                    count(*) as denominator
-            from incidents
+            from per_person
             group by all
             order by window_id, ward_code
             """,
-            [list(range(len(windows))), [w[0] for w in windows], [w[1] for w in windows], list(wards), kpi.threshold],
+            [
+                *parameters,
+                list(range(len(windows))),
+                [w[0] for w in windows],
+                [w[1] for w in windows],
+                list(wards),
+                kpi.threshold,
+            ],
         ).df()
 
     return engine.cache.get(key, build)  # type: ignore[return-value]
@@ -242,6 +235,10 @@ class Repeat(Share):
     gridded = False
     monthly = False
     spc_applies = False
+
+    def derive(self, connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> None:
+        """The KPI's incidents per person, ward and month."""
+        derive_incidents(connection, kpi)
 
     def period_shown(self, period: Period) -> str:
         """The 12 months to the period's end."""

@@ -52,7 +52,7 @@ def add_spc(
     baseline_points: int | None = None,
     target: float | None = None,
 ) -> pd.DataFrame:
-    """XmR columns for the frame's ``value`` column (blank where SPC cannot apply).
+    """A copy of the frame with XmR columns for its ``value`` column (blank where SPC cannot apply).
 
     ``rebase_at``: dates from which new limits start (a segment begins at the first period
     starting on or after each); ``baseline_points``: limits fixed on each segment's first
@@ -67,28 +67,38 @@ def add_spc(
         target=target,
     )
     n = len(frame)
-    frame["mean"] = chart.means or [None] * n
-    frame["lower"] = chart.lowers or [None] * n
-    frame["upper"] = chart.uppers or [None] * n
-    frame["near_lower"] = chart.near_lowers or [None] * n
-    frame["near_upper"] = chart.near_uppers or [None] * n
-    frame["special_high"] = chart.high or [False] * n
-    frame["special_low"] = chart.low or [False] * n
-    frame["signal"] = [s or "" for s in chart.signals] or [""] * n
-    frame["rules"] = [", ".join(r) for r in chart.rules] or [""] * n
-    frame["segment"] = chart.segment or [0] * n
-    frame["baseline"] = chart.baseline or [False] * n
+    segments = chart.segment or [0] * n
+    baseline = chart.baseline or [False] * n
     labels = [str(p) for p in frame["period"]] if "period" in frame else [str(s) for s in starts]
     first: dict[int, str] = {}
     last: dict[int, str] = {}
-    for label, segment, fixed in zip(labels, frame["segment"], frame["baseline"], strict=True):
+    for label, segment, fixed in zip(labels, segments, baseline, strict=True):
         if fixed:
             first.setdefault(segment, label)
             last[segment] = label
-    frame["limits_from"] = [first.get(s, "") for s in frame["segment"]]
-    frame["limits_to"] = [last.get(s, "") for s in frame["segment"]]
-    frame["target"] = target
-    return frame
+    columns = {
+        "mean": chart.means or [None] * n,
+        "lower": chart.lowers or [None] * n,
+        "upper": chart.uppers or [None] * n,
+        "near_lower": chart.near_lowers or [None] * n,
+        "near_upper": chart.near_uppers or [None] * n,
+        "special_high": chart.high or [False] * n,
+        "special_low": chart.low or [False] * n,
+        "signal": [s or "" for s in chart.signals] or [""] * n,
+        "rules": [", ".join(r) for r in chart.rules] or [""] * n,
+        "segment": segments,
+        "baseline": baseline,
+        "limits_from": [first.get(s, "") for s in segments],
+        "limits_to": [last.get(s, "") for s in segments],
+        "target": [target] * n,
+    }
+    return _with_columns(frame, columns)
+
+
+def _with_columns(frame: pd.DataFrame, columns: dict[str, list[object]]) -> pd.DataFrame:
+    """``frame`` with every column added (or replaced) in one step: a column at a time costs far more."""
+    kept = frame.drop(columns=[c for c in frame.columns if c in columns])
+    return pd.concat([kept, pd.DataFrame(columns, index=frame.index)], axis=1)
 
 
 def no_spc(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,147 @@
+"""Tables built at import (``swp_data.derived``): the repeat measures' incidents per person, ward and month.
+
+Repeat figures are answered by SQL over that table for analysts and partners alike; a store whose
+table was not built from the loads it holds now is answered from its records, with the same figures.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from swp_data import derived, geography, selection, store
+from swp_data.calc.engine import Engine
+from swp_data.grid import GridCache
+from swp_data.importing import import_paths
+from swp_data.kinds import repeat
+from swp_data.kinds.base import MeasureKind
+from swp_data.kpis.catalogue import catalogue
+from swp_data.periods import Period
+from swp_data.sources import SOURCES
+
+PARK, PENN = "E05014851", "E05014852"
+Q1_2023 = Period.parse("2023/24Q1")
+
+
+def _lsoa_in(ward: str) -> str:
+    lsoa = geography.reference_tables().lsoa
+    return str(lsoa[(lsoa["ward_code"] == ward) & (lsoa["vintage"] != "2011")]["lsoa_code"].iloc[0])
+
+
+def _crimes(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
+    """(crime id, ward, recorded date, victim id) rows of violence with injury, as the crime template."""
+    header = [c.name for c in SOURCES["crime"].columns]
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, header)
+        writer.writeheader()
+        for crime_id, ward, day, victim in rows:
+            writer.writerow(
+                {
+                    "crime_id": crime_id,
+                    "recorded_date": day,
+                    "lsoa_code": _lsoa_in(ward),
+                    "offence_subgroup": "violence with injury",
+                    "victim_id": victim,
+                }
+            )
+    return path
+
+
+# V1 twice in Park in April and once in Penn in June; V2 once in Park in May; V3 in Penn in July 2022.
+FIRST = [
+    ("C1", PARK, "2023-04-03", "V1"),
+    ("C2", PARK, "2023-04-20", "V1"),
+    ("C3", PARK, "2023-05-11", "V2"),
+    ("C4", PENN, "2023-06-15", "V1"),
+    ("C5", PENN, "2022-07-15", "V3"),
+]
+
+
+@pytest.fixture()
+def loaded(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    connection = store.memory_store()
+    import_paths([_crimes(tmp_path / "crime.csv", FIRST)], connection=connection)
+    return connection
+
+
+def test_an_import_builds_the_incident_table_in_its_own_transaction(loaded: duckdb.DuckDBPyConnection) -> None:
+    rows = loaded.execute(
+        "select person, ward_code, month, incidents from repeat_incident where kpi_key = 'repeat_victimisation' "
+        "order by month, ward_code, person"
+    ).fetchall()
+    # People are numbered in order of their ids (V1 = 1, V2 = 2, V3 = 3); a month's incidents are one row.
+    assert [(p, w, m.isoformat(), n) for p, w, m, n in rows] == [
+        (3, PENN, "2022-07-01", 1),
+        (1, PARK, "2023-04-01", 2),
+        (2, PARK, "2023-05-01", 1),
+        (1, PENN, "2023-06-01", 1),
+    ]
+    engine = Engine(loaded)
+    assert repeat.incident_table_current(engine)
+
+
+@pytest.mark.parametrize("partner", [False, True])
+def test_repeat_figures_from_the_table_are_the_hand_counted_ones(
+    loaded: duckdb.DuckDBPyConnection, partner: bool
+) -> None:
+    """12 months to June 2023: V1 (3 crimes), V2 (1), V3 (1): 1 repeat of 3 victims.
+
+    Park alone: V1 has 2 crimes there (April), V2 one: 1 of 2. Penn alone: V1 once, V3 once: 0 of 2.
+    """
+    engine = Engine(loaded, GridCache(), aggregates_only=partner)
+    assert repeat.incident_table_current(engine)
+    city = engine.result("repeat_victimisation", selection.city(), Q1_2023)
+    assert (city.current.numerator, city.current.denominator) == (1, 3)
+    park = engine.result("repeat_victimisation", selection.resolve("Park"), Q1_2023)
+    assert (park.current.numerator, park.current.denominator) == (1, 2)
+    penn = engine.result("repeat_victimisation", selection.resolve("Penn"), Q1_2023)
+    assert (penn.current.numerator, penn.current.denominator) == (0, 2)
+    by_ward = engine.by_ward("repeat_victimisation", Q1_2023).set_index("ward_code")
+    assert (by_ward.loc[PARK, "numerator"], by_ward.loc[PARK, "denominator"]) == (1, 2)
+
+
+def test_a_table_not_built_from_the_current_loads_is_not_read(
+    loaded: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """A load written without rebuilding the table (as by hand): the figures come from the records."""
+    loaded.execute("update meta set value = 'an earlier load' where key = 'derived_for'")
+    engine = Engine(loaded, GridCache())
+    assert not repeat.incident_table_current(engine)
+    loaded.execute("delete from repeat_incident")  # would give 0 of 0 if it were read
+    city = engine.result("repeat_victimisation", selection.city(), Q1_2023)
+    assert (city.current.numerator, city.current.denominator) == (1, 3)
+
+
+def test_a_second_import_rebuilds_the_table_from_every_record(
+    loaded: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """V2 again in May 2023 (a second file): V1 and V2 are repeats, 2 of 3."""
+    import_paths([_crimes(tmp_path / "more.csv", [("C6", PARK, "2023-05-30", "V2")])], connection=loaded)
+    engine = Engine(loaded, GridCache())
+    assert repeat.incident_table_current(engine)
+    city = engine.result("repeat_victimisation", selection.city(), Q1_2023)
+    assert (city.current.numerator, city.current.denominator) == (2, 3)
+
+
+def test_a_refused_import_leaves_the_table_as_it_was(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    before = loaded.execute("select * from repeat_incident order by all").fetchall()
+    signature = loaded.execute("select value from meta where key = 'derived_for'").fetchall()
+    bad = _crimes(tmp_path / "bad.csv", [("C7", PARK, "2023-13-01", "V9")])
+    with pytest.raises(Exception, match="2023-13-01"):
+        import_paths([bad], connection=loaded)
+    assert loaded.execute("select * from repeat_incident order by all").fetchall() == before
+    assert loaded.execute("select value from meta where key = 'derived_for'").fetchall() == signature
+
+
+def test_only_the_repeat_kind_derives_a_table_and_an_empty_store_derives_an_empty_one() -> None:
+    deriving = {
+        type(kpi.kind).__name__ for kpi in catalogue().values() if type(kpi.kind).derive is not MeasureKind.derive
+    }
+    assert deriving == {"Repeat"}
+    connection = store.memory_store()
+    derived.build(connection)
+    assert connection.execute("select count(*) from repeat_incident").fetchone() == (0,)
+    assert repeat.incident_table_current(Engine(connection))
