@@ -61,8 +61,8 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _info(args: argparse.Namespace, out: TextIO) -> int:
-    from swp_data import derived, snapshots, store
-    from swp_data.status import coverage_gaps, latest_loads, skipped_reasons, source_status
+    from swp_data import snapshots, store
+    from swp_data.status import built_at_import, coverage_gaps, latest_loads, skipped_reasons, source_status
 
     target = Path(args.db or store.default_path())
     with store.opened(target, read_only=True) as connection:
@@ -72,7 +72,7 @@ def _info(args: argparse.Namespace, out: TextIO) -> int:
             ("Latest load per source", latest_loads(connection)),
             ("Coverage gaps (months with no data between the first and last covered)", coverage_gaps(connection)),
             ("Rows skipped, by reason", skipped_reasons(connection)),
-            ("Built at import, so no page builds it", derived.status(connection)),
+            ("Built at import, so no page builds it", built_at_import(connection)),
         ]
     number = f"snapshot {snapshot.number}" if snapshot.number else "snapshot (not numbered: built before snapshots)"
     built = f", built {snapshot.built_at:%Y-%m-%d %H:%M:%S}" if snapshot.built_at else ""

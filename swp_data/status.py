@@ -5,7 +5,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from swp_data import sql
+from swp_data import derived, sql
+from swp_data.disclosure import stored
 from swp_data.sources import SOURCES
 
 
@@ -138,3 +139,10 @@ def latest_loads(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         order by "table"
         """
     ).df()
+
+
+def built_at_import(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The tables imports build so that no page has to (``swp_data.derived``, ``disclosure.stored``)."""
+    frame = derived.status(connection)
+    frame.loc[len(frame)] = stored.status(connection)
+    return frame.astype({"rows": "Int64"})  # a table not built has no count, not 0

@@ -16,7 +16,6 @@ from swp_data import derived, geography, selection, store
 from swp_data.calc.engine import Engine
 from swp_data.grid import GridCache
 from swp_data.importing import import_paths
-from swp_data.kinds import repeat
 from swp_data.kinds.base import MeasureKind
 from swp_data.kpis.catalogue import catalogue
 from swp_data.periods import Period
@@ -80,7 +79,7 @@ def test_an_import_builds_the_incident_table_in_its_own_transaction(loaded: duck
         (1, PENN, "2023-06-01", 1),
     ]
     engine = Engine(loaded)
-    assert repeat.incident_table_current(engine)
+    assert derived.current(engine.connection, engine.version, engine.cache)
 
 
 @pytest.mark.parametrize("partner", [False, True])
@@ -92,7 +91,7 @@ def test_repeat_figures_from_the_table_are_the_hand_counted_ones(
     Park alone: V1 has 2 crimes there (April), V2 one: 1 of 2. Penn alone: V1 once, V3 once: 0 of 2.
     """
     engine = Engine(loaded, GridCache(), aggregates_only=partner)
-    assert repeat.incident_table_current(engine)
+    assert derived.current(engine.connection, engine.version, engine.cache)
     city = engine.result("repeat_victimisation", selection.city(), Q1_2023)
     assert (city.current.numerator, city.current.denominator) == (1, 3)
     park = engine.result("repeat_victimisation", selection.resolve("Park"), Q1_2023)
@@ -109,7 +108,7 @@ def test_a_table_not_built_from_the_current_loads_is_not_read(
     """A load written without rebuilding the table (as by hand): the figures come from the records."""
     loaded.execute("update meta set value = 'an earlier load' where key = 'derived_for'")
     engine = Engine(loaded, GridCache())
-    assert not repeat.incident_table_current(engine)
+    assert not derived.current(engine.connection, engine.version, engine.cache)
     loaded.execute("delete from repeat_incident")  # would give 0 of 0 if it were read
     city = engine.result("repeat_victimisation", selection.city(), Q1_2023)
     assert (city.current.numerator, city.current.denominator) == (1, 3)
@@ -121,7 +120,7 @@ def test_a_second_import_rebuilds_the_table_from_every_record(
     """V2 again in May 2023 (a second file): V1 and V2 are repeats, 2 of 3."""
     import_paths([_crimes(tmp_path / "more.csv", [("C6", PARK, "2023-05-30", "V2")])], connection=loaded)
     engine = Engine(loaded, GridCache())
-    assert repeat.incident_table_current(engine)
+    assert derived.current(engine.connection, engine.version, engine.cache)
     city = engine.result("repeat_victimisation", selection.city(), Q1_2023)
     assert (city.current.numerator, city.current.denominator) == (2, 3)
 
@@ -136,12 +135,42 @@ def test_a_refused_import_leaves_the_table_as_it_was(loaded: duckdb.DuckDBPyConn
     assert loaded.execute("select value from meta where key = 'derived_for'").fetchall() == signature
 
 
-def test_only_the_repeat_kind_derives_a_table_and_an_empty_store_derives_an_empty_one() -> None:
-    deriving = {
-        type(kpi.kind).__name__ for kpi in catalogue().values() if type(kpi.kind).derive is not MeasureKind.derive
-    }
-    assert deriving == {"Repeat"}
+def test_every_gridded_kpi_reads_from_the_grid_table_exactly_what_its_query_returns(demo_db: Path) -> None:
+    """The demo store (built through the real import path): each gridded KPI's rows, one by one."""
+    with duckdb.connect(str(demo_db), read_only=True) as connection:
+        gridded = [kpi for kpi in catalogue().values() if kpi.kind.gridded]
+        assert len(gridded) >= 45
+        for kpi in gridded:
+            columns = ["ward_code", "month", *derived.grid_columns(connection, kpi)]
+            expected = connection.execute(f"select {', '.join(columns)} from ({kpi.sql})").df()
+            stored = derived.grid_frame(connection, kpi)
+            order = ["ward_code", "month"]
+            expected = expected.sort_values(order, na_position="first").reset_index(drop=True)
+            stored = stored.sort_values(order, na_position="first").reset_index(drop=True)
+            assert len(stored) == len(expected) > 0, kpi.key
+            for column in columns[2:]:
+                assert stored[column].astype(float).fillna(-1).tolist() == pytest.approx(
+                    expected[column].astype(float).fillna(-1).tolist()
+                ), (kpi.key, column)
+            assert stored["ward_code"].fillna("city").tolist() == expected["ward_code"].fillna("city").tolist()
+
+
+def test_a_stale_grid_table_is_not_read(loaded: duckdb.DuckDBPyConnection) -> None:
+    """Park's violence with injury in 2023/24 Q1 (C1, C2, C3) is 3, whether or not the table is current."""
+    assert Engine(loaded).result("violence_with_injury", selection.resolve("Park"), Q1_2023).current.value == 3
+    loaded.execute("update meta set value = 'an earlier load' where key = 'derived_for'")
+    loaded.execute("delete from kpi_grid")  # would give no data if it were read
+    engine = Engine(loaded, GridCache())
+    assert engine.result("violence_with_injury", selection.resolve("Park"), Q1_2023).current.value == 3
+
+
+def test_what_each_kind_derives_and_an_empty_store_derives_empty_tables() -> None:
+    """Gridded kinds their grid rows (the base class), repeat measures their incidents, ranks nothing."""
+    overriding = {type(k.kind).__name__ for k in catalogue().values() if type(k.kind).derive is not MeasureKind.derive}
+    assert overriding == {"Repeat"}
+    assert {type(k.kind).__name__ for k in catalogue().values() if not k.kind.gridded} == {"Repeat", "Rank"}
     connection = store.memory_store()
-    derived.build(connection)
+    derived.build(connection, catalogue().values())
     assert connection.execute("select count(*) from repeat_incident").fetchone() == (0,)
-    assert repeat.incident_table_current(Engine(connection))
+    assert connection.execute("select count(*) from kpi_grid").fetchone() == (0,)
+    assert derived.current(connection, Engine(connection).version, GridCache())

@@ -15,6 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from swp_data import derived
 from swp_data.calc import coverage as coverage_of
 from swp_data.calc.trends import SERIES_POINTS, Trends, months_per_point, with_spc_on_complete_points
 from swp_data.grid import MEASURES, Axis, Grid, GridCache, store_axis
@@ -74,9 +75,13 @@ class Engine(Trends):
     # -- grids ---------------------------------------------------------------------------------
     def grid(self, kpi: Kpi) -> Grid:
         """The KPI's cached grid."""
-        return self.cache.get(  # type: ignore[return-value]
-            (self.version, "grid", kpi.key), lambda: Grid(self.connection.execute(kpi.sql).df(), self.axis)
-        )
+
+        def build() -> Grid:
+            if derived.current(self.connection, self.version, self.cache):
+                return Grid(derived.grid_frame(self.connection, kpi), self.axis)
+            return Grid(self.connection.execute(kpi.sql).df(), self.axis)
+
+        return self.cache.get((self.version, "grid", kpi.key), build)  # type: ignore[return-value]
 
     def breakdown_grids(self, kpi: Kpi, breakdown_key: str) -> dict[str, Grid]:
         """One grid per category of a breakdown."""

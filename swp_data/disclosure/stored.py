@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
-from swp_data import sql
+from swp_data import derived, sql
 from swp_data.disclosure.protect import Key, Protection
 
 TABLE = "protected_cell"
@@ -73,6 +73,13 @@ def write(
     connection.execute("delete from meta where key in (select unnest(?::varchar[]))", [list(meta)])
     connection.executemany("insert into meta values (?, ?)", list(meta.items()))
     return len(rows)
+
+
+def status(connection: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """The stored protections' line in ``python -m swp_data info``."""
+    threshold = sql.one(connection, "select value from meta where key = 'protections_threshold'")
+    holds = f"partners' protected cells of every closed period (threshold {threshold[0] if threshold else '-'})"
+    return derived.table_status(connection, TABLE, holds, "protections_for")
 
 
 def read(

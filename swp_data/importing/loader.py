@@ -19,6 +19,7 @@ from swp_data.importing.detect import SUPPORTED_SUFFIXES, Detected, detect
 from swp_data.importing.errors import ImportFailure
 from swp_data.importing.scan import MAX_LINE_BYTES, Scan, scan_file
 from swp_data.importing.write import KeyConflict, LoadOutcome, store_key
+from swp_data.kpis.catalogue import catalogue
 from swp_data.sources import SOURCES, Source
 
 _PROGRESS_FROM_BYTES = 16 << 20
@@ -392,7 +393,9 @@ def _load_all(
         outer = tqdm(files, desc="files", unit="file", file=sys.stderr, disable=not show_progress or len(files) < 2)
         for offset, path in enumerate(outer):
             report.files.append(_load_one(connection, path, next_id + offset, show_progress, first_load_id=next_id))
-        derived.build(connection)  # in the same transaction: what pages would otherwise build on a first visit
+        derived.build(
+            connection, catalogue().values()
+        )  # in the same transaction: what pages would otherwise build on a first visit
         connection.execute("commit")
     except BaseException:
         connection.execute("rollback")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
 import pandas as pd
 
+from swp_data import derived
 from swp_data.results import ChangeLabel, Comparison, Coverage, Figure, KpiResult
 from swp_data.stats.dispersion import Dispersion
 from swp_data.stats.tests_of_change import SIGNIFICANCE_LEVEL
@@ -157,8 +158,10 @@ class MeasureKind:
     def derive(self, connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> None:
         """Put what the KPI's pages need from its records into the derived tables (``swp_data.derived``).
 
-        Gridded kinds need nothing: their ward x month grids are one aggregate query.
+        A gridded KPI: its rows by ward and month, what its grid is built from.
         """
+        if self.gridded:
+            derived.derive_grid(connection, kpi)
 
     # -- figures -----------------------------------------------------------------------------------
     def figure(self, kpi: Kpi, parts: Parts) -> Figure:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 import duckdb
 import pandas as pd
 
-from swp_data import sql
+from swp_data import derived
 from swp_data.kinds.base import (
     EngineView,
     Parts,
@@ -48,10 +48,6 @@ def _window(period_last_month: date) -> tuple[date, date]:
     return add_months(period_last_month, -(WINDOW_MONTHS - 1)), period_last_month
 
 
-INCIDENT_TABLE = "repeat_incident"
-"""Built at import (``swp_data.derived``): each repeat KPI's incidents per person, ward and month."""
-
-
 def derive_incidents(connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> None:
     """Put the KPI's incidents, counted per person, ward and month, into the incident table.
 
@@ -61,7 +57,7 @@ def derive_incidents(connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> None:
     """
     connection.execute(
         f"""
-        insert into {INCIDENT_TABLE}
+        insert into {derived.INCIDENT_TABLE}
         with events as ({kpi.sql}),
         per_month as (
             select person, ward_code, month, count(*)::integer as incidents
@@ -82,19 +78,10 @@ def _incidents(engine: Engine, kpi: Kpi) -> tuple[str, list[object]]:
 
     The table built at import, or (a store written some other way, such as a test's) the records.
     """
-    if incident_table_current(engine):
-        return f"select person, ward_code, month, incidents from {INCIDENT_TABLE} where kpi_key = ?", [kpi.key]
+    if derived.current(engine.connection, engine.version, engine.cache):
+        table = derived.INCIDENT_TABLE
+        return f"select person, ward_code, month, incidents from {table} where kpi_key = ?", [kpi.key]
     return f"select person, ward_code, month, 1 as incidents from ({kpi.sql}) where ward_code is not null", []
-
-
-def incident_table_current(engine: Engine) -> bool:
-    """Whether the store's incident table was built from exactly the loads it holds now."""
-
-    def check() -> bool:
-        built_for = sql.one(engine.connection, "select value from meta where key = 'derived_for'")
-        return built_for is not None and built_for[0] == repr(engine.version)
-
-    return engine.cache.get((engine.version, "incident table current"), check)  # type: ignore[return-value]
 
 
 def repeat_counts(
