@@ -1,6 +1,6 @@
 """Tables derived from the records at import, so no visitor's page builds them.
 
-Each measure kind says what it derives (``MeasureKind.derive``): a gridded KPI its rows by ward
+Each measure kind says what it derives (``MeasureKind.derivation``): a gridded KPI its rows by ward
 and month (what its grid is built from), a repeat measure its incidents per person, ward and
 month. They are rebuilt in the import's own transaction and record the loads they were built
 from (``meta.derived_for``); a reader uses them only while that still matches, and otherwise
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 class _Deriving(Protocol):
-    def derive(self, connection: duckdb.DuckDBPyConnection, kpi: KpiSpec) -> None: ...
+    def derivation(self, connection: duckdb.DuckDBPyConnection, kpi: KpiSpec) -> tuple[str, str] | None: ...
 
 
 class KpiSpec(Protocol):
@@ -54,11 +54,27 @@ _TABLES = {
 
 
 def build(connection: duckdb.DuckDBPyConnection, kpis: Iterable[KpiSpec]) -> None:
-    """(Re)build every derived table from the store's records, in the caller's transaction."""
+    """(Re)build every derived table from the store's records, in the caller's transaction.
+
+    One statement per table (each KPI's select, joined by ``union all``): a statement per KPI
+    would cost an import of a few rows far more than its rows do.
+    """
+    selects: dict[str, list[str]] = {table: [] for table in _TABLES}
+    keys: dict[str, list[str]] = {table: [] for table in _TABLES}
+    for kpi in kpis:
+        derivation = kpi.kind.derivation(connection, kpi)
+        if derivation is not None:
+            table, select = derivation
+            selects[table].append(f"({select})")
+            keys[table].append(kpi.key)
     for table, columns in _TABLES.items():
         connection.execute(f"create or replace table {table} ({columns})")
-    for kpi in kpis:
-        kpi.kind.derive(connection, kpi)
+        if selects[table]:
+            # Ordered by month, so a query for a few months reads only their row groups.
+            connection.execute(
+                f"insert into {table} select * from ({' union all '.join(selects[table])}) order by kpi_key, month",
+                keys[table],
+            )
     connection.execute("delete from meta where key = 'derived_for'")
     connection.execute("insert into meta values ('derived_for', ?)", [repr(data_version(connection))])
 
@@ -75,22 +91,27 @@ def current(connection: duckdb.DuckDBPyConnection, version: tuple[object, ...], 
 
 def grid_columns(connection: duckdb.DuckDBPyConnection, kpi: KpiSpec) -> list[str]:
     """The measures the KPI's query returns (its grid has exactly these)."""
-    names = [column[0] for column in connection.execute(f"select * from ({kpi.sql}) limit 0").description]
-    return [name for name in MEASURE_COLUMNS if name in names]
+    return list(_measures_of(connection, kpi.sql))
 
 
-def derive_grid(connection: duckdb.DuckDBPyConnection, kpi: KpiSpec) -> None:
-    """Put the KPI's rows by ward and month (its query's result, as it is) into the grid table."""
+_DESCRIBED: dict[str, tuple[str, ...]] = {}
+
+
+def _measures_of(connection: duckdb.DuckDBPyConnection, query: str) -> tuple[str, ...]:
+    # A query's columns follow from its text and the schema (one per version of the code): asked of
+    # DuckDB once per process, not on every import and every grid.
+    names = _DESCRIBED.get(query)
+    if names is None:
+        described = connection.execute(f"select * from ({query}) limit 0").description
+        names = _DESCRIBED.setdefault(query, tuple(column[0] for column in described))
+    return tuple(name for name in MEASURE_COLUMNS if name in names)
+
+
+def grid_select(connection: duckdb.DuckDBPyConnection, kpi: KpiSpec) -> str:
+    """The select giving the KPI's grid-table rows (its query's result, as it is); ``?`` is its key."""
     measures = grid_columns(connection, kpi)
-    connection.execute(
-        f"""
-        insert into {GRID_TABLE} (kpi_key, ward_code, month, {", ".join(measures)})
-        with rows as ({kpi.sql})
-        select ?, ward_code, month, {", ".join(measures)} from rows
-        order by month
-        """,
-        [kpi.key],
-    )
+    columns = ", ".join(name if name in measures else f"null::double as {name}" for name in MEASURE_COLUMNS)
+    return f"select ?::varchar as kpi_key, ward_code, month, {columns} from ({kpi.sql})"
 
 
 def grid_frame(connection: duckdb.DuckDBPyConnection, kpi: KpiSpec) -> pd.DataFrame:

@@ -166,7 +166,9 @@ def test_a_stale_grid_table_is_not_read(loaded: duckdb.DuckDBPyConnection) -> No
 
 def test_what_each_kind_derives_and_an_empty_store_derives_empty_tables() -> None:
     """Gridded kinds their grid rows (the base class), repeat measures their incidents, ranks nothing."""
-    overriding = {type(k.kind).__name__ for k in catalogue().values() if type(k.kind).derive is not MeasureKind.derive}
+    overriding = {
+        type(k.kind).__name__ for k in catalogue().values() if type(k.kind).derivation is not MeasureKind.derivation
+    }
     assert overriding == {"Repeat"}
     assert {type(k.kind).__name__ for k in catalogue().values() if not k.kind.gridded} == {"Repeat", "Rank"}
     connection = store.memory_store()

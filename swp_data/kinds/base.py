@@ -155,13 +155,13 @@ class MeasureKind:
     allows_for_overdispersion: ClassVar[bool] = False
 
     # -- at import -----------------------------------------------------------------------------------
-    def derive(self, connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> None:
-        """Put what the KPI's pages need from its records into the derived tables (``swp_data.derived``).
+    def derivation(self, connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> tuple[str, str] | None:
+        """The derived table (``swp_data.derived``) this KPI adds rows to at import, and the select giving them.
 
-        A gridded KPI: its rows by ward and month, what its grid is built from.
+        The select's first column is ``?``, the KPI's key. A gridded KPI: its rows by ward and
+        month, what its grid is built from.
         """
-        if self.gridded:
-            derived.derive_grid(connection, kpi)
+        return (derived.GRID_TABLE, derived.grid_select(connection, kpi)) if self.gridded else None
 
     # -- figures -----------------------------------------------------------------------------------
     def figure(self, kpi: Kpi, parts: Parts) -> Figure:

@@ -48,16 +48,13 @@ def _window(period_last_month: date) -> tuple[date, date]:
     return add_months(period_last_month, -(WINDOW_MONTHS - 1)), period_last_month
 
 
-def derive_incidents(connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> None:
-    """Put the KPI's incidents, counted per person, ward and month, into the incident table.
+def incident_select(kpi: Kpi) -> str:
+    """The select giving the KPI's incidents, counted per person, ward and month (``?``: its key).
 
     People become numbers (1, 2, ...: nothing in the table names anyone) and a month's incidents
-    one row, so a window over any wards is a small aggregate query; ordered by month, so DuckDB
-    reads only the row groups of the months asked for.
+    one row, so a window over any wards is a small aggregate query.
     """
-    connection.execute(
-        f"""
-        insert into {derived.INCIDENT_TABLE}
+    return f"""
         with events as ({kpi.sql}),
         per_month as (
             select person, ward_code, month, count(*)::integer as incidents
@@ -65,12 +62,10 @@ def derive_incidents(connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> None:
             where ward_code is not null
             group by all
         )
-        select ?, dense_rank() over (order by person)::integer, ward_code, month, incidents
+        select ?::varchar as kpi_key, dense_rank() over (order by person)::integer as person,
+               ward_code, month, incidents
         from per_month
-        order by month, ward_code
-        """,
-        [kpi.key],
-    )
+    """
 
 
 def _incidents(engine: Engine, kpi: Kpi) -> tuple[str, list[object]]:
@@ -223,9 +218,9 @@ class Repeat(Share):
     monthly = False
     spc_applies = False
 
-    def derive(self, connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> None:
+    def derivation(self, connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> tuple[str, str] | None:
         """The KPI's incidents per person, ward and month."""
-        derive_incidents(connection, kpi)
+        return derived.INCIDENT_TABLE, incident_select(kpi)
 
     def period_shown(self, period: Period) -> str:
         """The 12 months to the period's end."""
