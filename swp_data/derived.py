@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from swp_data import sql
+from swp_data.grid import MEASURES
 from swp_data.store import data_version
 
 if TYPE_CHECKING:
@@ -40,7 +41,6 @@ class KpiSpec(Protocol):
 
 GRID_TABLE = "kpi_grid"
 INCIDENT_TABLE = "repeat_incident"
-MEASURE_COLUMNS = ("numerator", "denominator", "unknown", "respondents", "weight_sq")
 _TABLES = {
     GRID_TABLE: """
         kpi_key varchar not null, ward_code varchar, month date not null,
@@ -104,13 +104,13 @@ def _measures_of(connection: duckdb.DuckDBPyConnection, query: str) -> tuple[str
     if names is None:
         described = connection.execute(f"select * from ({query}) limit 0").description
         names = _DESCRIBED.setdefault(query, tuple(column[0] for column in described))
-    return tuple(name for name in MEASURE_COLUMNS if name in names)
+    return tuple(name for name in MEASURES if name in names)
 
 
 def grid_select(connection: duckdb.DuckDBPyConnection, kpi: KpiSpec) -> str:
     """The select giving the KPI's grid-table rows (its query's result, as it is); ``?`` is its key."""
     measures = grid_columns(connection, kpi)
-    columns = ", ".join(name if name in measures else f"null::double as {name}" for name in MEASURE_COLUMNS)
+    columns = ", ".join(name if name in measures else f"null::double as {name}" for name in MEASURES)
     return f"select ?::varchar as kpi_key, ward_code, month, {columns} from ({kpi.sql})"
 
 

@@ -221,12 +221,12 @@ class PublishedCells:
         """Each sensitive family's closed quarters and years, protected: ``(family, period code, solved)``."""
         axis = self.engine.axis
         first, last = Quarter.containing(axis.months[0]), Quarter.containing(axis.months[-1])
+        quarters = Period(first, last).quarters
         done: set[tuple[str, str]] = set()
         for kpi in catalogue.catalogue().values():
             if not kpi.sensitive or not kpi.kind.gridded:
                 continue
             family = self.family(kpi).name
-            quarters = Period(first, last).quarters
             for q in quarters:
                 if (family, q.code) not in done and self.quarter_closed(kpi, q):
                     done.add((family, q.code))

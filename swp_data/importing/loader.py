@@ -393,9 +393,8 @@ def _load_all(
         outer = tqdm(files, desc="files", unit="file", file=sys.stderr, disable=not show_progress or len(files) < 2)
         for offset, path in enumerate(outer):
             report.files.append(_load_one(connection, path, next_id + offset, show_progress, first_load_id=next_id))
-        derived.build(
-            connection, catalogue().values()
-        )  # in the same transaction: what pages would otherwise build on a first visit
+        # In the same transaction: what pages would otherwise build on a first visit.
+        derived.build(connection, catalogue().values())
         connection.execute("commit")
     except BaseException:
         connection.execute("rollback")
