@@ -22,12 +22,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from swp_data import selection
+from swp_data import derived, selection
 from swp_data.calc.engine import Engine
 from swp_data.demo import build_demo_store
+from swp_data.disclosure.closed import store_protections
 from swp_data.grid import GridCache
 from swp_data.kpis.catalogue import catalogue
 from swp_data.periods import Period
+from swp_data.settings import get_settings
 from swp_data.site import PRIORITIES
 from swp_data.sources import SOURCES
 
@@ -57,6 +59,10 @@ def scale_store(path: Path, copies: int) -> None:
         connection.execute("drop table base")
     connection.execute("update partner_return set value = value * ?", [copies])
     connection.execute("update comparator_area set count = count * ?, population = population * ?", [copies, copies])
+    # What an import builds, rebuilt from the copied records (the load log is unchanged, so tables
+    # built from one copy would otherwise pass as current).
+    derived.build(connection, catalogue().values())
+    store_protections(connection, get_settings().disclosure_threshold)
     connection.execute("checkpoint")
     connection.close()
 

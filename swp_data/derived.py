@@ -2,8 +2,9 @@
 
 Each measure kind says what it derives (``MeasureKind.derivation``): a gridded KPI its rows by ward
 and month (what its grid is built from), a repeat measure its incidents per person, ward and
-month. They are rebuilt in the import's own transaction and record the loads they were built
-from (``meta.derived_for``); a reader uses them only while that still matches, and otherwise
+month; every breakdown its rows by category, ward and month (what its grids are built from). They
+are rebuilt in the import's own transaction and record the loads they were built from
+(``meta.derived_for``); a reader uses them only while that still matches, and otherwise
 reads the records themselves (a store written some other way). Partners' protections are solved
 when a snapshot is sealed (``swp_data.disclosure.stored``).
 """
@@ -28,11 +29,19 @@ class _Deriving(Protocol):
     def derivation(self, connection: duckdb.DuckDBPyConnection, kpi: KpiSpec) -> tuple[str, str] | None: ...
 
 
+class BreakdownSpec(Protocol):
+    """What this module reads of a breakdown declaration: its key and its query (with a ``category``)."""
+
+    key: str
+    sql: str
+
+
 class KpiSpec(Protocol):
     """What this module reads of a KPI declaration (it never imports the catalogue: no cycle)."""
 
     key: str
     sql: str
+    breakdowns: tuple[BreakdownSpec, ...]
 
     @property
     def kind(self) -> _Deriving:
@@ -41,6 +50,8 @@ class KpiSpec(Protocol):
 
 GRID_TABLE = "kpi_grid"
 INCIDENT_TABLE = "repeat_incident"
+BREAKDOWN_TABLE = "breakdown_grid"
+_BREAKDOWN_MEASURES = ("numerator", "denominator", "unknown")
 _TABLES = {
     GRID_TABLE: """
         kpi_key varchar not null, ward_code varchar, month date not null,
@@ -49,6 +60,10 @@ _TABLES = {
     INCIDENT_TABLE: """
         kpi_key varchar not null, person integer not null, ward_code varchar not null,
         month date not null, incidents integer not null
+    """,
+    BREAKDOWN_TABLE: """
+        kpi_key varchar not null, breakdown_key varchar not null, category varchar, ward_code varchar,
+        month date not null, numerator double, denominator double, unknown double
     """,
 }
 
@@ -67,6 +82,9 @@ def build(connection: duckdb.DuckDBPyConnection, kpis: Iterable[KpiSpec]) -> Non
             table, select = derivation
             selects[table].append(f"({select})")
             keys[table].append(kpi.key)
+        for breakdown in kpi.breakdowns:
+            selects[BREAKDOWN_TABLE].append(f"({breakdown_select(connection, breakdown)})")
+            keys[BREAKDOWN_TABLE] += [kpi.key, breakdown.key]
     for table, columns in _TABLES.items():
         connection.execute(f"create or replace table {table} ({columns})")
         if selects[table]:
@@ -80,11 +98,17 @@ def build(connection: duckdb.DuckDBPyConnection, kpis: Iterable[KpiSpec]) -> Non
 
 
 def current(connection: duckdb.DuckDBPyConnection, version: tuple[object, ...], cache: GridCache) -> bool:
-    """Whether the derived tables were built from exactly the loads the store holds now (``version``)."""
+    """Whether every derived table exists and was built from exactly the loads the store holds now (``version``)."""
 
     def check() -> bool:
         built_for = sql.one(connection, "select value from meta where key = 'derived_for'")
-        return built_for is not None and built_for[0] == repr(version)
+        if built_for is None or built_for[0] != repr(version):
+            return False
+        # A store built by an earlier release may lack a table this one derives: then none is used.
+        present = sql.scalar(
+            connection, "select count(*) from duckdb_tables() where list_contains(?, table_name)", [list(_TABLES)]
+        )
+        return present == len(_TABLES)
 
     return cache.get((version, "derived tables current"), check)  # type: ignore[return-value]
 
@@ -114,6 +138,34 @@ def grid_select(connection: duckdb.DuckDBPyConnection, kpi: KpiSpec) -> str:
     return f"select ?::varchar as kpi_key, ward_code, month, {columns} from ({kpi.sql})"
 
 
+def breakdown_select(connection: duckdb.DuckDBPyConnection, breakdown: BreakdownSpec) -> str:
+    """The select giving a breakdown's table rows (its query's result); ``?, ?`` are the KPI's and its key."""
+    measures = _breakdown_measures(connection, breakdown)
+    columns = ", ".join(name if name in measures else f"null::double as {name}" for name in _BREAKDOWN_MEASURES)
+    return (
+        "select ?::varchar as kpi_key, ?::varchar as breakdown_key, category::varchar as category, "
+        f"ward_code, month, {columns} from ({breakdown.sql})"
+    )
+
+
+def breakdown_frame(connection: duckdb.DuckDBPyConnection, kpi_key: str, breakdown: BreakdownSpec) -> pd.DataFrame:
+    """A breakdown's rows by category, ward and month as its query returns them, read from its table."""
+    measures = _breakdown_measures(connection, breakdown)
+    return connection.execute(
+        f"select ward_code, month, category, {', '.join(measures)} from {BREAKDOWN_TABLE} "
+        "where kpi_key = ? and breakdown_key = ?",
+        [kpi_key, breakdown.key],
+    ).df()
+
+
+def _breakdown_measures(connection: duckdb.DuckDBPyConnection, breakdown: BreakdownSpec) -> tuple[str, ...]:
+    measures = _measures_of(connection, breakdown.sql)
+    extra = set(measures) - set(_BREAKDOWN_MEASURES)
+    if extra:  # a declaration error, caught by the catalogue tests, never by a visitor
+        raise ValueError(f"breakdown {breakdown.key!r} returns {sorted(extra)}: its table holds {_BREAKDOWN_MEASURES}")
+    return measures
+
+
 def grid_frame(connection: duckdb.DuckDBPyConnection, kpi: KpiSpec) -> pd.DataFrame:
     """The KPI's rows by ward and month as its query returns them, read from the grid table."""
     measures = grid_columns(connection, kpi)
@@ -127,6 +179,7 @@ def status(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     built = (
         (GRID_TABLE, "every gridded KPI's rows by ward and month (what its grid is built from)"),
         (INCIDENT_TABLE, "the repeat measures' incidents per person, ward and month"),
+        (BREAKDOWN_TABLE, "every breakdown's rows by category, ward and month (what its grids are built from)"),
     )
     return pd.DataFrame([table_status(connection, table, holds, "derived_for") for table, holds in built])
 

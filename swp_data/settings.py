@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +46,21 @@ class Settings(BaseSettings):
         description="Imports refuse records dated before 1 January of this year (a mistyped year, not history).",
     )
     duckdb_threads: int | None = Field(default=None, ge=1, description="Threads DuckDB may use (default: all cores).")
+    reader_memory_limit: str | None = Field(
+        default="300MB",
+        pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$",
+        description=(
+            "Memory DuckDB may use per reading process (the app, the CLI's reports), e.g. 300MB: it works "
+            "within it, spilling to disk if it must, so the server's memory stays bounded at any store size. "
+            "Imports are not limited. Empty: DuckDB's own default (80% of the machine's memory)."
+        ),
+    )
+
+    @field_validator("reader_memory_limit", mode="before")
+    @classmethod
+    def _empty_is_no_limit(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     validate_charts: bool = Field(
         default=False,
         description="Check every chart against the Vega-Lite schema as it is drawn (the tests do; it costs time).",

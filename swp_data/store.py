@@ -35,10 +35,14 @@ def default_path() -> Path:
     return Path(get_settings().db_path)
 
 
-def _configure(connection: duckdb.DuckDBPyConnection) -> None:
-    threads = get_settings().duckdb_threads
-    if threads:
-        connection.execute(f"set threads = {int(threads)}")
+def _configure(connection: duckdb.DuckDBPyConnection, read_only: bool) -> None:
+    settings = get_settings()
+    if settings.duckdb_threads:
+        connection.execute(f"set threads = {int(settings.duckdb_threads)}")
+    if read_only and settings.reader_memory_limit:
+        # Readers only: a repeat-person query over a big store would otherwise take the app to
+        # 1 GB and more (DuckDB's default is 80% of the machine). Imports keep the default.
+        connection.execute(f"set memory_limit = '{settings.reader_memory_limit}'")
 
 
 def initialise(connection: duckdb.DuckDBPyConnection) -> None:
@@ -93,7 +97,7 @@ def create_store(path: Path | str | None = None) -> Path:
     building.unlink(missing_ok=True)
     connection = duckdb.connect(str(building))
     try:
-        _configure(connection)
+        _configure(connection, read_only=False)
         initialise(connection)
         connection.execute("checkpoint")
     finally:
@@ -147,7 +151,7 @@ def connect(
     except duckdb.ConnectionException as error:
         # This process already has the file open with another configuration (writing it).
         raise StoreBusy(f"{target} is open for writing in this process: {error}") from error
-    _configure(connection)
+    _configure(connection, read_only)
     check_version(connection, target)
     return connection
 

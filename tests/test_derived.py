@@ -1,4 +1,4 @@
-"""Tables built at import (``swp_data.derived``): the repeat measures' incidents per person, ward and month.
+"""Tables built at import (``swp_data.derived``): grid rows, breakdown rows, repeat incidents per person.
 
 Repeat figures are answered by SQL over that table for analysts and partners alike; a store whose
 table was not built from the loads it holds now is answered from its records, with the same figures.
@@ -155,6 +155,37 @@ def test_every_gridded_kpi_reads_from_the_grid_table_exactly_what_its_query_retu
             assert stored["ward_code"].fillna("city").tolist() == expected["ward_code"].fillna("city").tolist()
 
 
+def test_every_breakdown_reads_from_its_table_the_grids_its_query_gives(demo_db: Path) -> None:
+    """The demo store: each of the 15 breakdowns' grids, category by category, from the table and from the query."""
+    with duckdb.connect(str(demo_db), read_only=True) as connection:
+        from_table = Engine(connection, GridCache())
+        from_records = Engine(connection, GridCache())
+        assert derived.current(connection, from_table.version, from_table.cache)
+        # The second engine's cache says the table is not current, so it reads the records.
+        from_records.cache.get((from_records.version, "derived tables current"), lambda: False)
+        breakdowns = [(kpi, b) for kpi in catalogue().values() for b in kpi.breakdowns]
+        assert len(breakdowns) == 15
+        for kpi, breakdown in breakdowns:
+            stored = from_table.breakdown_grids(kpi, breakdown.key)
+            queried = from_records.breakdown_grids(kpi, breakdown.key)
+            assert list(stored) == list(queried), (kpi.key, breakdown.key)
+            for category, grid in queried.items():
+                assert stored[category].arrays.keys() == grid.arrays.keys()
+                for measure, array in grid.arrays.items():
+                    assert (stored[category].arrays[measure] == array).all(), (kpi.key, breakdown.key, category)
+                assert (stored[category].present == grid.present).all()
+                assert stored[category].has_denominator == grid.has_denominator
+        total = sum(g.arrays["numerator"].sum() for g in stored.values())
+        assert total > 0
+
+
+def test_the_breakdown_table_holds_each_record_once(loaded: duckdb.DuckDBPyConnection) -> None:
+    """The five violence-with-injury crimes, split by victim age, sum to five in Park (3) and Penn (2)."""
+    spec = next(b for b in catalogue()["violence_with_injury"].breakdowns if b.key == "victim_age")
+    frame = derived.breakdown_frame(loaded, "violence_with_injury", spec)
+    assert frame.groupby("ward_code")["numerator"].sum().to_dict() == {PARK: 3, PENN: 2}
+
+
 def test_a_stale_grid_table_is_not_read(loaded: duckdb.DuckDBPyConnection) -> None:
     """Park's violence with injury in 2023/24 Q1 (C1, C2, C3) is 3, whether or not the table is current."""
     assert Engine(loaded).result("violence_with_injury", selection.resolve("Park"), Q1_2023).current.value == 3
@@ -162,6 +193,38 @@ def test_a_stale_grid_table_is_not_read(loaded: duckdb.DuckDBPyConnection) -> No
     loaded.execute("delete from kpi_grid")  # would give no data if it were read
     engine = Engine(loaded, GridCache())
     assert engine.result("violence_with_injury", selection.resolve("Park"), Q1_2023).current.value == 3
+
+
+def test_a_store_without_one_of_the_tables_reads_the_records(loaded: duckdb.DuckDBPyConnection) -> None:
+    """A store built by an earlier release (no breakdown table): the same figures, from the records, no error."""
+    engine = Engine(loaded, GridCache())
+    park = selection.resolve("Park")
+    expected = engine.breakdown("violence_with_injury", "victim_age", park, Q1_2023)
+    loaded.execute("drop table breakdown_grid")
+    older = Engine(loaded, GridCache())
+    assert not derived.current(loaded, older.version, older.cache)
+    found = older.breakdown("violence_with_injury", "victim_age", park, Q1_2023)
+    assert found.equals(expected)
+    assert found["numerator"].sum() == 3  # C1, C2, C3
+    assert older.result("violence_with_injury", park, Q1_2023).current.value == 3
+
+
+def test_a_scaled_benchmark_store_rebuilds_what_an_import_builds(tmp_path: Path) -> None:
+    """``benchmarks.kpis.scale_store``: three copies of the five crimes give Park's 2023/24 Q1 9, not 3."""
+    from benchmarks.kpis import scale_store
+
+    path = store.create_store(tmp_path / "swp.duckdb")
+    with store.opened(path) as connection:
+        import_paths([_crimes(tmp_path / "crime.csv", FIRST)], connection=connection)
+    scale_store(path, 3)
+    with duckdb.connect(str(path), read_only=True) as connection:
+        engine = Engine(connection, GridCache())
+        assert derived.current(connection, engine.version, engine.cache)
+        stored = connection.execute(
+            "select sum(numerator) from kpi_grid where kpi_key = 'violence_with_injury'"
+        ).fetchone()
+        assert stored == (15.0,)
+        assert engine.result("violence_with_injury", selection.resolve("Park"), Q1_2023).current.value == 9
 
 
 def test_what_each_kind_derives_and_an_empty_store_derives_empty_tables() -> None:
@@ -175,4 +238,5 @@ def test_what_each_kind_derives_and_an_empty_store_derives_empty_tables() -> Non
     derived.build(connection, catalogue().values())
     assert connection.execute("select count(*) from repeat_incident").fetchone() == (0,)
     assert connection.execute("select count(*) from kpi_grid").fetchone() == (0,)
+    assert connection.execute("select count(*) from breakdown_grid").fetchone() == (0,)
     assert derived.current(connection, Engine(connection).version, GridCache())

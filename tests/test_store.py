@@ -152,3 +152,23 @@ def test_some_tables_match_a_hand_written_schema(created: dict[str, list[tuple[s
     ]
     assert (crime["hate_crime"], crime["hate_strand"], crime["longitude"]) == ("BOOLEAN", "VARCHAR", "DOUBLE")
     assert created["ward"] == [("ward_code", "VARCHAR"), ("ward_name", "VARCHAR"), ("population", "BIGINT")]
+
+
+@pytest.mark.parametrize(("configured", "expected"), [(None, "286.1 MiB"), ("1GB", "953.6 MiB"), ("", None)])
+def test_readers_work_within_the_configured_memory_and_imports_do_not(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, configured: str | None, expected: str | None
+) -> None:
+    """Default 300MB (286 MiB) for a read-only connection; empty means DuckDB's own default, as for writers."""
+    if configured is not None:
+        monkeypatch.setenv("SWP_READER_MEMORY_LIMIT", configured)
+    settings.get_settings.cache_clear()
+    try:
+        path = store.create_store(tmp_path / "s.duckdb")
+        with store.opened(path) as writer:
+            default = writer.execute("select current_setting('memory_limit')").fetchone()[0]
+        with store.opened(path, read_only=True) as reader:
+            limit = reader.execute("select current_setting('memory_limit')").fetchone()[0]
+    finally:
+        settings.get_settings.cache_clear()
+    assert default.endswith("GiB")  # 80% of the machine
+    assert limit == (default if expected is None else expected)

@@ -90,7 +90,10 @@ class Engine(Trends):
             raise KeyError(f"{kpi.key} has no breakdown {breakdown_key!r}")
 
         def build() -> dict[str, Grid]:
-            frame = self.connection.execute(spec.sql).df()
+            if derived.current(self.connection, self.version, self.cache):
+                frame = derived.breakdown_frame(self.connection, kpi.key, spec)
+            else:
+                frame = self.connection.execute(spec.sql).df()
             grids = {str(cat): Grid(part, self.axis) for cat, part in frame.groupby("category", sort=True)}
             for name in spec.categories:  # a declared category with no records is a zero, not a missing row
                 grids.setdefault(name, Grid(frame.iloc[0:0], self.axis))
