@@ -133,15 +133,18 @@ def _measures_of(connection: duckdb.DuckDBPyConnection, query: str) -> tuple[str
 
 def grid_select(connection: duckdb.DuckDBPyConnection, kpi: KpiSpec) -> str:
     """The select giving the KPI's grid-table rows (its query's result, as it is); ``?`` is its key."""
-    measures = grid_columns(connection, kpi)
-    columns = ", ".join(name if name in measures else f"null::double as {name}" for name in MEASURES)
+    columns = _every_column(grid_columns(connection, kpi), MEASURES)
     return f"select ?::varchar as kpi_key, ward_code, month, {columns} from ({kpi.sql})"
+
+
+def _every_column(measures: tuple[str, ...], table_measures: tuple[str, ...]) -> str:
+    # A table holds every measure; those a query does not return are stored as NULL.
+    return ", ".join(name if name in measures else f"null::double as {name}" for name in table_measures)
 
 
 def breakdown_select(connection: duckdb.DuckDBPyConnection, breakdown: BreakdownSpec) -> str:
     """The select giving a breakdown's table rows (its query's result); ``?, ?`` are the KPI's and its key."""
-    measures = _breakdown_measures(connection, breakdown)
-    columns = ", ".join(name if name in measures else f"null::double as {name}" for name in _BREAKDOWN_MEASURES)
+    columns = _every_column(_breakdown_measures(connection, breakdown), _BREAKDOWN_MEASURES)
     return (
         "select ?::varchar as kpi_key, ?::varchar as breakdown_key, category::varchar as category, "
         f"ward_code, month, {columns} from ({breakdown.sql})"
