@@ -215,3 +215,15 @@ def test_e_test_switches_to_its_asymptotic_form_only_where_they_agree() -> None:
         statistic = (k1 - k2) / math.sqrt(k1 + k2)
         assert exact == pytest.approx(2 * special.ndtr(-abs(statistic)), abs=1e-3)
     assert poisson_e_test(limit, 10) == pytest.approx(2 * special.ndtr(-(limit - 10) / math.sqrt(limit + 10)))
+
+
+@pytest.mark.parametrize(
+    ("x1", "n1", "x2", "n2"),
+    [(0, 10, 4, 10), (2, 20, 7, 20), (5, 5, 0, 5), (0, 1, 0, 1), (3, 7, 3, 7), (1, 200, 9, 180), (40, 900, 61, 1000)],
+)
+def test_fisher_exact_test_matches_scipy_stats(x1: int, n1: int, x2: int, n2: int) -> None:
+    # Written on scipy.special (scipy.stats is slow to import on a first visit): checked against scipy.stats.
+    from scipy import stats
+
+    expected = stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]], alternative="two-sided").pvalue
+    assert fisher_exact_test(x1, n1, x2, n2) == pytest.approx(expected, rel=1e-9)
