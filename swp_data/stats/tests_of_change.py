@@ -145,13 +145,13 @@ def fisher_exact_test(x1: int, n1: int, x2: int, n2: int) -> float:
         raise ValueError("need 0 <= x <= n and n > 0 in both groups")
     drawn, total = x1 + x2, n1 + n2
     support = np.arange(max(0, drawn - n2), min(n1, drawn) + 1)
-    log_pmf = _log_choose(n1, support) + _log_choose(n2, drawn - support) - _log_choose(total, np.array([drawn]))[0]
+    log_pmf = _log_choose(n1, support) + _log_choose(n2, drawn - support) - _log_choose(total, drawn)
     observed = log_pmf[x1 - support[0]]
     # Tables within a relative 1e-7 of the observed one count as equally likely (floating-point ties).
     return float(min(1.0, np.exp(log_pmf[log_pmf <= observed + 1e-7]).sum()))
 
 
-def _log_choose(n: int, k: np.ndarray) -> np.ndarray:
+def _log_choose(n: int, k: np.ndarray | int) -> np.ndarray:
     return special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
 
 
