@@ -52,10 +52,10 @@ def child(page_key: str, access: str) -> None:
     if access == "analyst":
         app.secrets = SIGN_IN
         app.user = signed_in(ANALYST_EMAIL)
+    if not spec.default:
+        app.switch_page(spec.module)  # opened directly, as by its link: no Overview drawn first
     first = time.perf_counter()
     app.run()
-    if not spec.default:
-        app.switch_page(spec.module).run()
     first_visit = time.perf_counter() - first
     problems = [str(e.value) for e in app.exception]
     quarters = app.sidebar.selectbox(key="from").options

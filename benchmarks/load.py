@@ -6,6 +6,7 @@ Usage:
     python3 -m benchmarks.load --processes 2 --no-nginx        # 2 processes, sessions dealt round robin
     python3 -m benchmarks.load --url http://127.0.0.1:8501 --sessions 5   # a server already running
     python3 -m benchmarks.load --probe http://127.0.0.1:8501   # one session, one page: the deep health check
+    python3 -m benchmarks.load --warm http://127.0.0.1:8501    # one visit to every page (deploy/warm.sh)
 
 Each simulated visitor is what a browser tab is to the server: one websocket to
 ``/_stcore/stream`` carrying protobuf ``BackMsg``/``ForwardMsg`` (``streamlit.proto``). It opens
@@ -339,6 +340,18 @@ async def warm(url: str, timeout: float = 120) -> None:
     await session.close()
 
 
+def warm_command(url: str, timeout: float) -> int:
+    """``--warm``: every page visited once, as after a start or an import; prints the outcome, 0 when all were drawn."""
+    started = time.perf_counter()
+    try:
+        asyncio.run(warm(url, timeout))
+    except (OSError, RuntimeError, TimeoutError, ConnectionClosed, InvalidHandshake) as error:
+        print(f"{url}: not warmed: {error}")
+        return 1
+    print(f"{url}: warmed, every page drawn, in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def probe(url: str, timeout: float = 60) -> int:
     """The deep health check: one session draws the Overview and one priority page with figures; 0 when it did."""
 
@@ -582,10 +595,13 @@ def main() -> None:
     parser.add_argument("--url", action="append", help="drive a server already running (repeat: round robin)")
     parser.add_argument("--pid", type=int, action="append", help="with --url: the server processes to meter")
     parser.add_argument("--probe", metavar="URL", help="one session, two pages; exit 1 unless both are drawn")
+    parser.add_argument("--warm", metavar="URL", help="one visit to every page (its caches built); exit 1 on failure")
     parser.add_argument("--errors", type=int, default=5, help="how many error details to print per cell")
     args = parser.parse_args()
     if args.probe:
         sys.exit(probe(args.probe, args.timeout))
+    if args.warm:
+        sys.exit(warm_command(args.warm, args.timeout))
     counts = [int(n) for n in args.sessions.split(",")]
     print(
         f"load benchmark: {args.seconds:.0f} s per cell, think time {args.think:g} s, {os.cpu_count()} CPUs, "

@@ -28,3 +28,6 @@ mkdir -p "$done_dir"
 mv -- "${files[@]}" "$done_dir/"
 echo "archived to $done_dir"
 "$python" -m swp_data info
+# Each process moves to the new snapshot at its next session; one visit to every page builds its
+# figures before a visitor asks (a failure here leaves the import done: it is only slower).
+deploy/warm.sh || echo "some processes could not be warmed: their first visitors wait for the new snapshot's reads"

@@ -106,7 +106,8 @@ def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
         delta_color=colour,
         help=help_text,
         border=True,
-        delta_arrow="auto" if delta else "off",
+        # A change that shows as zero has no sign, and no arrow.
+        delta_arrow="auto" if delta and delta[0] in "+-" else "off",
         delta_description=words,
     )
     # In words on the card itself: a tooltip cannot be read on a projector or on paper.

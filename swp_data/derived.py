@@ -1,18 +1,18 @@
 """Tables derived from the records at import, so no visitor's page builds them.
 
-Each measure kind says what it derives (``MeasureKind.derivation``): a gridded KPI its rows by ward
-and month (what its grid is built from), a repeat measure its incidents per person, ward and
-month; every breakdown its rows by category, ward and month (what its grids are built from). They
-are rebuilt in the import's own transaction and record the loads they were built from
-(``meta.derived_for``); a reader uses them only while that still matches, and otherwise
-reads the records themselves (a store written some other way). Partners' protections are solved
-when a snapshot is sealed (``swp_data.disclosure.stored``).
+Each measure kind says what it derives (``MeasureKind.derivations``): a gridded KPI its rows by
+ward and month (what its grid is built from); a repeat measure its incidents per person, ward and
+month and, from them, its counts for the 12 months to every month end; every breakdown its rows by
+category, ward and month (what its grids are built from). They are rebuilt in the import's own
+transaction and record the loads they were built from (``meta.derived_for``); a reader uses them
+only while that still matches, and otherwise reads the records themselves (a store written some
+other way). Partners' protections are solved when a snapshot is sealed (``swp_data.disclosure.stored``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import duckdb
 import pandas as pd
@@ -25,8 +25,16 @@ if TYPE_CHECKING:
     from swp_data.grid import GridCache
 
 
+class Derivation(NamedTuple):
+    """Rows a KPI adds to a derived table at import: the table, the select giving them, its parameters."""
+
+    table: str
+    select: str
+    parameters: list[object]
+
+
 class _Deriving(Protocol):
-    def derivation(self, connection: duckdb.DuckDBPyConnection, kpi: KpiSpec) -> tuple[str, str] | None: ...
+    def derivations(self, connection: duckdb.DuckDBPyConnection, kpi: KpiSpec) -> list[Derivation]: ...
 
 
 class BreakdownSpec(Protocol):
@@ -50,6 +58,7 @@ class KpiSpec(Protocol):
 
 GRID_TABLE = "kpi_grid"
 INCIDENT_TABLE = "repeat_incident"
+WINDOW_TABLE = "repeat_window"
 BREAKDOWN_TABLE = "breakdown_grid"
 _BREAKDOWN_MEASURES = ("numerator", "denominator", "unknown")
 _TABLES = {
@@ -59,7 +68,15 @@ _TABLES = {
     """,
     INCIDENT_TABLE: """
         kpi_key varchar not null, person integer not null, ward_code varchar not null,
-        month date not null, incidents integer not null
+        month date not null, incidents integer not null, one_ward boolean not null
+    """,
+    # Built after the incidents, from them (dict order is build order): a repeat KPI's counts for the
+    # 12 months to each month end from ``month`` on, until its next row; ward_code NULL is the city;
+    # ``one_ward_``: the ward's people with incidents in no other ward.
+    WINDOW_TABLE: """
+        kpi_key varchar not null, ward_code varchar, month date not null,
+        numerator integer not null, denominator integer not null,
+        one_ward_numerator integer not null, one_ward_denominator integer not null
     """,
     BREAKDOWN_TABLE: """
         kpi_key varchar not null, breakdown_key varchar not null, category varchar, ward_code varchar,
@@ -75,23 +92,21 @@ def build(connection: duckdb.DuckDBPyConnection, kpis: Iterable[KpiSpec]) -> Non
     would cost an import of a few rows far more than its rows do.
     """
     selects: dict[str, list[str]] = {table: [] for table in _TABLES}
-    keys: dict[str, list[str]] = {table: [] for table in _TABLES}
+    parameters: dict[str, list[object]] = {table: [] for table in _TABLES}
     for kpi in kpis:
-        derivation = kpi.kind.derivation(connection, kpi)
-        if derivation is not None:
-            table, select = derivation
-            selects[table].append(f"({select})")
-            keys[table].append(kpi.key)
+        for derivation in kpi.kind.derivations(connection, kpi):
+            selects[derivation.table].append(f"({derivation.select})")
+            parameters[derivation.table] += derivation.parameters
         for breakdown in kpi.breakdowns:
             selects[BREAKDOWN_TABLE].append(f"({breakdown_select(connection, breakdown)})")
-            keys[BREAKDOWN_TABLE] += [kpi.key, breakdown.key]
+            parameters[BREAKDOWN_TABLE] += [kpi.key, breakdown.key]
     for table, columns in _TABLES.items():
         connection.execute(f"create or replace table {table} ({columns})")
         if selects[table]:
             # Ordered by month, so a query for a few months reads only their row groups.
             connection.execute(
                 f"insert into {table} select * from ({' union all '.join(selects[table])}) order by kpi_key, month",
-                keys[table],
+                parameters[table],
             )
     connection.execute("delete from meta where key = 'derived_for'")
     connection.execute("insert into meta values ('derived_for', ?)", [repr(data_version(connection))])
@@ -182,6 +197,7 @@ def status(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     built = (
         (GRID_TABLE, "every gridded KPI's rows by ward and month (what its grid is built from)"),
         (INCIDENT_TABLE, "the repeat measures' incidents per person, ward and month"),
+        (WINDOW_TABLE, "the repeat measures' counts for the 12 months to each month end, by ward and city"),
         (BREAKDOWN_TABLE, "every breakdown's rows by category, ward and month (what its grids are built from)"),
     )
     return pd.DataFrame([table_status(connection, table, holds, "derived_for") for table, holds in built])

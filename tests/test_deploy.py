@@ -49,7 +49,7 @@ def test_nginx_accepts_the_generated_configuration(tmp_path: Path) -> None:
 
 
 def test_the_scripts_parse() -> None:
-    for script in ("healthcheck.sh", "monthly-import.sh"):
+    for script in ("healthcheck.sh", "monthly-import.sh", "warm.sh"):
         result = subprocess.run(["bash", "-n", str(DEPLOY / script)], capture_output=True, text=True, check=False)
         assert result.returncode == 0, result.stderr
         assert (DEPLOY / script).stat().st_mode & 0o111, f"{script} is not executable"
@@ -62,3 +62,6 @@ def test_the_units_run_the_app_on_loopback_at_the_instance_port() -> None:
     assert "--server.port %i" in command.group(1) and "--server.address 127.0.0.1" in command.group(1)
     assert "streamlit run app.py" in command.group(1)
     assert "OnCalendar=" in (DEPLOY / "systemd" / "swp-import.timer").read_text()
+    # Warmed after each start, and a failure to warm does not fail the unit.
+    assert "\nExecStartPost=-/srv/swp/dashboard/deploy/warm.sh %i\n" in unit
+    assert "\ndeploy/warm.sh || " in (DEPLOY / "monthly-import.sh").read_text()

@@ -18,7 +18,7 @@ from swp_data.grid import GridCache
 from swp_data.importing import import_paths
 from swp_data.kinds.base import MeasureKind
 from swp_data.kpis.catalogue import catalogue
-from swp_data.periods import Period
+from swp_data.periods import Period, add_months
 from swp_data.sources import SOURCES
 
 PARK, PENN = "E05014851", "E05014852"
@@ -68,15 +68,16 @@ def loaded(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 
 def test_an_import_builds_the_incident_table_in_its_own_transaction(loaded: duckdb.DuckDBPyConnection) -> None:
     rows = loaded.execute(
-        "select person, ward_code, month, incidents from repeat_incident where kpi_key = 'repeat_victimisation' "
-        "order by month, ward_code, person"
+        "select person, ward_code, month, incidents, one_ward from repeat_incident "
+        "where kpi_key = 'repeat_victimisation' order by month, ward_code, person"
     ).fetchall()
-    # People are numbered in order of their ids (V1 = 1, V2 = 2, V3 = 3); a month's incidents are one row.
-    assert [(p, w, m.isoformat(), n) for p, w, m, n in rows] == [
-        (3, PENN, "2022-07-01", 1),
-        (1, PARK, "2023-04-01", 2),
-        (2, PARK, "2023-05-01", 1),
-        (1, PENN, "2023-06-01", 1),
+    # People are numbered in order of their ids (V1 = 1, V2 = 2, V3 = 3); a month's incidents are one
+    # row; V1, with crimes in Park and Penn, is the one person not seen in one ward only.
+    assert [(p, w, m.isoformat(), n, one) for p, w, m, n, one in rows] == [
+        (3, PENN, "2022-07-01", 1, True),
+        (1, PARK, "2023-04-01", 2, False),
+        (2, PARK, "2023-05-01", 1, True),
+        (1, PENN, "2023-06-01", 1, False),
     ]
     engine = Engine(loaded)
     assert derived.current(engine.connection, engine.version, engine.cache)
@@ -100,6 +101,139 @@ def test_repeat_figures_from_the_table_are_the_hand_counted_ones(
     assert (penn.current.numerator, penn.current.denominator) == (0, 2)
     by_ward = engine.by_ward("repeat_victimisation", Q1_2023).set_index("ward_code")
     assert (by_ward.loc[PARK, "numerator"], by_ward.loc[PARK, "denominator"]) == (1, 2)
+
+
+def _window_rows(connection: duckdb.DuckDBPyConnection, ward: str | None, people: str = "") -> list[tuple]:
+    """Repeat victimisation's ``repeat_window`` rows for a ward (None: the city): (month, numerator, denominator)."""
+    rows = connection.execute(
+        f"select month, {people}numerator, {people}denominator from repeat_window "
+        "where kpi_key = 'repeat_victimisation' and ward_code is not distinct from ? order by month",
+        [ward],
+    ).fetchall()
+    return [(m.isoformat()[:7], n, d) for m, n, d in rows]
+
+
+def test_the_window_table_holds_the_hand_counted_steps(loaded: duckdb.DuckDBPyConnection) -> None:
+    """The city's counts for the 12 months to each month end, from the month each one starts to hold.
+
+    V3 (Jul 2022) is counted from Jul 2022 to Jun 2023; V1 from Apr 2023 (two crimes: a repeat) until
+    its April crimes leave the window in Apr 2024, then once more (June) until Jun 2024; V2 from May
+    2023 to Apr 2024. June 2023 changes V1's count (2 to 3) but not the counts, so it repeats them.
+    """
+    assert _window_rows(loaded, None) == [
+        ("2022-07", 0, 1),
+        ("2023-04", 1, 2),
+        ("2023-05", 1, 3),
+        ("2023-06", 1, 3),
+        ("2023-07", 1, 2),
+        ("2024-04", 0, 2),
+        ("2024-05", 0, 1),
+        ("2024-06", 0, 0),
+    ]
+    assert _window_rows(loaded, PARK) == [("2023-04", 1, 1), ("2023-05", 1, 2), ("2024-04", 0, 1), ("2024-05", 0, 0)]
+    # V1 has a crime in Penn too: of Park's people, only V2 (May 2023 to Apr 2024) is seen in Park alone.
+    assert _window_rows(loaded, PARK, "one_ward_") == [
+        ("2023-04", 0, 0),
+        ("2023-05", 0, 1),
+        ("2024-04", 0, 1),
+        ("2024-05", 0, 0),
+    ]
+
+
+def test_the_city_and_a_ward_are_read_from_the_window_table_and_several_wards_from_the_incidents(
+    loaded: duckdb.DuckDBPyConnection,
+) -> None:
+    """Altered stored counts show in the city's and Park's figures; Park and Penn together are not altered.
+
+    Park and Penn together hold every crime: V1 (3), V2, V3 give 1 repeat of 3 victims. V2 (Park)
+    and V3 (Penn) are seen in one ward only, and are read from the table (its ``one_ward_``
+    counts, not altered here); V1, in both wards, is counted from the incidents.
+    """
+    loaded.execute("update repeat_window set numerator = 7, denominator = 9 where kpi_key = 'repeat_victimisation'")
+    engine = Engine(loaded, GridCache())
+    city = engine.result("repeat_victimisation", selection.city(), Q1_2023)
+    assert (city.current.numerator, city.current.denominator) == (7, 9)
+    park = engine.result("repeat_victimisation", selection.resolve("Park"), Q1_2023)
+    assert (park.current.numerator, park.current.denominator) == (7, 9)
+    by_ward = engine.by_ward("repeat_victimisation", Q1_2023).set_index("ward_code")
+    assert (by_ward.loc[PENN, "numerator"], by_ward.loc[PENN, "denominator"]) == (7, 9)
+    both = engine.result("repeat_victimisation", selection.resolve("Park, Penn"), Q1_2023)
+    assert (both.current.numerator, both.current.denominator) == (1, 3)
+
+
+def test_every_stored_window_is_the_count_from_the_incidents(demo_db: Path) -> None:
+    """The demo store: every repeat KPI, the 12 months to every month end (and 13 past the data).
+
+    For the city, each ward alone, every ward at once and several wards, the counts read from
+    ``repeat_window`` equal those counted from ``repeat_incident`` by the per-window query.
+    """
+    from swp_data.kinds import repeat_windows
+
+    with duckdb.connect(str(demo_db), read_only=True) as connection:
+        engine = Engine(connection, GridCache())
+        months = [*engine.axis.months, *(add_months(engine.axis.months[-1], i) for i in range(1, 14))]
+        windows = [(add_months(m, -11), m) for m in months]
+        everyone = engine.axis.wards
+        kpis = [kpi for kpi in catalogue().values() if kpi.kind.name == "repeat"]
+        assert len(kpis) == 8
+        checked = 0
+        for kpi in kpis:
+            for wards, by_ward in [(everyone, False), (everyone, True), *(((w,), False) for w in everyone)]:
+                stored = repeat_windows.stored_windows(engine, kpi, wards, windows, by_ward)
+                assert stored is not None
+                counted = repeat_windows.counted_windows(engine, kpi, wards, windows, by_ward)
+                assert stored.to_dict("records") == counted.to_dict("records"), (kpi.key, wards, by_ward)
+                checked += int(counted["denominator"].sum() > 0)
+        assert checked == 8 * 22
+        # Several wards: the people seen in one ward only, read and summed, and the others counted.
+        for wards in (everyone[:2], everyone[3:13], everyone[1:]):
+            for kpi in kpis:
+                stored = repeat_windows.stored_windows(engine, kpi, wards, windows, False)
+                counted = repeat_windows.counted_windows(engine, kpi, wards, windows)
+                assert stored.to_dict("records") == counted.to_dict("records"), (kpi.key, wards)
+
+
+def test_stored_windows_equal_the_counts_for_people_who_move_between_wards(tmp_path: Path) -> None:
+    """400 crimes against 60 victims, each in one of four wards at random, over 30 months.
+
+    Most victims are seen in more than one ward, so every selection of the four wards (the ward
+    alone, pairs, threes, all four), for the 12 months to every month end, is checked against the
+    per-window count from the incidents; the city too.
+    """
+    import itertools
+    import random
+
+    from swp_data.kinds import repeat_windows
+
+    chosen = sorted(geography.reference_tables().ward["ward_code"])[:4]
+    draw = random.Random(7)
+    rows = [
+        (
+            f"R{i}",
+            draw.choice(chosen),
+            f"{2021 + (month := draw.randrange(30)) // 12}-{month % 12 + 1:02d}-{draw.randrange(1, 28):02d}",
+            f"V{draw.randrange(60)}",
+        )
+        for i in range(400)
+    ]
+    connection = store.memory_store()
+    import_paths([_crimes(tmp_path / "moving.csv", rows)], connection=connection)
+    engine = Engine(connection, GridCache())
+    assert derived.current(engine.connection, engine.version, engine.cache)
+    kpi = catalogue()["repeat_victimisation"]
+    spanning = connection.execute("select count(distinct person) from repeat_incident where not one_ward").fetchone()
+    assert spanning is not None and spanning[0] >= 40
+    months = [*engine.axis.months, *(add_months(engine.axis.months[-1], i) for i in range(1, 13))]
+    windows = [(add_months(m, -11), m) for m in months]
+    selections = [c for size in (1, 2, 3, 4) for c in itertools.combinations(chosen, size)]
+    for wards in [*selections, engine.axis.wards]:
+        stored = repeat_windows.stored_windows(engine, kpi, tuple(wards), windows, False)
+        counted = repeat_windows.counted_windows(engine, kpi, tuple(wards), windows)
+        assert stored.to_dict("records") == counted.to_dict("records"), wards
+        assert counted["numerator"].sum() > 0
+    by_ward = repeat_windows.stored_windows(engine, kpi, engine.axis.wards, windows, True)
+    counted = repeat_windows.counted_windows(engine, kpi, engine.axis.wards, windows, True)
+    assert by_ward.to_dict("records") == counted.to_dict("records")
 
 
 def test_a_table_not_built_from_the_current_loads_is_not_read(
@@ -230,7 +364,7 @@ def test_a_scaled_benchmark_store_rebuilds_what_an_import_builds(tmp_path: Path)
 def test_what_each_kind_derives_and_an_empty_store_derives_empty_tables() -> None:
     """Gridded kinds their grid rows (the base class), repeat measures their incidents, ranks nothing."""
     overriding = {
-        type(k.kind).__name__ for k in catalogue().values() if type(k.kind).derivation is not MeasureKind.derivation
+        type(k.kind).__name__ for k in catalogue().values() if type(k.kind).derivations is not MeasureKind.derivations
     }
     assert overriding == {"Repeat"}
     assert {type(k.kind).__name__ for k in catalogue().values() if not k.kind.gridded} == {"Repeat", "Rank"}

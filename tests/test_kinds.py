@@ -195,6 +195,24 @@ def test_rank() -> None:
     assert not rank.by_ward_available and rank.league_table and not rank.spc_applies
 
 
+def test_a_change_is_shown_in_the_unit_a_reader_expects_and_one_that_shows_as_zero_has_no_sign() -> None:
+    """10.7% against 11.2% is -0.5 points (not -0.5%, which reads as a relative change of the share).
+
+    A change that rounds to zero at the precision shown is written without a sign (a card shows no
+    arrow for it): -0.04 points is '0.0 pts', -0.04% of a count is '0.0%', 0.4 records is '0'.
+    """
+    share, count, ratio, rank = kind("share"), kind("count"), kind("ratio"), kind("rank")
+    assert share.format_change(comparison(-0.5)) == "-0.5 pts"
+    assert share.format_change(comparison(0.26)) == "+0.3 pts"
+    assert share.format_change_amount(-0.04) == "0.0 pts"
+    assert count.format_change(comparison(-1.0, -0.04)) == "0.0%"
+    assert count.format_change(comparison(-3.0)) == "-3"  # nothing to take a per cent of
+    assert count.format_change_amount(0.4) == "0" and count.format_change_amount(-0.6) == "-1"
+    assert ratio.format_change_amount(0.04) == "+0.04" and ratio.format_change(comparison(-0.3)) == "-0.30"
+    assert rank.format_change(comparison(0.0)) == "0 of 7" and rank.format_change_amount(-2.0) == "-2"
+    assert kind("population_rate").format_change_amount(-0.04) == "0.0"
+
+
 def test_every_registered_kind_has_a_hand_computed_test() -> None:
     assert set(KINDS) == TESTED
 

@@ -155,13 +155,14 @@ class MeasureKind:
     allows_for_overdispersion: ClassVar[bool] = False
 
     # -- at import -----------------------------------------------------------------------------------
-    def derivation(self, connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> tuple[str, str] | None:
-        """The derived table (``swp_data.derived``) this KPI adds rows to at import, and the select giving them.
+    def derivations(self, connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> list[derived.Derivation]:
+        """The rows this KPI adds to derived tables (``swp_data.derived``) at import, in build order.
 
-        The select's first column is ``?``, the KPI's key. A gridded KPI: its rows by ward and
-        month, what its grid is built from.
+        A gridded KPI: its rows by ward and month, what its grid is built from.
         """
-        return (derived.GRID_TABLE, derived.grid_select(connection, kpi)) if self.gridded else None
+        if not self.gridded:
+            return []
+        return [derived.Derivation(derived.GRID_TABLE, derived.grid_select(connection, kpi), [kpi.key])]
 
     # -- figures -----------------------------------------------------------------------------------
     def figure(self, kpi: Kpi, parts: Parts) -> Figure:
@@ -333,11 +334,11 @@ class MeasureKind:
         """The change as a reader sees it, in the kind's unit with its sign ('+1.2%', '-0.30', '+1 of 7')."""
         if comparison.change is None:
             return comparison.label
-        return ("+" if comparison.change > 0 else "") + self.format(comparison.change)
+        return signed(comparison.change, self.format(abs(comparison.change)))
 
     def format_change_amount(self, change: float) -> str:
         """The change in the KPI's unit, as a card's delta."""
-        return f"{change:+.1f}"
+        return signed(change, f"{abs(change):.1f}")
 
     def axis_title(self, kpi: Kpi) -> str:
         """The value axis of a chart (and the value column of a table)."""
@@ -354,6 +355,16 @@ class MeasureKind:
     def map_title(self, kpi: Kpi) -> str:
         """The legend of that map."""
         return self.axis_title(kpi)
+
+
+def signed(change: float, magnitude: str) -> str:
+    """The change's size (``magnitude``, formatted) with its sign: '+1.2', '-3'; '0.0' for one that shows as zero.
+
+    A change that rounds to zero at the precision shown has no sign, so a card shows no arrow for it.
+    """
+    if change == 0 or not any(digit in magnitude for digit in "123456789"):
+        return magnitude
+    return ("+" if change > 0 else "-") + magnitude
 
 
 def ward_record(code: str, name: str, shown: Figure, population: float | None = None) -> dict[str, object]:

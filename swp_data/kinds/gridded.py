@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import pandas as pd
 
-from swp_data.kinds.base import GRID_COLUMNS, MeasureKind, Parts, Unit, register
+from swp_data.kinds.base import GRID_COLUMNS, MeasureKind, Parts, Unit, register, signed
 from swp_data.results import Comparison, Figure
 from swp_data.stats import intervals
 from swp_data.stats.dispersion import Dispersion
@@ -14,10 +14,6 @@ from swp_data.stats.tests_of_change import E_TEST, Z_TEST, count_change_test, pr
 
 if TYPE_CHECKING:
     from swp_data.kinds.base import KpiSpec as Kpi
-
-
-def _signed(text: str, change: float) -> str:
-    return ("+" if change > 0 else "") + text
 
 
 @register
@@ -93,12 +89,12 @@ class Count(MeasureKind):
         if comparison.change is None:
             return comparison.label
         if comparison.change_percent is not None:
-            return _signed(f"{comparison.change_percent:.1f}%", comparison.change)
-        return _signed(self.format(comparison.change), comparison.change)
+            return signed(comparison.change_percent, f"{abs(comparison.change_percent):.1f}%")
+        return signed(comparison.change, self.format(abs(comparison.change)))
 
     def format_change_amount(self, change: float) -> str:
         """The change in records, for a card."""
-        return f"{change:+,.0f}"
+        return signed(change, f"{abs(change):,.0f}")
 
     def axis_title(self, kpi: Kpi) -> str:
         """'Count'."""
@@ -136,9 +132,15 @@ class _Proportion(MeasureKind):
         """'12.3%'."""
         return "not available" if value is None else f"{value:,.1f}%"
 
+    def format_change(self, comparison: Comparison) -> str:
+        """The change in percentage points ('-0.5 pts'): a change in per cent of the figure would read the same."""
+        if comparison.change is None:
+            return comparison.label
+        return self.format_change_amount(comparison.change)
+
     def format_change_amount(self, change: float) -> str:
         """The change in percentage points, for a card."""
-        return f"{change:+.1f} pts"
+        return signed(change, f"{abs(change):.1f}") + " pts"
 
     def axis_title(self, kpi: Kpi) -> str:
         """'Per cent'."""
@@ -259,8 +261,8 @@ class Ratio(MeasureKind):
         return "not available" if value is None else f"{value:.2f}"
 
     def format_change_amount(self, change: float) -> str:
-        """The change in the ratio, for a card."""
-        return f"{change:+.1f}"
+        """The change in the ratio, for a card (to two decimals, as the ratio itself)."""
+        return signed(change, f"{abs(change):.2f}")
 
     def axis_title(self, kpi: Kpi) -> str:
         """What the ratio counts."""
@@ -316,7 +318,7 @@ class PopulationRate(MeasureKind):
 
     def format_change_amount(self, change: float) -> str:
         """The change in the rate, for a card."""
-        return f"{change:+.1f}"
+        return signed(change, f"{abs(change):.1f}")
 
     def ranked_on(self, kpi: Kpi) -> str:
         """The rate."""

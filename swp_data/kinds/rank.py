@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import pandas as pd
 
-from swp_data.kinds.base import EngineView, MeasureKind, Unit, base_result, register
+from swp_data.kinds.base import EngineView, MeasureKind, Unit, base_result, register, signed
 from swp_data.periods import Period
 from swp_data.results import Comparison, Figure, KpiResult, Spc
 from swp_data.selection import WardSelection
@@ -147,7 +147,7 @@ class Rank(MeasureKind):
 
     def format_change_amount(self, change: float) -> str:
         """The change in places, for a card."""
-        return f"{change:+,.0f}"
+        return signed(change, f"{abs(change):,.0f}")
 
     def axis_title(self, kpi: Kpi) -> str:
         """'Rank of 7 (1 = safest)'."""

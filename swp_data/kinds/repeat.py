@@ -28,6 +28,7 @@ from swp_data.kinds.base import (
     ward_record,
 )
 from swp_data.kinds.gridded import Share
+from swp_data.kinds.repeat_windows import WINDOW_MONTHS, incident_select, repeat_counts, window_select
 from swp_data.periods import Period, Quarter, add_months, month_end
 from swp_data.results import Figure, KpiResult, Spc
 from swp_data.selection import WardSelection, ward_names
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
 Engine = EngineView
 
-WINDOW_MONTHS = 12
 ROLLING_SPC_REASON = (
     "SPC does not apply to a rolling 12-month measure: consecutive windows overlap, so points are not independent."
 )
@@ -46,85 +46,6 @@ ROLLING_SPC_REASON = (
 
 def _window(period_last_month: date) -> tuple[date, date]:
     return add_months(period_last_month, -(WINDOW_MONTHS - 1)), period_last_month
-
-
-def incident_select(kpi: Kpi) -> str:
-    """The select giving the KPI's incidents, counted per person, ward and month (``?``: its key).
-
-    People become numbers (1, 2, ...: nothing in the table names anyone) and a month's incidents
-    one row, so a window over any wards is a small aggregate query.
-    """
-    return f"""
-        with events as ({kpi.sql}),
-        per_month as (
-            select person, ward_code, month, count(*)::integer as incidents
-            from events
-            where ward_code is not null
-            group by all
-        )
-        select ?::varchar as kpi_key, dense_rank() over (order by person)::integer as person,
-               ward_code, month, incidents
-        from per_month
-    """
-
-
-def _incidents(engine: Engine, kpi: Kpi) -> tuple[str, list[object]]:
-    """Where the KPI's incidents are read from, as SQL and its parameters (the same columns either way).
-
-    The table built at import, or (a store written some other way, such as a test's) the records.
-    """
-    if derived.current(engine.connection, engine.version, engine.cache):
-        table = derived.INCIDENT_TABLE
-        return f"select person, ward_code, month, incidents from {table} where kpi_key = ?", [kpi.key]
-    return f"select person, ward_code, month, 1 as incidents from ({kpi.sql}) where ward_code is not null", []
-
-
-def repeat_counts(
-    engine: Engine, kpi: Kpi, wards: tuple[str, ...], windows: list[tuple[date, date]], by_ward: bool = False
-) -> pd.DataFrame:
-    """People with ``threshold``+ incidents (numerator) and all people (denominator) per window (and ward).
-
-    Counted inside DuckDB, for analysts and partners alike: only the counts come back, and no
-    person-level data is held in the server's memory. Shared by every session of the snapshot.
-    """
-    key = (engine.version, "repeat counts", kpi.key, wards, tuple(windows), by_ward)
-
-    def build() -> pd.DataFrame:
-        source, parameters = _incidents(engine, kpi)
-        ward_column = "e.ward_code" if by_ward else "null::varchar"
-        return engine.connection.execute(
-            f"""
-            with events as ({source}),
-            windows as (
-                select unnest(?::integer[]) as window_id,
-                       unnest(?::date[]) as first_month,
-                       unnest(?::date[]) as last_month
-            ),
-            per_person as (
-                select w.window_id, {ward_column} as ward_code, e.person, sum(e.incidents) as incidents
-                from events e
-                join windows w on e.month between w.first_month and w.last_month
-                where list_contains(?::varchar[], e.ward_code)
-                group by all
-            )
-            select window_id, ward_code,
-                   count(*) filter (where incidents >= ?) as numerator,
-                   count(*) as denominator
-            from per_person
-            group by all
-            order by window_id, ward_code
-            """,
-            [
-                *parameters,
-                list(range(len(windows))),
-                [w[0] for w in windows],
-                [w[1] for w in windows],
-                list(wards),
-                kpi.threshold,
-            ],
-        ).df()
-
-    return engine.cache.get(key, build)  # type: ignore[return-value]
 
 
 def _parts(frame: pd.DataFrame, window_id: int) -> Parts:
@@ -218,9 +139,12 @@ class Repeat(Share):
     monthly = False
     spc_applies = False
 
-    def derivation(self, connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> tuple[str, str] | None:
-        """The KPI's incidents per person, ward and month."""
-        return derived.INCIDENT_TABLE, incident_select(kpi)
+    def derivations(self, connection: duckdb.DuckDBPyConnection, kpi: Kpi) -> list[derived.Derivation]:
+        """The KPI's incidents per person, ward and month, then its counts for every 12-month window."""
+        return [
+            derived.Derivation(derived.INCIDENT_TABLE, incident_select(kpi), [kpi.key]),
+            derived.Derivation(derived.WINDOW_TABLE, window_select(), [kpi.key, kpi.threshold]),
+        ]
 
     def period_shown(self, period: Period) -> str:
         """The 12 months to the period's end."""

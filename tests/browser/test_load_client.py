@@ -7,6 +7,9 @@ tests for their running server (``app_url``).
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import tempfile
 import urllib.parse
 from collections.abc import Coroutine
@@ -19,6 +22,7 @@ import pytest
 from benchmarks import nginx
 from benchmarks.load import VIEW_PAGES, Session, View
 from swp_data.site import PAGES_BY_KEY
+from tests.browser.harness import REPO, free_port
 
 Visited = tuple[list[str], list[str], str]  # the titles drawn, the quarters offered, the route cookie
 
@@ -84,3 +88,23 @@ def test_the_recipes_nginx_site_carries_the_session_and_sets_the_route_cookie(ap
     # The websocket came back with the cookie the page was given, and was hashed on it.
     socket = f'{route} "{route}" 127.0.0.1:{port} 101 "GET /_stcore/stream'
     assert any(line.startswith(socket) for line in log.splitlines()), log
+
+
+def test_warming_visits_every_page_of_a_running_process_and_a_silent_port_fails(app_url: str) -> None:
+    """``deploy/warm.sh PORT`` (run after a start and after an import): every page drawn, exit 0.
+
+    A port where nothing answers is reported by the health-check wait, with exit 1.
+    """
+    port = urllib.parse.urlsplit(app_url).port
+    environment = {**os.environ, "SWP_PYTHON": sys.executable, "SWP_WARM_WAIT": "3"}
+    warmed = subprocess.run(
+        [str(REPO / "deploy" / "warm.sh"), str(port)], capture_output=True, text=True, env=environment, timeout=300
+    )
+    assert warmed.returncode == 0, warmed.stdout + warmed.stderr
+    assert warmed.stdout.strip().startswith(f"http://127.0.0.1:{port}: warmed, every page drawn, in ")
+    silent = free_port()
+    refused = subprocess.run(
+        [str(REPO / "deploy" / "warm.sh"), str(silent)], capture_output=True, text=True, env=environment, timeout=60
+    )
+    assert refused.returncode == 1
+    assert refused.stdout.strip() == f"FAIL  http://127.0.0.1:{silent} did not answer its health check within 3 s"
