@@ -23,7 +23,8 @@ def render(board: Dashboard, filters: Filters) -> None:
         for page, label in zip(table["page"], table["kpi"], strict=True)
     ]
     columns = {
-        "kpi": st.column_config.TextColumn("KPI", width="medium"),
+        # Wide enough for the longest KPI name, and kept in view while the other columns scroll.
+        "kpi": st.column_config.TextColumn("KPI", width=swp_app.KPI_COLUMN_WIDTH, pinned=True),
         "value": st.column_config.TextColumn(filters.period.label),
         "comparison": st.column_config.TextColumn(filters.compare_to.label),
         "change": st.column_config.TextColumn("Change (significance)"),

@@ -29,7 +29,8 @@ def render(board: Dashboard, filters: Filters) -> None:
     figures = board.ward_profile(ward, filters)
     profile = swp_app.ward_profile_display(figures)
     columns = {
-        "kpi": st.column_config.TextColumn("KPI", width="medium"),
+        # Wide enough for the longest KPI name, and kept in view while the other columns scroll.
+        "kpi": st.column_config.TextColumn("KPI", width=swp_app.KPI_COLUMN_WIDTH, pinned=True),
         "ward": st.column_config.TextColumn(wards[ward]),
         "city": st.column_config.TextColumn("Wolverhampton"),
         "measure": st.column_config.TextColumn("Measure"),

@@ -24,11 +24,12 @@ from swp_app.session import (
     dashboard,
     sign_in_configured,
 )
-from swp_app.tables import full_height, overview_display, spend_display, ward_profile_display
+from swp_app.tables import KPI_COLUMN_WIDTH, full_height, overview_display, spend_display, ward_profile_display
 from swp_app.unavailable import open_dashboard
 from swp_app.ward_map import ward_map
 
 __all__ = [
+    "KPI_COLUMN_WIDTH",
     "PAGE_PATHS",
     "access_level",
     "access_panel",

@@ -62,7 +62,14 @@ def priority_page(board: Dashboard, filters: Filters, priority: str) -> None:
 
 def record_drilldown(board: Dashboard, kpi: Kpi, filters: Filters) -> None:
     """The records behind a figure, exactly the rows it counts (analysts only: the data layer refuses partners)."""
-    with st.expander(f"Records behind {kpi.label} (analysts only)", icon=":material/table_rows:"):
+    opened = f"records-open-{kpi.key}"
+    with st.expander(
+        f"Records behind {kpi.label} (analysts only)", icon=":material/table_rows:", key=opened, on_change="rerun"
+    ):
+        if not st.session_state.get(opened):
+            # Listed once opened: on a large store the listing is an analyst page's heaviest query,
+            # and most visits never open it.
+            return
         reason = board.records_unavailable(kpi.key, filters)
         if reason:
             st.info(f"{reason}.")

@@ -55,6 +55,9 @@ def _escaped(marker: str) -> str:
 
 
 ROW_HEIGHT = 35  # px: Streamlit's default data-grid row (and header) height
+# px: a KPI name column of the tables that list KPIs (Overview, Ward Profile): about 46 characters,
+# most names whole (the median is 35); kept in view (pinned) while the figures scroll beside it.
+KPI_COLUMN_WIDTH = 340
 
 
 def full_height(rows: int) -> int:

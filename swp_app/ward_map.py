@@ -75,6 +75,7 @@ def ward_map(kpi: Kpi, frame: pd.DataFrame, filters: Filters, key: str, *, as_of
                     "properties.shown:Q",
                     title=what,
                     scale=alt.Scale(scheme="viridis", reverse=True, domain=[min(figures), max(figures)]),
+                    legend=alt.Legend(format=kpi.kind.map_legend_format(kpi)),
                 ),
                 tooltip=tooltip,
             )

@@ -213,6 +213,15 @@ def test_a_change_is_shown_in_the_unit_a_reader_expects_and_one_that_shows_as_ze
     assert kind("population_rate").format_change_amount(-0.04) == "0.0"
 
 
+def test_a_map_legend_shows_the_figures_decimals() -> None:
+    """Rates per 1,000 one decimal, a count whole numbers, a ratio two, a percentage one."""
+    count = kind("count")
+    assert count.map_legend_format(get("violence_with_injury")) == ",.1f"  # coloured by its rate per 1,000
+    assert count.map_legend_format(get("knife_crime")) == ",.0f"
+    assert kind("ratio").map_legend_format(get("reoffences_per_reoffender")) == ",.2f"
+    assert kind("share").map_legend_format(get("alcohol_related_share")) == ",.1f"
+
+
 def test_every_registered_kind_has_a_hand_computed_test() -> None:
     assert set(KINDS) == TESTED
 

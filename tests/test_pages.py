@@ -76,6 +76,15 @@ def signed_in(email: str, **claims: object) -> dict[str, object]:
     return {"is_logged_in": True, "email": email, "name": email.split("@")[0], **claims}
 
 
+def opened_drilldown(app: AppTest) -> object:
+    """The records drill-down, opened as an analyst opens it (its records are listed only then)."""
+    closed = next(e for e in app.expander if e.label.startswith("Records behind"))
+    assert not closed.dataframe and not closed.info  # nothing is queried until it is opened
+    app.session_state[closed.key] = True
+    app.run()
+    return next(e for e in app.expander if e.label.startswith("Records behind"))
+
+
 def metric(app: AppTest, label: str) -> str:
     values = [m.value for m in app.metric if m.label == label]
     assert len(values) == 1, f"{len(values)} cards labelled {label!r}"
@@ -337,7 +346,7 @@ def test_an_analyst_on_the_list_sees_small_numbers_and_the_records_behind_them(
     assert [e.label for e in app.expander if e.label.startswith("Records behind")] == [
         f"Records behind {HIDDEN_HARM} (analysts only)"
     ]
-    drilldown = next(e for e in app.expander if e.label.startswith("Records behind"))
+    drilldown = opened_drilldown(app)
     # The records are exactly those the card counts (1 to 4 here): the drill-down says so and lists them.
     count = round(truth.current.value)
     assert len(drilldown.dataframe[0].value) == count
@@ -360,7 +369,7 @@ def test_the_drilldown_lists_as_many_records_as_the_card_counts(analyst_board: D
     filters = Filters(selection.resolve("Heath Town"), Period.parse("2025/26Q1", "2025/26Q4"))
     count = round(analyst_board.result("knife_crime", filters).current.value or 0)
     assert count > 5 and metric(app, KNIFE) == format_value(count, "count")
-    drilldown = next(e for e in app.expander if e.label.startswith("Records behind"))
+    drilldown = opened_drilldown(app)
     assert drilldown.caption[0].value.startswith(f"{count:,} records: the same as the figure's numerator ({count:,}).")
     assert len(drilldown.dataframe[0].value) == count
     # A count has no denominator: its records, or those whose knife flag is not recorded.
@@ -374,7 +383,7 @@ def test_a_share_offers_its_denominator_records_too(analyst_board: Dashboard) ->
     figure = analyst_board.result("alcohol_related_violence", filters).current
     numerator, denominator = round(figure.numerator or 0), round(figure.denominator or 0)
     assert 0 < numerator < denominator
-    drilldown = next(e for e in app.expander if e.label.startswith("Records behind"))
+    drilldown = opened_drilldown(app)
     assert drilldown.caption[0].value.startswith(f"{numerator:,} records: the same as the figure's numerator")
     drilldown.radio[0].set_value("denominator").run()
     drilldown = next(e for e in app.expander if e.label.startswith("Records behind"))
@@ -388,7 +397,7 @@ def test_a_kpi_without_records_says_why_on_the_page() -> None:
     query = {"from": "2025/26 Q1", "kpi": "Residents who feel safe in their neighbourhood"}
     app = open_page("anti_social_behaviour", query, user=signed_in(ANALYST_EMAIL))
     assert not app.exception, [e.value for e in app.exception]
-    drilldown = next(e for e in app.expander if e.label.startswith("Records behind"))
+    drilldown = opened_drilldown(app)
     assert not drilldown.dataframe
     assert drilldown.info[0].value.startswith("Records are not available for Residents who feel safe")
 

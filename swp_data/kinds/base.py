@@ -320,9 +320,13 @@ class MeasureKind:
             return "not available"
         return f"{value:,.1f}"
 
+    def decimals(self) -> int:
+        """The decimals its values are shown with (from the table format)."""
+        return 0 if self.number_format in ("%d", "%.0f") else int(self.number_format.strip("%.f") or 1)
+
     def excel_number_format(self) -> str:
         """An Excel number format for its values (from the table format; percentages keep their sign)."""
-        decimals = 0 if self.number_format in ("%d", "%.0f") else int(self.number_format.strip("%.f") or 1)
+        decimals = self.decimals()
         base = "#,##0" + ("." + "0" * decimals if decimals else "")
         return base + '"%"' if self.unit == "percent" else base
 
@@ -351,6 +355,10 @@ class MeasureKind:
     def map_field(self, kpi: Kpi) -> str:
         """The by-ward column a map colours wards by."""
         return "value"
+
+    def map_legend_format(self, kpi: Kpi) -> str:
+        """The labels of the map's colour legend (a d3 format): the figures' own decimals, a rate per 1,000 one."""
+        return ",.1f" if self.map_field(kpi) == "rate_per_1000" else f",.{self.decimals()}f"
 
     def map_title(self, kpi: Kpi) -> str:
         """The legend of that map."""

@@ -1,16 +1,20 @@
-"""Counting people with repeat incidents per 12-month window, inside DuckDB.
+"""Counting people with repeat incidents per 12-month window.
 
 At import a repeat KPI's incidents are stored per person, ward and month (``repeat_incident``),
 and from them its counts for the 12 months to every month end, for each ward and the city
-(``repeat_window``). The city, one ward and every ward read those counts; several wards are
-counted from the incidents, and so is a store whose derived tables are not current.
+(``repeat_window``: a few thousand rows a KPI, whatever the store's size). Those are read once
+per snapshot and looked up for any window; only the people with incidents in more than one
+ward are counted from the incidents, for a selection of several wards. A store whose derived
+tables are not current is counted from its records, inside DuckDB.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from swp_data import derived
@@ -139,53 +143,81 @@ def _incidents(engine: Engine, kpi: Kpi, spanning_wards_only: bool) -> tuple[str
     return f"select person, ward_code, month, 1 as incidents from ({kpi.sql}) where ward_code is not null", []
 
 
+@dataclass(frozen=True)
+class _Steps:
+    """One place's ``repeat_window`` rows: from each month on (sorted), the counts until the next."""
+
+    months: np.ndarray  # datetime64[D]
+    counts: np.ndarray  # [row, measure]: numerator, denominator, one_ward_numerator, one_ward_denominator
+
+    def as_of(self, last_months: np.ndarray, one_ward: bool) -> np.ndarray:
+        """[window, numerator or denominator] for windows ending in ``last_months`` (zero before the first row)."""
+        rows = np.searchsorted(self.months, last_months, side="right") - 1
+        found = self.counts[np.maximum(rows, 0)][:, 2:4] if one_ward else self.counts[np.maximum(rows, 0)][:, 0:2]
+        return np.where((rows >= 0)[:, None], found, 0)
+
+
+_CITY = ""  # the key of the city's steps (its ward_code is NULL)
+_MEASURES = "numerator, denominator, one_ward_numerator, one_ward_denominator"
+
+
+def _stored_steps(engine: Engine, kpi: Kpi) -> dict[str, _Steps]:
+    """The KPI's ``repeat_window`` rows by place (a ward code, or ``_CITY``), read once per snapshot."""
+
+    def build() -> dict[str, _Steps]:
+        frame = engine.connection.execute(
+            f"select coalesce(ward_code, ?) as place, month, {_MEASURES} from {derived.WINDOW_TABLE} "
+            "where kpi_key = ? order by place, month",
+            [_CITY, kpi.key],
+        ).df()
+        measures = [m.strip() for m in _MEASURES.split(",")]
+        return {
+            str(place): _Steps(rows["month"].to_numpy("datetime64[D]"), rows[measures].to_numpy("int64"))
+            for place, rows in frame.groupby("place", sort=False)
+        }
+
+    return engine.cache.get((engine.version, "repeat window steps", kpi.key), build)  # type: ignore[return-value]
+
+
 def stored_windows(
     engine: Engine, kpi: Kpi, wards: tuple[str, ...], windows: list[tuple[date, date]], by_ward: bool
 ) -> pd.DataFrame:
     """``repeat_counts`` from ``repeat_window`` (the store's derived tables must be current).
 
-    The city, one ward and every ward are read as they are. Several wards: the people seen in one
-    ward only add up across wards, so theirs are read and summed; the others (people with
-    incidents in more than one ward, whose incidents add up across just the wards chosen) are
-    counted from the incidents, and the two added.
+    The city, one ward and every ward are looked up as they are. Several wards: the people seen
+    in one ward only add up across wards, so theirs are looked up and summed; the others (people
+    with incidents in more than one ward, whose incidents add up across just the wards chosen)
+    are counted from the incidents, and the two added.
     """
-    city = set(wards) == set(engine.axis.wards)
-    several = not (by_ward or city or len(wards) == 1)
-    if by_ward or several:
-        place, parameters = "r.ward_code is not null and list_contains(?::varchar[], r.ward_code)", [list(wards)]
-    elif city:
-        place, parameters = "r.ward_code is null", []
+    steps = _stored_steps(engine, kpi)
+    last_months = np.array([last for _, last in windows], dtype="datetime64[D]")
+    nobody = np.zeros((len(windows), 2), dtype="int64")
+
+    def counts(place: str, one_ward: bool = False) -> np.ndarray:
+        found = steps.get(place)
+        return nobody if found is None else found.as_of(last_months, one_ward)
+
+    window_ids = np.arange(len(windows))
+    if by_ward:
+        parts = [(code, counts(code)) for code in wards]
+    elif set(wards) == set(engine.axis.wards):
+        parts = [(None, counts(_CITY))]
+    elif len(wards) == 1:
+        parts = [(None, counts(wards[0]))]
     else:
-        place, parameters = "r.ward_code = ?", [wards[0]]
-    people = "one_ward_" if several else ""
-    frame = engine.connection.execute(
-        f"""
-        with windows as (
-            select unnest(?::integer[]) as window_id, unnest(?::date[]) as last_month
-        ),
-        latest as (
-            select w.window_id, r.ward_code,
-                   arg_max(r.{people}numerator, r.month) as numerator,
-                   arg_max(r.{people}denominator, r.month) as denominator
-            from windows w
-            join {derived.WINDOW_TABLE} r on r.month <= w.last_month
-            where r.kpi_key = ? and {place}
-            group by all
-        )
-        select window_id, {"ward_code" if by_ward else "null::varchar"} as ward_code,
-               sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator
-        from latest
-        group by all
-        """,
-        [list(range(len(windows))), [w[1] for w in windows], kpi.key, *parameters],
-    ).df()
-    if several:
+        summed = sum((counts(code, one_ward=True) for code in wards), nobody)
         others = counted_windows(engine, kpi, wards, windows, spanning_wards_only=True)
-        frame = (
-            pd.concat([frame, others])
-            .groupby(["window_id"], as_index=False, dropna=False)
-            .agg(ward_code=("ward_code", "first"), numerator=("numerator", "sum"), denominator=("denominator", "sum"))
-        )
+        spanning = nobody.copy()
+        spanning[others["window_id"].to_numpy(), :] = others[["numerator", "denominator"]].to_numpy()
+        parts = [(None, summed + spanning)]
+    frame = pd.DataFrame(
+        {
+            "window_id": np.concatenate([window_ids for _ in parts]),
+            "ward_code": [code for code, _ in parts for _ in windows],
+            "numerator": np.concatenate([found[:, 0] for _, found in parts]),
+            "denominator": np.concatenate([found[:, 1] for _, found in parts]),
+        }
+    )
     frame = frame[frame["denominator"] > 0]
     return frame.sort_values(["window_id", "ward_code"]).reset_index(drop=True)
 
@@ -207,7 +239,8 @@ def repeat_counts(
             return stored_windows(engine, kpi, wards, windows, by_ward)
         return counted_windows(engine, kpi, wards, windows, by_ward)
 
-    return engine.cache.get(key, build)  # type: ignore[return-value]
+    # The bounded cache of answers: every new selection and period adds a key.
+    return engine.cache.results.get(key, build)  # type: ignore[return-value]
 
 
 def counted_windows(
