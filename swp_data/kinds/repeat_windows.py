@@ -227,10 +227,10 @@ def repeat_counts(
 ) -> pd.DataFrame:
     """People with ``threshold``+ incidents (numerator) and all people (denominator) per window (and ward).
 
-    Counted inside DuckDB, for analysts and partners alike: only the counts come back, and no
-    person-level data is held in the server's memory. Shared by every session of the snapshot.
-    Read from the counts built at import (``stored_windows``), or, for a store whose derived
-    tables are not current, counted from its records.
+    The same for analysts and partners, and shared by every session of the snapshot: looked up
+    in the counts built at import (``stored_windows``; no person-level data is held in the
+    server's memory), or, for a store whose derived tables are not current, counted from its
+    records inside DuckDB.
     """
     key = (engine.version, "repeat counts", kpi.key, wards, tuple(windows), by_ward)
 
