@@ -230,3 +230,23 @@ def test_every_kind_is_used_by_the_catalogue_and_every_kpi_has_a_registered_kind
     used = {kpi.measure for kpi in catalogue().values()}
     assert used == set(KINDS)
     assert all(kpi.kind is KINDS[kpi.measure] and kpi.unit == kpi.kind.unit for kpi in catalogue().values())
+
+
+def test_ranked_wards_ties_share_the_best_rank_and_unscored_wards_come_last() -> None:
+    from swp_data.kinds.base import ranked_wards
+
+    names = ["Penn", "Park", "Oxley", "Bilston", "Heath"]
+    frame = pd.DataFrame({"ward_name": names, "value": [5.0, 2.0, None, 5.0, 9.0]})
+    down = ranked_wards(frame, frame["value"], "down")  # lowest first: 2 -> 1, the two 5s -> 2, 9 -> 4
+    assert down["ward_name"].tolist() == ["Park", "Bilston", "Penn", "Heath", "Oxley"]
+    assert down["rank"].tolist()[:4] == [1, 2, 2, 4]
+    assert pd.isna(down["rank"].iloc[4]) and str(down["rank"].dtype) == "Int64"
+    up = ranked_wards(frame, frame["value"], "up")  # highest first: 9 -> 1, the two 5s -> 2, 2 -> 4
+    assert up["ward_name"].tolist() == ["Heath", "Bilston", "Penn", "Park", "Oxley"]
+    assert up["rank"].tolist()[:4] == [1, 2, 2, 4]
+    neutral = ranked_wards(frame, frame["value"], "neutral")  # ordered as "down": rank 1 = lowest
+    assert neutral["rank"].tolist()[:4] == [1, 2, 2, 4]
+    # The same ranks and order as pandas' own min-rank and sort.
+    expected = frame.assign(rank=frame["value"].rank(ascending=True, method="min").astype("Int64"))
+    expected = expected.sort_values(["rank", "ward_name"], ignore_index=True)
+    pd.testing.assert_frame_equal(down, expected)

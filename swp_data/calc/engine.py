@@ -20,7 +20,7 @@ from swp_data.calc import coverage as coverage_of
 from swp_data.calc.trends import SERIES_POINTS, Trends, months_per_point, with_spc_on_complete_points
 from swp_data.grid import MEASURES, Axis, Grid, GridCache, store_axis
 from swp_data.kinds import KINDS, Parts, base_result
-from swp_data.kinds.base import compared, incomplete_note, ward_record
+from swp_data.kinds.base import compared, incomplete_note, ranked_wards, ward_record
 from swp_data.kpis import catalogue
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter, add_months, month_end
@@ -359,10 +359,7 @@ class Engine(Trends):
         frame = kpi.kind.by_ward(self, kpi, period)
         if frame is None:
             return pd.DataFrame(columns=["ward_code", "ward_name", "value"])
-        score = kpi.kind.ranking_score(kpi, frame)
-        ascending = kpi.direction != "up"
-        frame["rank"] = score.rank(ascending=ascending, method="min").astype("Int64")
-        return frame.sort_values(["rank", "ward_name"], ignore_index=True)
+        return ranked_wards(frame, kpi.kind.ranking_score(kpi, frame), kpi.direction)
 
     def gridded_by_ward(self, kpi: Kpi, period: Period) -> pd.DataFrame:
         """A gridded KPI in each of the 20 wards for the period."""

@@ -29,7 +29,7 @@ import pandas as pd
 from swp_data.disclosure.cells import SUPPRESSION_NOTE, WITHHELD, Cell, marker_for, primary_only
 from swp_data.disclosure.closed import UNPUBLISHED, PublishedCells
 from swp_data.disclosure.trend import PartnerTrends
-from swp_data.kinds.base import Parts, no_comparison
+from swp_data.kinds.base import Parts, no_comparison, ranked_wards
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter
 from swp_data.results import Comparison, Figure, KpiResult, Spc
@@ -261,11 +261,11 @@ class PartnerPolicy(PartnerTrends):
         names = ward_names()
         availability = self._table_availability(kpi, period)
         rows = []
-        for code in frame["ward_code"]:
+        for row in frame[["ward_code", "value", "numerator", "denominator"]].to_dict("records"):
+            code = row["ward_code"]
             selection = WardSelection((code,), names[code], "ward")
             parts = self._parts(kpi, selection, period)
             if parts is None:  # not gridded (repeat people): the analysts' figure, under the primary rule
-                row = frame.loc[frame["ward_code"] == code].iloc[0]
                 judged = Figure(value=row["value"], numerator=row["numerator"], denominator=row["denominator"])
             else:
                 judged = kpi.kind.figure(kpi, parts) if parts.has_data else Figure(value=None)
@@ -290,9 +290,7 @@ class PartnerPolicy(PartnerTrends):
                 }
             )
         out = pd.DataFrame(rows)
-        score = kpi.kind.ranking_score(kpi, out)
-        out["rank"] = score.rank(ascending=kpi.direction != "up", method="min").astype("Int64")
-        return out.sort_values(["rank", "ward_name"], na_position="last", ignore_index=True)
+        return ranked_wards(out, kpi.kind.ranking_score(kpi, out), kpi.direction)
 
     def _table_availability(self, kpi: Kpi, period: Period) -> str:
         """One state for every ward of a partner's table: about the loads and the files, never one ward."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
+import numpy as np
 import pandas as pd
 
 from swp_data import derived
@@ -388,6 +389,23 @@ def ward_record(code: str, name: str, shown: Figure, population: float | None = 
         "rate_per_1000": shown.rate_per_1000,
         "population": population,
     }
+
+
+def ranked_wards(frame: pd.DataFrame, score: pd.Series, direction: str) -> pd.DataFrame:
+    """The ward table with its ``rank`` and in rank order, then by name (wards with no score: no rank, last).
+
+    Rank 1 is the highest score for a KPI wanted up and the lowest otherwise; tied wards share the
+    best rank of the tie (pandas' ``method="min"``). Twenty wards: plain arrays beat a frame sort.
+    """
+    values = pd.to_numeric(score, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    scored = ~np.isnan(values)
+    # NaN compares false either way, so unscored wards are ahead of nobody.
+    ahead = values[None, :] > values[:, None] if direction == "up" else values[None, :] < values[:, None]
+    ranks = 1 + ahead.sum(axis=1)
+    names = frame["ward_name"].tolist()
+    order = sorted(range(len(frame)), key=lambda i: (not scored[i], ranks[i] if scored[i] else 0, names[i]))
+    out = frame.assign(rank=pd.arrays.IntegerArray(ranks.astype("int64"), ~scored))
+    return out.iloc[order].reset_index(drop=True)
 
 
 def change_label(direction: str, change: float | None, p_value: float | None) -> ChangeLabel:

@@ -115,10 +115,12 @@ def repeat_by_ward(engine: Engine, kpi: Kpi, period: Period) -> pd.DataFrame:
     """The repeat share within each ward for the 12 months to the period's end."""
     names = ward_names()
     counts = repeat_counts(engine, kpi, engine.axis.wards, [_window(period.months[-1])], by_ward=True)
+    totals = counts.groupby("ward_code")[["numerator", "denominator"]].sum()
+    found = dict(zip(totals.index, zip(totals["numerator"], totals["denominator"], strict=True), strict=True))
     records = []
     for code in engine.axis.wards:
-        rows = counts[counts["ward_code"] == code]
-        shown = kpi.kind.figure(kpi, Parts(float(rows["numerator"].sum()), float(rows["denominator"].sum())))
+        numerator, denominator = found.get(code, (0, 0))  # a ward with nobody counted has no row
+        shown = kpi.kind.figure(kpi, Parts(float(numerator), float(denominator)))
         records.append(ward_record(code, names[code], shown))
     return pd.DataFrame(records)
 
