@@ -55,6 +55,9 @@ from swp_data.site import PAGES, PageSpec
 # The pages a visitor changes filters on: every page whose title names the wards and period.
 _FINAL = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)  # the end of a run chain
 VIEW_PAGES: tuple[PageSpec, ...] = tuple(page for page in PAGES if page.reports_kpis or page.key == "ward_profile")
+# The servers run as deploy/systemd/swp-dashboard@.service runs them: no file watcher (its threads
+# polled the source tree through every run).
+SERVER_OPTIONS = ("--server.fileWatcherType", "none")
 BASELINE = "outside tester, same 2-core machine: 1 session p50 0.36 s; 20 sessions p50 7.9 s, p95 12.9 s, 0 errors"
 
 
@@ -561,7 +564,8 @@ def own_servers_cell(db: Path, processes: int, sessions: int, args: argparse.Nam
         proxy = None
         try:
             for number in range(processes):
-                servers.append(start_app(db, run_dir / f"streamlit-{number}.log", timeout=120))
+                log = run_dir / f"streamlit-{number}.log"
+                servers.append(start_app(db, log, timeout=120, options=SERVER_OPTIONS))
             urls = [url for _, url in servers]
             for url in urls:
                 asyncio.run(warm(url))

@@ -36,35 +36,53 @@ class WardFunnel:
     family: str
 
 
+def _numbers(values: pd.Series) -> np.ndarray:
+    """A column as floats, NaN where missing or not a number."""
+    if not pd.api.types.is_numeric_dtype(values):
+        values = pd.to_numeric(values, errors="coerce")
+    return values.to_numpy(dtype=float, na_value=np.nan)
+
+
 def ward_funnel(kpi: Kpi, wards: pd.DataFrame, city: pd.DataFrame, months: int) -> WardFunnel | None:
     """The funnel of a KPI's by-ward table against the city's one-row table (None: no funnel can be drawn).
 
-    ``city`` has the same columns as ``wards`` (a by-ward record for the whole city).
+    ``city`` has the same columns as ``wards`` (a by-ward record for the whole city). Twenty wards:
+    worked on plain arrays, as a frame's indexing costs more than the arithmetic.
     """
     family = kpi.kind.funnel_family
-    if family is None or kpi.kind.funnel_inputs(kpi, wards) is None:
+    inputs = kpi.kind.funnel_inputs(kpi, wards)
+    city_inputs = kpi.kind.funnel_inputs(kpi, city)
+    if family is None or inputs is None or city_inputs is None:
         return None
-    observed, sizes = (pd.to_numeric(s, errors="coerce") for s in kpi.kind.funnel_inputs(kpi, wards))  # type: ignore[misc]
-    city_observed, city_size = (pd.to_numeric(s, errors="coerce").iloc[0] for s in kpi.kind.funnel_inputs(kpi, city))  # type: ignore[misc]
-    usable = observed.notna() & sizes.notna() & (sizes > 0)
+    observed, sizes = (_numbers(values) for values in inputs)
+    city_observed, city_size = (float(_numbers(values)[0]) for values in city_inputs)
+    with np.errstate(invalid="ignore"):  # NaN sizes compare false: not usable
+        usable = ~np.isnan(observed) & (sizes > 0)
     if "suppressed" in wards:
-        usable &= ~wards["suppressed"].astype("boolean").fillna(False).astype(bool)
-    if usable.sum() < 2 or pd.isna(city_observed) or pd.isna(city_size) or city_size <= 0:
+        usable &= ~wards["suppressed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    if usable.sum() < 2 or np.isnan(city_observed) or np.isnan(city_size) or city_size <= 0:
         return None
     target = float(city_observed / city_size if family == "poisson" else city_observed)
     if not 0 < target < (1 if family == "binomial" else np.inf):
         return None
     scale = kpi.kind.funnel_scale(kpi, 12 / months if months else 1.0)
-    placed = funnel.place(observed[usable].to_numpy(), sizes[usable].to_numpy(), target, family)
-    rates = observed[usable] / sizes[usable] if family == "poisson" else observed[usable]
-    points = wards.loc[usable, ["ward_code", "ward_name"]].copy()
-    points["size"] = sizes[usable]
-    points["value"] = rates * scale
-    points["position"] = placed.position
-    points["versus_city"] = [VERSUS_CITY.get(p, "") for p in placed.position]
-    points["judgement"] = [judgement(kpi.direction, v) for v in points["versus_city"]]
-    points["selected"] = wards.loc[usable, "selected"] if "selected" in wards else False
-    grid = np.linspace(max(float(sizes[usable].min()) * 0.8, 1.0), float(sizes[usable].max()) * 1.1, LIMIT_POINTS)
+    kept_observed, kept_sizes = observed[usable], sizes[usable]
+    placed = funnel.place(kept_observed, kept_sizes, target, family)
+    rates = kept_observed / kept_sizes if family == "poisson" else kept_observed
+    versus_city = [VERSUS_CITY.get(p, "") for p in placed.position]
+    points = pd.DataFrame(
+        {
+            "ward_code": wards["ward_code"].to_numpy()[usable],
+            "ward_name": wards["ward_name"].to_numpy()[usable],
+            "size": kept_sizes,
+            "value": rates * scale,
+            "position": placed.position,
+            "versus_city": versus_city,
+            "judgement": [judgement(kpi.direction, v) for v in versus_city],
+            "selected": wards["selected"].to_numpy(dtype=bool)[usable] if "selected" in wards else False,
+        }
+    )
+    grid = np.linspace(max(float(kept_sizes.min()) * 0.8, 1.0), float(kept_sizes.max()) * 1.1, LIMIT_POINTS)
     lower_95, upper_95 = funnel.limits(target, grid, family, funnel.Z_95, placed.phi)
     lower_998, upper_998 = funnel.limits(target, grid, family, funnel.Z_998, placed.phi)
     limits = pd.DataFrame(
@@ -76,7 +94,7 @@ def ward_funnel(kpi: Kpi, wards: pd.DataFrame, city: pd.DataFrame, months: int) 
             "upper_998": upper_998 * scale,
         }
     )
-    return WardFunnel(points.reset_index(drop=True), limits, target * scale, placed.phi, family)
+    return WardFunnel(points, limits, target * scale, placed.phi, family)
 
 
 def judgement(direction: str, versus_city: str) -> str:

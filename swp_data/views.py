@@ -187,12 +187,15 @@ class Dashboard:
         """
         frame = self._by_ward(key, every_ward)
         found = self.funnel(key, every_ward, frame, city_result)
-        frame["versus_city"] = None
-        frame["judgement"] = None
+        placed: dict[str, tuple[str, str]] = {}
         if found is not None:
-            position = found.points.set_index("ward_code")
-            frame["versus_city"] = frame["ward_code"].map(position["versus_city"])
-            frame["judgement"] = frame["ward_code"].map(position["judgement"])
+            points = found.points
+            pairs = zip(points["versus_city"], points["judgement"], strict=True)
+            placed = dict(zip(points["ward_code"], pairs, strict=True))
+        # None for a ward left out of the funnel (withheld, or no figure).
+        marks = [placed.get(code, (None, None)) for code in frame["ward_code"]]
+        frame["versus_city"] = pd.Series([mark[0] for mark in marks], index=frame.index, dtype=object)
+        frame["judgement"] = pd.Series([mark[1] for mark in marks], index=frame.index, dtype=object)
         return frame, found
 
     @shared()

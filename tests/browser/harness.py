@@ -35,16 +35,23 @@ def free_port() -> int:
 
 
 def start_app(
-    db_path: Path, log_path: Path, timeout: float = 60, *, port: int | None = None, secrets: Path | None = None
+    db_path: Path,
+    log_path: Path,
+    timeout: float = 60,
+    *,
+    port: int | None = None,
+    secrets: Path | None = None,
+    options: tuple[str, ...] = (),
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Run the app on the given store; return the process and its URL once it answers its health check.
 
     ``secrets`` is the one secrets.toml the app reads (sign-in tests); by default it reads Streamlit's
-    usual places. ``port`` is the loopback port to serve on (a free one by default).
+    usual places. ``port`` is the loopback port to serve on (a free one by default). ``options`` are
+    more ``streamlit run`` options (the load benchmark runs servers as deploy/ does).
     """
     port = port or free_port()
     env = {**os.environ, "SWP_DB_PATH": str(db_path)}
-    options = ["--secrets.files", str(secrets)] if secrets is not None else []
+    options = (*options, *(["--secrets.files", str(secrets)] if secrets is not None else []))
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as handle:
         process = subprocess.Popen(
