@@ -10,6 +10,7 @@ the arguments app.py passed for this run. Nothing is kept between runs.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,11 +20,17 @@ from streamlit.navigation.page import StreamlitPage
 
 from swp_app import legacy_pages
 from swp_data.filters import Filters
+from swp_data.settings import get_settings
 from swp_data.site import PAGES
 from swp_data.views import Dashboard
 
 PageView = Callable[[Dashboard, Filters], None]
 
+# One page drawn at a time in this process (``SWP_PAGE_RUNS``); the others wait their turn. A process
+# runs Python on one core, so pages drawn side by side only share it, and switching between them cost
+# a third more CPU a change: 20 visitors on one process went from 3.5 to 5.9 changes a second, p95
+# 13.6 s to 4.5 s (benchmarks/load.py). The filters and sidebar, before the page, are not held up.
+_PAGE_RUNS = threading.BoundedSemaphore(get_settings().page_runs)
 _ARGUMENTS: ContextVar[tuple[Dashboard, Filters] | None] = ContextVar("swp_page_arguments", default=None)
 
 
@@ -38,8 +45,11 @@ def navigation() -> StreamlitPage:
 
 
 def run_page(page: StreamlitPage, board: Dashboard, filters: Filters) -> None:
-    """Run the chosen page's file; its ``view(render)`` calls ``render(board, filters)`` with these."""
-    with _arguments(board, filters):
+    """Run the chosen page's file; its ``view(render)`` calls ``render(board, filters)`` with these.
+
+    At most ``SWP_PAGE_RUNS`` pages run at once in a process (default 1): the rest wait, in turn.
+    """
+    with _PAGE_RUNS, _arguments(board, filters):
         page.run()
 
 

@@ -7,6 +7,7 @@ whose counts are withheld are left out of the plot and of the dispersion estimat
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,26 +37,40 @@ class WardFunnel:
     family: str
 
 
-def _numbers(values: pd.Series) -> np.ndarray:
-    """A column as floats, NaN where missing or not a number."""
-    if not pd.api.types.is_numeric_dtype(values):
-        values = pd.to_numeric(values, errors="coerce")
-    return values.to_numpy(dtype=float, na_value=np.nan)
+class _Columns(Mapping[str, np.ndarray]):
+    """A by-ward table's columns as floats (NaN where missing), converted when a kind reads them."""
+
+    def __init__(self, table: pd.DataFrame | Mapping[str, object]) -> None:
+        self.table = table
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        values = self.table[name]
+        if not isinstance(values, pd.Series):  # one record (the city's): a scalar or None
+            return np.array([np.nan if values is None else values], dtype=float)
+        if not pd.api.types.is_numeric_dtype(values):
+            values = pd.to_numeric(values, errors="coerce")
+        return values.to_numpy(dtype=float, na_value=np.nan)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
 
 
-def ward_funnel(kpi: Kpi, wards: pd.DataFrame, city: pd.DataFrame, months: int) -> WardFunnel | None:
-    """The funnel of a KPI's by-ward table against the city's one-row table (None: no funnel can be drawn).
+def ward_funnel(kpi: Kpi, wards: pd.DataFrame, city: Mapping[str, object], months: int) -> WardFunnel | None:
+    """The funnel of a KPI's by-ward table against the city's record (None: no funnel can be drawn).
 
-    ``city`` has the same columns as ``wards`` (a by-ward record for the whole city). Twenty wards:
-    worked on plain arrays, as a frame's indexing costs more than the arithmetic.
+    ``city`` is a by-ward record for the whole city (``ward_record``). Twenty wards: worked on
+    plain arrays, as a frame's indexing costs more than the arithmetic.
     """
     family = kpi.kind.funnel_family
-    inputs = kpi.kind.funnel_inputs(kpi, wards)
-    city_inputs = kpi.kind.funnel_inputs(kpi, city)
+    inputs = kpi.kind.funnel_inputs(kpi, _Columns(wards))
+    city_inputs = kpi.kind.funnel_inputs(kpi, _Columns(city))
     if family is None or inputs is None or city_inputs is None:
         return None
-    observed, sizes = (_numbers(values) for values in inputs)
-    city_observed, city_size = (float(_numbers(values)[0]) for values in city_inputs)
+    observed, sizes = inputs
+    city_observed, city_size = (float(values[0]) for values in city_inputs)
     with np.errstate(invalid="ignore"):  # NaN sizes compare false: not usable
         usable = ~np.isnan(observed) & (sizes > 0)
     if "suppressed" in wards:

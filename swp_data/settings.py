@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     def _empty_is_no_limit(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    page_runs: int = Field(
+        default=1,
+        ge=1,
+        description=(
+            "Pages one app process draws at once; later visitors' pages wait their turn. A process runs "
+            "Python on one core: pages drawn side by side only share it, at a cost (deploy/README.md)."
+        ),
+    )
     validate_charts: bool = Field(
         default=False,
         description="Check every chart against the Vega-Lite schema as it is drawn (the tests do; it costs time).",

@@ -251,8 +251,8 @@ class Dashboard:
         if whole.suppressed or whole.current.value is None or (whole.coverage and not whole.coverage.complete):
             return None
         population = self.engine.population(city(), kpi.population_band)
-        city_row = pd.DataFrame([ward_record("city", "Wolverhampton", whole.current, population)])
-        return ward_funnel(kpi, wards, city_row, filters.period.month_count)
+        city_record = ward_record("city", "Wolverhampton", whole.current, population)
+        return ward_funnel(kpi, wards, city_record, filters.period.month_count)
 
     @shared()
     def breakdown(self, key: str, breakdown_key: str, filters: Filters) -> pd.DataFrame:

@@ -260,11 +260,12 @@ class PartnerPolicy(PartnerTrends):
         """
         names = ward_names()
         availability = self._table_availability(kpi, period)
+        every_ward = self.engine.ward_parts(kpi, period.start, period.months[-1]) or {}
         rows = []
         for row in frame[["ward_code", "value", "numerator", "denominator"]].to_dict("records"):
             code = row["ward_code"]
             selection = WardSelection((code,), names[code], "ward")
-            parts = self._parts(kpi, selection, period)
+            parts = every_ward.get(code)  # the gridded parts (as ``_parts`` gives for the one ward)
             if parts is None:  # not gridded (repeat people): the analysts' figure, under the primary rule
                 judged = Figure(value=row["value"], numerator=row["numerator"], denominator=row["denominator"])
             else:

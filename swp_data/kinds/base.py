@@ -12,6 +12,7 @@ checks that every registered kind has a test against hand-computed values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
@@ -277,8 +278,11 @@ class MeasureKind:
         """What the ranking orders, in words."""
         return "value"
 
-    def funnel_inputs(self, kpi: Kpi, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
-        """Per ward: what is observed (a count, or a proportion) and the size it is out of (None: no funnel)."""
+    def funnel_inputs(self, kpi: Kpi, columns: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
+        """Per ward: what is observed (a count, or a proportion) and the size it is out of (None: no funnel).
+
+        ``columns``: a by-ward table's columns by name, as floats (NaN where missing).
+        """
         return None
 
     def funnel_scale(self, kpi: Kpi, per_year: float) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from swp_data.kinds.base import GRID_COLUMNS, MeasureKind, Parts, Unit, register, signed
@@ -13,6 +14,8 @@ from swp_data.stats.dispersion import Dispersion
 from swp_data.stats.tests_of_change import E_TEST, Z_TEST, count_change_test, proportion_test
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from swp_data.kinds.base import KpiSpec as Kpi
 
 
@@ -68,9 +71,9 @@ class Count(MeasureKind):
         """Counts are ranked per resident."""
         return "rate per resident"
 
-    def funnel_inputs(self, kpi: Kpi, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+    def funnel_inputs(self, kpi: Kpi, columns: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
         """The count, out of the ward's residents."""
-        return frame["value"], frame["population"]
+        return columns["value"], columns["population"]
 
     def funnel_scale(self, kpi: Kpi, per_year: float) -> float:
         """Per 1,000 residents a year."""
@@ -150,9 +153,12 @@ class _Proportion(MeasureKind):
         """Percentages."""
         return "percentage"
 
-    def funnel_inputs(self, kpi: Kpi, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
-        """The proportion, out of the people or records in scope."""
-        return frame["numerator"] / frame["denominator"].where(frame["denominator"] > 0), frame["denominator"]
+    def funnel_inputs(self, kpi: Kpi, columns: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
+        """The proportion, out of the people or records in scope (none where nobody is in scope)."""
+        numerator, denominator = columns["numerator"], columns["denominator"]
+        with np.errstate(invalid="ignore"):  # NaN denominators compare false
+            in_scope = np.where(denominator > 0, denominator, np.nan)
+        return numerator / in_scope, denominator
 
     def funnel_scale(self, kpi: Kpi, per_year: float) -> float:
         """Per cent."""
@@ -324,9 +330,9 @@ class PopulationRate(MeasureKind):
         """The rate."""
         return "rate"
 
-    def funnel_inputs(self, kpi: Kpi, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+    def funnel_inputs(self, kpi: Kpi, columns: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
         """The count, out of the population of the band."""
-        return frame["numerator"], frame["denominator"]
+        return columns["numerator"], columns["denominator"]
 
     def funnel_scale(self, kpi: Kpi, per_year: float) -> float:
         """Per 1,000 or per 100,000 a year."""
