@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from swp_data import sql
-from swp_data.grid import MEASURES
+from swp_data.grid import MEASURES, Axis, Cells
 from swp_data.store import data_version
 
 if TYPE_CHECKING:
@@ -190,6 +191,39 @@ def grid_frame(connection: duckdb.DuckDBPyConnection, kpi: KpiSpec) -> pd.DataFr
     return connection.execute(
         f"select ward_code, month, {', '.join(measures)} from {GRID_TABLE} where kpi_key = ?", [kpi.key]
     ).df()
+
+
+def stored_grid_cells(connection: duckdb.DuckDBPyConnection, axis: Axis) -> dict[str, Cells]:
+    """Every gridded KPI's rows of the grid table, placed on the axis, in two queries (not one a KPI).
+
+    The measures are all the table's; a KPI's grid keeps those its query returns (``grid_columns``).
+    A ward outside the axis, or none, is the city row, as ``Grid`` places a frame's rows.
+    """
+    first = axis.months[0]
+    runs = connection.execute(
+        f"select kpi_key, count(*), count(denominator) > 0 from {GRID_TABLE} group by kpi_key order by kpi_key"
+    ).fetchall()
+    placed = connection.execute(
+        f"""
+        select
+            coalesce(list_position(?, ward_code) - 1, ?) as ward_row,
+            (year(month) - ?) * 12 + month(month) - ? as month_column,
+            {", ".join(f"coalesce({measure}, 0) as {measure}" for measure in MEASURES)}
+        from {GRID_TABLE}
+        order by kpi_key
+        """,
+        [list(axis.wards), axis.city_row, first.year, first.month],
+    ).fetchnumpy()
+    rows, columns = (np.asarray(placed[name], dtype=np.int64) for name in ("ward_row", "month_column"))
+    values = {measure: np.asarray(placed[measure], dtype=float) for measure in MEASURES}
+    cells: dict[str, Cells] = {}
+    start = 0
+    for kpi_key, count, has_denominator in runs:
+        part = slice(start, start + count)
+        measures = {measure: column[part] for measure, column in values.items()}
+        cells[kpi_key] = Cells(rows[part], columns[part], measures, bool(has_denominator))
+        start += count
+    return cells
 
 
 def status(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -69,25 +69,50 @@ def store_axis(connection: duckdb.DuckDBPyConnection) -> Axis:
     return Axis(wards, tuple(add_months(first, i) for i in range(count)))
 
 
+@dataclass(frozen=True)
+class Cells:
+    """A KPI's rows placed on an axis: each row's ward row and month column, and its measures (0 for none)."""
+
+    rows: np.ndarray
+    columns: np.ndarray
+    measures: dict[str, np.ndarray]
+    has_denominator: bool
+
+
 class Grid:
     """Dense arrays [ward row, month] for each measure a KPI query returns."""
 
     def __init__(self, frame: pd.DataFrame, axis: Axis) -> None:
-        self.axis = axis
-        shape = (len(axis.wards) + 1, len(axis.months))
-        self.arrays: dict[str, np.ndarray] = {}
         rows = frame["ward_code"].map({code: i for i, code in enumerate(axis.wards)})
         rows = rows.fillna(axis.city_row).astype(int).to_numpy()
         months = pd.to_datetime(frame["month"])
         columns = ((months.dt.year - axis.months[0].year) * 12 + months.dt.month - axis.months[0].month).to_numpy()
+        measures = {
+            measure: pd.to_numeric(frame[measure], errors="coerce").fillna(0).to_numpy(dtype=float)
+            for measure in MEASURES
+            if measure in frame.columns
+        }
+        has_denominator = bool(frame["denominator"].notna().any()) if "denominator" in frame else False
+        self._fill(Cells(rows, columns, measures, has_denominator), axis)
+
+    @classmethod
+    def from_cells(cls, cells: Cells, axis: Axis) -> Grid:
+        """A grid from rows already placed on the axis (``derived.stored_grid_cells``)."""
+        grid = cls.__new__(cls)
+        grid._fill(cells, axis)
+        return grid
+
+    def _fill(self, cells: Cells, axis: Axis) -> None:
+        self.axis = axis
+        shape = (len(axis.wards) + 1, len(axis.months))
+        rows, columns = cells.rows, cells.columns
         inside = (columns >= 0) & (columns < shape[1])
-        for measure in MEASURES:
-            if measure in frame.columns:
-                array = np.zeros(shape)
-                values = pd.to_numeric(frame[measure], errors="coerce").fillna(0).to_numpy(dtype=float)
-                np.add.at(array, (rows[inside], columns[inside]), values[inside])
-                self.arrays[measure] = array
-        self.has_denominator = bool(frame["denominator"].notna().any()) if "denominator" in frame else False
+        self.arrays: dict[str, np.ndarray] = {}
+        for measure, values in cells.measures.items():
+            array = np.zeros(shape)
+            np.add.at(array, (rows[inside], columns[inside]), values[inside])
+            self.arrays[measure] = array
+        self.has_denominator = cells.has_denominator
         # Months with any record, per row: "no data" differs from "zero".
         present = np.zeros(shape, dtype=bool)
         present[rows[inside], columns[inside]] = True

@@ -14,7 +14,7 @@ import pytest
 
 from swp_data import derived, geography, selection, store
 from swp_data.calc.engine import Engine
-from swp_data.grid import GridCache
+from swp_data.grid import Grid, GridCache
 from swp_data.importing import import_paths
 from swp_data.kinds.base import MeasureKind
 from swp_data.kpis.catalogue import catalogue
@@ -287,6 +287,35 @@ def test_every_gridded_kpi_reads_from_the_grid_table_exactly_what_its_query_retu
                     expected[column].astype(float).fillna(-1).tolist()
                 ), (kpi.key, column)
             assert stored["ward_code"].fillna("city").tolist() == expected["ward_code"].fillna("city").tolist()
+
+
+def test_grids_placed_from_the_table_in_one_read_are_the_grids_of_each_query(demo_db: Path) -> None:
+    """``stored_grid_cells`` (every KPI's rows in two queries) gives each KPI the grid its own query gives."""
+    with duckdb.connect(str(demo_db), read_only=True) as connection:
+        engine = Engine(connection, GridCache())
+        assert derived.current(connection, engine.version, engine.cache)
+        gridded = [kpi for kpi in catalogue().values() if kpi.kind.gridded]
+        for kpi in gridded:
+            placed, queried = engine.grid(kpi), Grid(connection.execute(kpi.sql).df(), engine.axis)
+            assert placed.arrays.keys() == queried.arrays.keys(), kpi.key
+            for measure, array in queried.arrays.items():
+                assert placed.arrays[measure] == pytest.approx(array), (kpi.key, measure)
+            assert placed.has_denominator == queried.has_denominator, kpi.key
+            assert (placed.present == queried.present).all(), kpi.key
+
+
+def test_grid_cells_by_hand(loaded: duckdb.DuckDBPyConnection) -> None:
+    """The fixture's violence with injury: Park's C1, C2 (April 2023) and C3 (May) in its row and months."""
+    engine = Engine(loaded, GridCache())
+    cells = derived.stored_grid_cells(loaded, engine.axis)["violence_with_injury"]
+    park = engine.axis.ward_rows((PARK,))[0]
+    placed = sorted(zip(cells.rows.tolist(), cells.columns.tolist(), cells.measures["numerator"].tolist(), strict=True))
+    april = engine.axis.month_index(Q1_2023.start)
+    in_park = [(row, column - april, count) for row, column, count in placed if row == park]
+    assert in_park == [(park, 0, 2), (park, 1, 1)]
+    assert not cells.has_denominator
+    grid = engine.grid(catalogue()["violence_with_injury"])
+    assert grid.arrays["numerator"][park, april : april + 3].tolist() == [2, 1, 0]
 
 
 def test_every_breakdown_reads_from_its_table_the_grids_its_query_gives(demo_db: Path) -> None:

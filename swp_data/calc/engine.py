@@ -9,6 +9,7 @@ Midlands rank compute their own figures from the store.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import duckdb
@@ -18,7 +19,7 @@ import pandas as pd
 from swp_data import derived
 from swp_data.calc import coverage as coverage_of
 from swp_data.calc.trends import SERIES_POINTS, Trends, months_per_point, with_spc_on_complete_points
-from swp_data.grid import MEASURES, Axis, Grid, GridCache, store_axis
+from swp_data.grid import MEASURES, Axis, Cells, Grid, GridCache, store_axis
 from swp_data.kinds import KINDS, Parts, base_result
 from swp_data.kinds.base import compared, incomplete_note, ranked_wards, ward_record
 from swp_data.kpis import catalogue
@@ -79,10 +80,20 @@ class Engine(Trends):
 
         def build() -> Grid:
             if derived.current(self.connection, self.version, self.cache):
-                return Grid(derived.grid_frame(self.connection, kpi), self.axis)
+                # Every KPI's rows read at once (a first visit needs most grids); this KPI's measures kept.
+                every = self.cache.get((self.version, "grid cells"), self._stored_grid_cells)
+                found = every.get(kpi.key)  # type: ignore[attr-defined]
+                if found is None:  # no rows at all: zeros
+                    return Grid(derived.grid_frame(self.connection, kpi), self.axis)
+                wanted = derived.grid_columns(self.connection, kpi)
+                measures = {name: values for name, values in found.measures.items() if name in wanted}
+                return Grid.from_cells(dataclasses.replace(found, measures=measures), self.axis)
             return Grid(self.connection.execute(kpi.sql).df(), self.axis)
 
         return self.cache.get((self.version, "grid", kpi.key), build)  # type: ignore[return-value]
+
+    def _stored_grid_cells(self) -> dict[str, Cells]:
+        return derived.stored_grid_cells(self.connection, self.axis)
 
     def breakdown_grids(self, kpi: Kpi, breakdown_key: str) -> dict[str, Grid]:
         """One grid per category of a breakdown."""
