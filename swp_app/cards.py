@@ -11,7 +11,7 @@ from swp_app.session import DEMO_NOTICE, is_demo
 from swp_app.spc_icons import icons_html
 from swp_app.tables import marker_notes
 from swp_data.calc.render import as_of_text, significance_text, value_text
-from swp_data.disclosure.cells import MARKER_EXPLANATIONS
+from swp_data.disclosure.cells import WITHHELD, explain_marker, small_count_marker
 from swp_data.display import card_lines
 from swp_data.downloads import safe_csv
 from swp_data.filters import Filters
@@ -111,7 +111,7 @@ def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
         delta_description=words,
     )
     # In words on the card itself: a tooltip cannot be read on a projector or on paper.
-    withheld = f"withheld for partners: {MARKER_EXPLANATIONS.get(result.shown_as or '', 'small numbers')}"
+    withheld = f"withheld for partners: {explain_marker(result.shown_as or '') or 'small numbers'}"
     details = card_lines(result, filters.period.label, withheld)
     if result.spc and result.spc.variation != "not applicable":
         # MDC icons with their words beside them: the words are the text equivalent for every reader.
@@ -120,8 +120,8 @@ def kpi_card(result: KpiResult, kpi: Kpi, filters: Filters) -> None:
         st.caption(" · ".join(details))
 
 
-def kpi_cards(results: list[KpiResult], filters: Filters, per_row: int = 3) -> None:
-    """Cards in rows, with a footnote explaining any suppression."""
+def kpi_cards(results: list[KpiResult], filters: Filters, threshold: int, per_row: int = 3) -> None:
+    """Cards in rows, with a footnote explaining any suppression (``threshold``: the partners' one)."""
     kpis = catalogue.catalogue()
     for start in range(0, len(results), per_row):
         columns = st.columns(per_row)
@@ -130,7 +130,7 @@ def kpi_cards(results: list[KpiResult], filters: Filters, per_row: int = 3) -> N
                 kpi_card(result, kpis[result.key], filters)
     note = next((r.suppression_note for r in results if r.suppressed and r.suppression_note), None)
     if note:
-        st.caption(f"<5 and [c]: {note}")
+        st.caption(f"{small_count_marker(threshold)} and {WITHHELD}: {note}")
 
 
 def definitions(kpis: list[Kpi]) -> None:

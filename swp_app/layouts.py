@@ -21,7 +21,7 @@ def priority_page(board: Dashboard, filters: Filters, priority: str) -> None:
     as_of = as_of_text(board.as_of)
     page_header(board, page(priority).title, filters)
     kpis = catalogue.for_priority(priority)
-    kpi_cards(board.results([k.key for k in kpis], filters), filters)
+    kpi_cards(board.results([k.key for k in kpis], filters), filters, board.threshold)
     definitions(kpis)
     st.subheader("Explore a KPI")
     keys_by_label = {k.label: k.key for k in kpis}

@@ -13,7 +13,7 @@ from swp_app.charts import draw_chart, period_shown
 from swp_app.palette import INK
 from swp_app.tables import rank_text
 from swp_data.alt_text import map_alt
-from swp_data.disclosure.cells import MARKER_EXPLANATIONS
+from swp_data.disclosure.cells import explain_marker
 from swp_data.filters import Filters
 from swp_data.geography import ward_boundaries, ward_label_points
 from swp_data.kpis.model import Kpi
@@ -165,7 +165,7 @@ def _map_features(kpi: Kpi, frame: pd.DataFrame, measure: str) -> list[dict[str,
         if shown is not None:
             properties["shown"] = shown
         else:
-            properties["why"] = MARKER_EXPLANATIONS.get(marker, state)
+            properties["why"] = explain_marker(marker) or state
         if rank is not None:
             properties["rank"] = rank
         features.append({**feature, "properties": properties})

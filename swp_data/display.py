@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 
 from swp_data.calc.render import assurance_text, coverage_text, format_value, limits_text, variation_text
-from swp_data.disclosure.cells import MARKER_EXPLANATIONS, WITHHELD
+from swp_data.disclosure.cells import OTHER_MARKERS, WITHHELD, explain_marker, markers_in
 from swp_data.kinds import kind
 from swp_data.kpis.model import Kpi
 from swp_data.results import Comparison, KpiResult
@@ -56,8 +56,10 @@ def marker_legend(cells: Iterable[object]) -> list[tuple[str, str]]:
     Printed beneath a table or map, so a marker is explained where it is read (on a projector or on
     paper, where no tooltip can be hovered).
     """
-    texts = [str(cell) for cell in cells if isinstance(cell, str) and cell]
-    return [(marker, MARKER_EXPLANATIONS[marker]) for marker in MARKER_EXPLANATIONS if any(marker in t for t in texts)]
+    found = dict.fromkeys(marker for cell in cells if isinstance(cell, str) and cell for marker in markers_in(cell))
+    small = sorted((m for m in found if m.startswith("<")), key=lambda m: int(m[1:]))
+    ordered = [*small, *(m for m in OTHER_MARKERS if m in found)]
+    return [(marker, explain_marker(marker) or "") for marker in ordered]
 
 
 def withheld_text(marker: object) -> str:

@@ -76,6 +76,11 @@ class Dashboard:
         """Whether figures are disclosure-controlled."""
         return self.access != ANALYST
 
+    @property
+    def threshold(self) -> int:
+        """The disclosure threshold: partners' sensitive counts from 1 to it are withheld (shown as '<5' at 4)."""
+        return self.policy.threshold
+
     def _protect(self, kpi: Kpi) -> bool:
         return self.partner and kpi.sensitive
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from swp_data.disclosure.protect import is_primary
 from swp_data.results import Figure
+from swp_data.settings import Settings
 
-SUPPRESSED = "<5"
+
+def small_count_marker(threshold: int) -> str:
+    """What partners read in place of a small count: '<5' where counts 1 to 4 are withheld (threshold 4)."""
+    return f"<{threshold + 1}"
+
+
+DEFAULT_THRESHOLD: int = Settings.model_fields["disclosure_threshold"].default
+SUPPRESSED = small_count_marker(DEFAULT_THRESHOLD)
+"""The small-count marker at the default threshold ('<5'); a configured threshold has its own."""
 WITHHELD = "[c]"
 RATE_SUPPRESSED = "suppressed (small numbers)"
 NOT_PUBLISHED = "not published"
@@ -15,8 +25,8 @@ SUPPRESSION_NOTE = (
     "Suppressed for partners: a count under {n} is shown as <{n}; a rate or percentage built on one as "
     "'suppressed (small numbers)'; [c] is withheld so a small number cannot be worked out by subtraction."
 )
-MARKER_EXPLANATIONS: dict[str, str] = {
-    SUPPRESSED: "a small count (under 5), withheld to protect the people counted",
+_SMALL_COUNT = re.compile(r"<(\d+)(?![\d.,])")  # '<5', not '<0.1%'
+OTHER_MARKERS: dict[str, str] = {  # the markers besides a small count's, in the order legends list them
     RATE_SUPPRESSED: "a rate or percentage withheld because it rests on a small count",
     WITHHELD: "withheld so a small number cannot be worked out from the other figures",
     NOT_PUBLISHED: (
@@ -24,16 +34,41 @@ MARKER_EXPLANATIONS: dict[str, str] = {
         "the city: completed quarters), so it never changes from one data load to the next"
     ),
 }
-"""Each marker a partner may see in place of a figure, in words: printed beneath any table or map showing it."""
 
 
-def marker_for(cell: Cell, counts: bool) -> str:
+def marker_explanations(threshold: int) -> dict[str, str]:
+    """Each marker a partner may see in place of a figure, in words, for a threshold (small counts first).
+
+    Printed beneath any table or map showing one, and in full on a pack's key.
+    """
+    return {small_count_marker(threshold): explain_marker(small_count_marker(threshold)) or "", **OTHER_MARKERS}
+
+
+def explain_marker(marker: str) -> str | None:
+    """A marker in words ('<5': a small count, under 5, ...); None for text that is no marker."""
+    small = _SMALL_COUNT.fullmatch(marker)
+    if small:
+        return f"a small count (under {small.group(1)}), withheld to protect the people counted"
+    return OTHER_MARKERS.get(marker)
+
+
+def markers_in(text: str) -> list[str]:
+    """The markers a piece of text holds ('<5', '[c]', ...), small counts first."""
+    small = [f"<{n}" for n in dict.fromkeys(_SMALL_COUNT.findall(text))]
+    return [*small, *(marker for marker in OTHER_MARKERS if marker in text)]
+
+
+MARKER_EXPLANATIONS: dict[str, str] = marker_explanations(DEFAULT_THRESHOLD)
+"""The markers in words at the default threshold (``marker_explanations`` for a configured one)."""
+
+
+def marker_for(cell: Cell, counts: bool, threshold: int) -> str:
     """The marker shown for a withheld figure: '<5' and '[c]' only for counts, words for rates."""
     if cell.status == "unpublished":
         return NOT_PUBLISHED
     if not counts:
         return RATE_SUPPRESSED
-    return cell.label
+    return small_count_marker(threshold) if cell.status == "primary" else WITHHELD
 
 
 @dataclass(frozen=True)
@@ -47,11 +82,6 @@ class Cell:
     def shown(self) -> bool:
         """Whether partners may see it."""
         return self.status == "shown"
-
-    @property
-    def label(self) -> str:
-        """What partners see in its place."""
-        return {"primary": SUPPRESSED, "unpublished": NOT_PUBLISHED}.get(self.status, WITHHELD)
 
 
 def combine(cells: list[Cell]) -> Cell:

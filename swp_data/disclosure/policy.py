@@ -95,7 +95,7 @@ class PartnerPolicy(PartnerTrends):
 
     def marker(self, kpi: Kpi, cell: Cell) -> str:
         """What a partner reads in place of a withheld figure of this KPI (counts and rates differ)."""
-        return marker_for(cell, counts=kpi.kind.publishes_count)
+        return marker_for(cell, counts=kpi.kind.publishes_count, threshold=self.threshold)
 
     def result(
         self,

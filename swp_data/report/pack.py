@@ -14,6 +14,7 @@ import pandas as pd
 
 from swp_data.access import ANALYST
 from swp_data.commentary import Commentary, draft_commentary
+from swp_data.disclosure.cells import DEFAULT_THRESHOLD
 from swp_data.filters import COMPARISONS, Filters, query_string
 from swp_data.funnels import WardFunnel
 from swp_data.kpis import catalogue
@@ -68,6 +69,7 @@ class Pack:
     spend_year: str = ""
     spend: pd.DataFrame = field(default_factory=pd.DataFrame)  # per priority, with its headline outcome
     spend_lines: pd.DataFrame = field(default_factory=pd.DataFrame)
+    threshold: int = DEFAULT_THRESHOLD  # the disclosure threshold partners' figures were withheld under
 
     @property
     def geography(self) -> str:
@@ -111,6 +113,7 @@ def build_pack(board: Dashboard, filters: Filters, charts: bool = True) -> Pack:
         skipped=board.skipped(),
         spend_year=spend_year,
         spend=spend,
+        threshold=board.threshold,
         spend_lines=spend_lines,
     )
 

@@ -17,7 +17,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from swp_data.calc.render import assurance_text, coverage_text, variation_text
-from swp_data.disclosure.cells import MARKER_EXPLANATIONS
+from swp_data.disclosure.cells import marker_explanations
+from swp_data.display import marker_legend
 from swp_data.downloads import safe_excel_row
 from swp_data.kinds import kind
 from swp_data.report.pack import Pack
@@ -149,12 +150,12 @@ def kpi_row(result: KpiResult, priority: str) -> tuple[list[object], dict[int, s
 
 
 def _legend(sheet: Worksheet, markers: list[str]) -> None:
-    found = [m for m in MARKER_EXPLANATIONS if m in set(markers)]
+    found = marker_legend(markers)
     if not found:
         return
     safe_excel_row(sheet, [])
-    for marker in found:
-        safe_excel_row(sheet, ["", marker, MARKER_EXPLANATIONS[marker]])
+    for marker, meaning in found:
+        safe_excel_row(sheet, ["", marker, meaning])
 
 
 def _ward_sheet(sheet: Worksheet, pack: Pack) -> None:
@@ -222,7 +223,7 @@ def _notes_sheet(sheet: Worksheet, pack: Pack) -> None:
         "What a withheld figure's marker means:",
     ):
         safe_excel_row(sheet, [line])
-    for marker, meaning in MARKER_EXPLANATIONS.items():
+    for marker, meaning in marker_explanations(pack.threshold).items():
         safe_excel_row(sheet, [marker, meaning])
     safe_excel_row(sheet, [])
     safe_excel_row(sheet, ["Definitions"])
