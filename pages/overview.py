@@ -40,13 +40,8 @@ def render(board: Dashboard, filters: Filters) -> None:
     for priority in PRIORITIES.values():
         rows = table[table["priority"] == priority]
         st.subheader(priority)
-        st.dataframe(
-            rows[list(columns)],
-            hide_index=True,
-            column_config=columns,
-            key=f"overview-{priority}",
-            height=swp_app.full_height(len(rows)),  # every row, no inner scroll box (printing, projecting)
-        )
+        # Every row, no inner scroll box (projecting); printed as a plain table of every column.
+        swp_app.figures_table(rows, columns, key=f"overview-{priority}")
         swp_app.marker_caption(rows[["value", "comparison", "rolling_12_months"]].to_numpy().ravel())
     title = f"Every KPI: {filters.selection.label}, {filters.period.label}"
     swp_app.download_csv(
@@ -75,7 +70,7 @@ def spend(board: Dashboard, filters: Filters) -> None:
         "headline": st.column_config.TextColumn("Headline outcome", width="large"),
     }
     shown = swp_app.spend_display(summary)
-    st.dataframe(shown, hide_index=True, column_config=columns, height=swp_app.full_height(len(shown)), key="spend")
+    swp_app.figures_table(shown, columns, key="spend")
     swp_app.download_csv(
         lines,
         f"swp-spend-{year.replace('/', '-')}.csv",

@@ -42,13 +42,8 @@ def render(board: Dashboard, filters: Filters) -> None:
     }
     for priority, rows in profile.groupby("priority", sort=False):
         st.subheader(str(priority))
-        st.dataframe(
-            rows[list(columns)],
-            hide_index=True,
-            column_config=columns,
-            key=f"profile-{priority}",
-            height=swp_app.full_height(len(rows)),  # every row, no inner scroll box (printing, projecting)
-        )
+        # Every row, no inner scroll box (projecting); printed as a plain table of every column.
+        swp_app.figures_table(rows, columns, key=f"profile-{priority}")
         swp_app.marker_caption(rows[["ward", "city"]].to_numpy().ravel())
     title = f"Ward profile: {wards[ward]} against the city, {filters.period.label}"
     lines = [

@@ -16,7 +16,7 @@ from swp_app.first_start import ensure_store
 from swp_app.layouts import priority_page, record_drilldown
 from swp_app.navigation import navigation, run_page, view
 from swp_app.pack_downloads import pack_downloads
-from swp_app.print_style import print_stylesheet
+from swp_app.print_style import figures_table, print_stylesheet
 from swp_app.session import (
     access_level,
     access_panel,
@@ -39,6 +39,7 @@ __all__ = [
     "definitions",
     "download_csv",
     "ensure_store",
+    "figures_table",
     "filter_query",
     "filters_sidebar",
     "full_height",
