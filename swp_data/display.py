@@ -22,10 +22,7 @@ MISSING_WORDS = ("None", "NaN", "nan", "<NA>", "NaT", "null")
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _absent(value: object) -> bool:
+    """None, NaN, pandas' NA or NaT: no value to show."""
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
@@ -35,7 +32,7 @@ def _records(table: pd.DataFrame) -> list[dict[str, object]]:
     Cleaned in Python: a 54-row table's ``astype(object).where(...)`` cost more than the figures.
     """
     rows = table.to_dict("records")
-    return [{name: None if _absent(value) else value for name, value in row.items()} for row in rows]
+    return [{name: None if _missing(value) else value for name, value in row.items()} for row in rows]
 
 
 def _text(value: object) -> str | None:
@@ -176,7 +173,7 @@ def ward_profile_display(profile: pd.DataFrame) -> pd.DataFrame:
 
 def rank_text(rank: object) -> str:
     """A ward's rank as text: '3', or 'not ranked' (the figure beside it says why), never a blank 'None'."""
-    if rank is not None and rank is not pd.NA and not _missing(rank):
+    if not _missing(rank):
         return f"{int(rank)}"  # type: ignore[call-overload]
     return "not ranked"
 

@@ -182,30 +182,26 @@ class Engine(Trends):
         covered = self.covered_months(kpi)
         population = self.population(selection, kpi.population_band)
         measures = [(name, vectors.get(name)) for name in MEASURES]
-        last_column = len(self.axis.months) - 1
         out = []
         for first, last in spans:
-            lo, hi = self._span(first, last)
-            lo, hi = max(lo, 0), min(hi, last_column)
-            inside = hi >= lo
+            lo, hi, months, has_data = self._summed_months(covered, *self._span(first, last))
             totals = {
-                name: float(vector[lo : hi + 1].sum()) if vector is not None and inside else 0.0
+                name: float(vector[lo : hi + 1].sum()) if vector is not None and hi >= lo else 0.0
                 for name, vector in measures
             }
-            any_covered = inside and bool(covered[lo : hi + 1].any())
-            out.append(
-                Parts(
-                    **totals,
-                    population=population,
-                    # Rates a year are annualised over the months actually loaded (a part-loaded quarter of
-                    # one month is one month's rate times 12, not times 4).
-                    months=int(covered[lo : hi + 1].sum()) if any_covered else max(hi - lo + 1, 1),
-                    # "No data" means no load covers these months; a ward with no records in months a
-                    # load covers has a real zero.
-                    has_data=any_covered,
-                )
-            )
+            out.append(Parts(**totals, population=population, months=months, has_data=has_data))
         return out
+
+    def _summed_months(self, covered: np.ndarray, lo: int, hi: int) -> tuple[int, int, int, bool]:
+        """Months ``lo``..``hi`` clipped to the axis, the months a rate is annualised over, and any data."""
+        lo, hi = max(lo, 0), min(hi, len(self.axis.months) - 1)
+        # "No data" means no load covers these months; a ward with no records in months a load covers
+        # has a real zero.
+        has_data = hi >= lo and bool(covered[lo : hi + 1].any())
+        # Rates a year are annualised over the months actually loaded (a part-loaded quarter of one
+        # month is one month's rate times 12, not times 4).
+        months = int(covered[lo : hi + 1].sum()) if has_data else max(hi - lo + 1, 1)
+        return lo, hi, months, has_data
 
     def ward_parts(self, kpi: Kpi, first: date, last: date) -> dict[str, Parts] | None:
         """``parts`` of each ward on its own for months ``first``..``last`` (None: a city-wide KPI).
@@ -222,23 +218,20 @@ class Engine(Trends):
         return self._ward_parts_memo[key]
 
     def _every_ward_parts(self, kpi: Kpi, lo: int, hi: int) -> dict[str, Parts]:
-        grid, covered, wards = self.grid(kpi), self.covered_months(kpi), self.axis.wards
-        lo, hi = max(lo, 0), min(hi, len(self.axis.months) - 1)
-        inside = hi >= lo
+        grid, wards = self.grid(kpi), self.axis.wards
+        lo, hi, months, has_data = self._summed_months(self.covered_months(kpi), lo, hi)
         none = np.zeros(len(wards))
         totals = {
-            name: grid.arrays[name][: len(wards), lo : hi + 1].sum(axis=1) if name in grid.arrays and inside else none
+            name: grid.arrays[name][: len(wards), lo : hi + 1].sum(axis=1) if name in grid.arrays and hi >= lo else none
             for name in MEASURES
         }
-        any_covered = inside and bool(covered[lo : hi + 1].any())
-        months = int(covered[lo : hi + 1].sum()) if any_covered else max(hi - lo + 1, 1)
         residents = self._population[kpi.population_band][: len(wards)]
         return {
             code: Parts(
                 **{name: float(values[row]) for name, values in totals.items()},
                 population=None if np.isnan(residents[row]) else float(residents[row]),
                 months=months,
-                has_data=any_covered,
+                has_data=has_data,
             )
             for row, code in enumerate(wards)
         }
