@@ -87,13 +87,14 @@ def ward_funnel(kpi: Kpi, wards: pd.DataFrame, city: Mapping[str, object], month
     versus_city = [VERSUS_CITY.get(p, "") for p in placed.position]
     points = pd.DataFrame(
         {
-            "ward_code": wards["ward_code"].to_numpy()[usable],
-            "ward_name": wards["ward_name"].to_numpy()[usable],
+            # Text as Python objects (swp_data.frames): twenty rows, made on every new period.
+            "ward_code": pd.Series(wards["ward_code"].to_numpy(dtype=object)[usable], dtype=object),
+            "ward_name": pd.Series(wards["ward_name"].to_numpy(dtype=object)[usable], dtype=object),
             "size": kept_sizes,
             "value": rates * scale,
-            "position": placed.position,
-            "versus_city": versus_city,
-            "judgement": [judgement(kpi.direction, v) for v in versus_city],
+            "position": pd.Series(list(placed.position), dtype=object),
+            "versus_city": pd.Series(versus_city, dtype=object),
+            "judgement": pd.Series([judgement(kpi.direction, v) for v in versus_city], dtype=object),
             "selected": wards["selected"].to_numpy(dtype=bool)[usable] if "selected" in wards else False,
         }
     )

@@ -195,10 +195,10 @@ class Dashboard:
         placed: dict[str, tuple[str, str]] = {}
         if found is not None:
             points = found.points
-            pairs = zip(points["versus_city"], points["judgement"], strict=True)
-            placed = dict(zip(points["ward_code"], pairs, strict=True))
+            pairs = zip(points["versus_city"].tolist(), points["judgement"].tolist(), strict=True)
+            placed = dict(zip(points["ward_code"].tolist(), pairs, strict=True))
         # None for a ward left out of the funnel (withheld, or no figure).
-        marks = [placed.get(code, (None, None)) for code in frame["ward_code"]]
+        marks = [placed.get(code, (None, None)) for code in frame["ward_code"].tolist()]
         frame["versus_city"] = pd.Series([mark[0] for mark in marks], index=frame.index, dtype=object)
         frame["judgement"] = pd.Series([mark[1] for mark in marks], index=frame.index, dtype=object)
         return frame, found
@@ -220,10 +220,14 @@ class Dashboard:
         return None if fy is None else Period(Quarter(fy, 1), Quarter(fy, 4))
 
     def _by_ward(self, key: str, filters: Filters) -> pd.DataFrame:
-        frame = self.engine.by_ward(key, filters.period)
         kpi = catalogue.get(key)
-        if self._protect(kpi) and not frame.empty:
-            frame = self.policy.by_ward(kpi, frame, filters.period)
+        period = filters.period
+        if self._protect(kpi) and self.engine.ward_parts(kpi, period.start, period.months[-1]) is not None:
+            frame = self.policy.by_ward(kpi, None, period)  # judged on the grid's parts: no analysts' table
+        else:
+            frame = self.engine.by_ward(key, period)
+            if self._protect(kpi) and not frame.empty:
+                frame = self.policy.by_ward(kpi, frame, period)
         frame["selected"] = _chosen(frame["ward_code"], filters)
         return frame
 

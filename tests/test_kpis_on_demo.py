@@ -118,3 +118,49 @@ def test_a_change_the_spc_chart_calls_common_cause_is_tested_allowing_for_the_ch
     # The command line and CSV name the test beside the p-value.
     assert f"no significant change (p = {comparison.p_value:.3f}, {comparison.test})" in describe(result)
     assert flat(result)["test"] == comparison.test
+
+
+def test_many_spans_at_once_give_the_figures_of_one_span_at_a_time(engine: Engine) -> None:
+    """``parts_over`` sums short spans (a series, a dispersion) for all spans in a few array steps.
+
+    Its figures must equal, to the last bit (``==``, not approximately), one ``parts`` per span:
+    survey weights are not whole numbers, so an addition in another order would show. Spans of
+    one, three and seven months at every month of the axis, and spans partly or wholly off it.
+    """
+    from swp_data.periods import add_months
+
+    months = engine.axis.months
+    first, last = months[0], months[-1]
+    shapes = [
+        [(m, m) for m in months],
+        [(add_months(m, -2), m) for m in months],
+        [(add_months(m, -6), m) for m in months],
+        [
+            (add_months(first, -5), add_months(first, -3)),
+            (add_months(last, 1), add_months(last, 2)),
+            (add_months(first, -1), months[1]),
+        ],
+    ]
+    wards = list(engine.axis.wards)
+    selections = [selection.city(), selection.from_codes(wards[:1]), selection.from_codes(wards[2:5])]
+    compared = weighted = 0
+    for kpi in catalogue().values():
+        if not kpi.kind.gridded:
+            continue
+        for chosen in selections:
+            for spans in shapes:
+                together = engine.parts_over(kpi, chosen, spans)
+                if together is None:
+                    continue
+                one_by_one = [engine.parts(kpi, chosen, *span) for span in spans]
+                assert together == one_by_one, (kpi.key, chosen.label, spans[0])
+                compared += len(spans)
+                weighted += sum(p.weight_sq % 1 != 0 for p in together)
+    assert compared > 10_000 and weighted > 100  # surveys' weights among them
+    # Off the axis: no data, annualised over the span's own length (one month where none is left).
+    before, after, straddling = (
+        engine.parts_over(catalogue()["total_recorded_crime"], selection.city(), shapes[3]) or []
+    )
+    assert (before.has_data, before.months, before.numerator) == (False, 1, 0.0)
+    assert (after.has_data, after.months) == (False, 1)
+    assert straddling.has_data and straddling.months == 2

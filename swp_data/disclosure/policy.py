@@ -29,6 +29,7 @@ import pandas as pd
 from swp_data.disclosure.cells import SUPPRESSION_NOTE, WITHHELD, Cell, marker_for, primary_only
 from swp_data.disclosure.closed import UNPUBLISHED, PublishedCells
 from swp_data.disclosure.trend import PartnerTrends
+from swp_data.frames import records_frame
 from swp_data.kinds.base import Parts, no_comparison, ranked_wards
 from swp_data.kpis.model import Kpi
 from swp_data.periods import Period, Quarter
@@ -253,16 +254,22 @@ class PartnerPolicy(PartnerTrends):
         retested = kpi.kind.compare(kpi, now, then, comparison.period_label, self.dispersion(kpi, selection, period))
         return retested.model_copy(update={"figure": previous})
 
-    def by_ward(self, kpi: Kpi, frame: pd.DataFrame, period: Period) -> pd.DataFrame:
+    def by_ward(self, kpi: Kpi, frame: pd.DataFrame | None, period: Period) -> pd.DataFrame:
         """Ward figures partners may see, built afresh: closed years only, small values withheld.
 
         Only the ward, its published figure, its marker, its Census residents and its rank among shown wards.
+        ``frame`` is the analysts' ward table; a gridded KPI needs none (``None``: judged on its
+        grid's parts, as ``ward_parts`` gives them).
         """
         names = ward_names()
         availability = self._table_availability(kpi, period)
         every_ward = self.engine.ward_parts(kpi, period.start, period.months[-1]) or {}
+        if frame is None:
+            analysts = [{"ward_code": code} for code in every_ward]
+        else:
+            analysts = frame[["ward_code", "value", "numerator", "denominator"]].to_dict("records")
         rows = []
-        for row in frame[["ward_code", "value", "numerator", "denominator"]].to_dict("records"):
+        for row in analysts:
             code = row["ward_code"]
             selection = WardSelection((code,), names[code], "ward")
             parts = every_ward.get(code)  # the gridded parts (as ``_parts`` gives for the one ward)
@@ -290,7 +297,7 @@ class PartnerPolicy(PartnerTrends):
                     "shown_as": marker,
                 }
             )
-        out = pd.DataFrame(rows)
+        out = records_frame(rows)
         return ranked_wards(out, kpi.kind.ranking_score(kpi, out), kpi.direction)
 
     def _table_availability(self, kpi: Kpi, period: Period) -> str:

@@ -408,8 +408,10 @@ def ranked_wards(frame: pd.DataFrame, score: pd.Series, direction: str) -> pd.Da
     ranks = 1 + ahead.sum(axis=1)
     names = frame["ward_name"].tolist()
     order = sorted(range(len(frame)), key=lambda i: (not scored[i], ranks[i] if scored[i] else 0, names[i]))
-    out = frame.assign(rank=pd.arrays.IntegerArray(ranks.astype("int64"), ~scored))
-    return out.iloc[order].reset_index(drop=True)
+    out = frame.take(order)  # one copy, in rank order (assign, iloc and reset_index made three)
+    out.index = pd.RangeIndex(len(order))
+    out["rank"] = pd.arrays.IntegerArray(ranks[order].astype("int64"), ~scored[order])
+    return out
 
 
 def change_label(direction: str, change: float | None, p_value: float | None) -> ChangeLabel:

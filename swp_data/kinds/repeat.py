@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from swp_data import derived
+from swp_data.frames import records_frame
 from swp_data.kinds.base import (
     EngineView,
     Parts,
@@ -49,8 +50,12 @@ def _window(period_last_month: date) -> tuple[date, date]:
 
 
 def _parts(frame: pd.DataFrame, window_id: int) -> Parts:
-    rows = frame[frame["window_id"] == window_id]
-    return Parts(float(rows["numerator"].sum()), float(rows["denominator"].sum()), has_data=not rows.empty)
+    rows = frame["window_id"].to_numpy() == window_id  # arrays: a frame's boolean filter costs more than the sums
+    return Parts(
+        float(frame["numerator"].to_numpy()[rows].sum()),
+        float(frame["denominator"].to_numpy()[rows].sum()),
+        has_data=bool(rows.any()),
+    )
 
 
 def repeat_result(engine: Engine, kpi: Kpi, selection: WardSelection, period: Period, before: Period) -> KpiResult:
@@ -115,14 +120,17 @@ def repeat_by_ward(engine: Engine, kpi: Kpi, period: Period) -> pd.DataFrame:
     """The repeat share within each ward for the 12 months to the period's end."""
     names = ward_names()
     counts = repeat_counts(engine, kpi, engine.axis.wards, [_window(period.months[-1])], by_ward=True)
-    totals = counts.groupby("ward_code")[["numerator", "denominator"]].sum()
-    found = dict(zip(totals.index, zip(totals["numerator"], totals["denominator"], strict=True), strict=True))
+    found: dict[str, tuple[int, int]] = {}  # one window: a ward's one row (summed in Python: twenty rows)
+    rows = zip(counts["ward_code"].tolist(), counts["numerator"].tolist(), counts["denominator"].tolist(), strict=True)
+    for code, numerator, denominator in rows:
+        before = found.get(code, (0, 0))
+        found[code] = (before[0] + numerator, before[1] + denominator)
     records = []
     for code in engine.axis.wards:
         numerator, denominator = found.get(code, (0, 0))  # a ward with nobody counted has no row
         shown = kpi.kind.figure(kpi, Parts(float(numerator), float(denominator)))
         records.append(ward_record(code, names[code], shown))
-    return pd.DataFrame(records)
+    return records_frame(records)
 
 
 @register
