@@ -25,3 +25,4 @@ if filters is None:
     st.stop()
 swp_app.pack_downloads(board, filters)
 swp_app.run_page(page, board, filters)
+swp_app.freeze_after_first_page()  # what the first page built is held for good: out of the collector's passes

@@ -14,6 +14,7 @@ from swp_app.charts import breakdown_chart, period_shown, rank_table, trend_char
 from swp_app.filters import PAGE_PATHS, filter_query, filters_sidebar
 from swp_app.first_start import ensure_store
 from swp_app.layouts import priority_page, record_drilldown
+from swp_app.memory import freeze_after_first_page
 from swp_app.navigation import navigation, run_page, view
 from swp_app.pack_downloads import pack_downloads
 from swp_app.print_style import figures_table, print_stylesheet
@@ -42,6 +43,7 @@ __all__ = [
     "figures_table",
     "filter_query",
     "filters_sidebar",
+    "freeze_after_first_page",
     "full_height",
     "headings",
     "kpi_card",

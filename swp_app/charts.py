@@ -98,18 +98,20 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key:
     # The data layer classifies each point (Making Data Count rules); "" is a point without limits.
     shown["signal"] = shown["signal"].replace({"": "no limits", "neither": "special cause (neither)"})
     order = list(shown["period"])
+    # The chart's data: only the columns it draws or names (each layer's data is converted to Arrow).
+    plotted = shown[[c for c in TREND_COLUMNS if c in shown]]
     x = alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
     y = alt.Y("value:Q", title=_unit_title(kpi), scale=alt.Scale(zero=kpi.kind.axis_from_zero))
-    line = alt.Chart(shown).mark_line(color=INK).encode(x=x, y=y)
+    line = alt.Chart(plotted).mark_line(color=INK).encode(x=x, y=y)
     # Never colour alone: each signal has its shape too (as the PDF pack draws it), named in one legend.
     legend = {"title": "SPC signal", "legend": alt.Legend(symbolStrokeColor=INK, symbolStrokeWidth=0.5)}
     colour = alt.Color("signal:N", scale=alt.Scale(domain=SIGNALS, range=SIGNAL_COLOURS), **legend)
     shape = alt.Shape("signal:N", scale=alt.Scale(domain=SIGNALS, range=SIGNAL_SHAPES), **legend)
     # Parts only where the viewer has them (partners get the value alone): never a "null" in a tooltip.
     tooltip = (
-        [alt.Tooltip("period"), alt.Tooltip("value:Q", format=",.1f")]
-        + [alt.Tooltip(c) for c in ("numerator", "denominator") if c in shown and shown[c].notna().any()]
-        + [alt.Tooltip("signal"), alt.Tooltip("rules"), alt.Tooltip("provisional")]
+        [alt.Tooltip("period:N"), alt.Tooltip("value:Q", format=",.1f")]
+        + [alt.Tooltip(f"{c}:Q") for c in ("numerator", "denominator") if c in shown and shown[c].notna().any()]
+        + [alt.Tooltip("signal:N"), alt.Tooltip("rules:N"), alt.Tooltip("provisional:N")]
     )
     provisional = shown["provisional"].astype(bool)
     # Final points filled in their signal's colour; provisional ones unfilled, outlined in ink. A layer
@@ -117,19 +119,19 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key:
     layers = [line]
     if not provisional.all():
         layers.append(
-            alt.Chart(shown[~provisional])
+            alt.Chart(plotted[~provisional])
             .mark_point(filled=True, size=70, stroke=INK, strokeWidth=0.5)
             .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
         )
     if provisional.any():
         layers.append(
-            alt.Chart(shown[provisional])
+            alt.Chart(plotted[provisional])
             .mark_point(filled=False, size=70, stroke=INK, strokeWidth=1.5)
             .encode(x=x, y=y, shape=shape, tooltip=tooltip)
         )
     if shown["mean"].notna().any():
         # One line per segment (detail), so the limits break where they were rebased.
-        limits = shown.dropna(subset=["mean"])
+        limits = plotted.dropna(subset=["mean"])
         for column, dash in (("mean", []), ("lower", [4, 4]), ("upper", [4, 4])):
             if limits[column].isna().all():
                 continue
@@ -140,13 +142,13 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key:
             )
     if "target" in shown and shown["target"].notna().any():
         layers.append(
-            alt.Chart(shown)
+            alt.Chart(plotted)
             .mark_line(color=TARGET, strokeDash=[2, 2])
             .encode(x=x, y=alt.Y("target:Q"), detail=alt.Detail("segment:N"))
         )
     if shown["low"].notna().any():
         layers.append(
-            alt.Chart(shown).mark_rule(color=INK, opacity=0.5).encode(x=x, y=alt.Y("low:Q"), y2=alt.Y2("high:Q"))
+            alt.Chart(plotted).mark_rule(color=INK, opacity=0.5).encode(x=x, y=alt.Y("low:Q"), y2=alt.Y2("high:Q"))
         )
     markers = _spc_markers(kpi, shown)
     if not markers.empty:
@@ -164,6 +166,13 @@ def trend_chart(kpi: Kpi, frame: pd.DataFrame, step: str, filters: Filters, key:
     download_csv(
         shown.drop(columns=["period_start"]), f"{kpi.key}-trend.csv", headings(filters, title, as_of), f"dl-trend-{key}"
     )
+
+
+TREND_COLUMNS = (
+    *("period", "value", "numerator", "denominator", "low", "high", "signal", "rules", "provisional"),
+    *("mean", "lower", "upper", "segment", "target"),
+)
+"""What a trend chart draws or names in its tooltips (the CSV beside it has every column)."""
 
 
 def _spc_markers(kpi: Kpi, shown: pd.DataFrame) -> pd.DataFrame:
@@ -345,9 +354,9 @@ def breakdown_chart(kpi: Kpi, label: str, frame: pd.DataFrame, filters: Filters,
             y=alt.Y("category:N", sort="-x", title=None),
             x=alt.X("value:Q" if share else "numerator:Q", title=axis_title),
             tooltip=[
-                alt.Tooltip("category"),
-                alt.Tooltip("numerator"),
-                alt.Tooltip("denominator"),
+                alt.Tooltip("category:N"),
+                alt.Tooltip("numerator:Q"),
+                alt.Tooltip("denominator:Q"),
                 alt.Tooltip("value:Q", format=",.1f"),
             ],
         )

@@ -135,3 +135,21 @@ def test_pages_hold_no_sql_and_no_arithmetic_on_figures() -> None:
     for path in (REPO / "pages").glob("*.py"):
         text = path.read_text()
         assert "duckdb" not in text and not re.search(r"\bselect\b.+\bfrom\b", text, re.IGNORECASE), path.name
+
+
+UNTYPED_CHANNEL = re.compile(r'alt\.[A-Z][A-Za-z0-9]*\(\s*"[^":]+"\s*[,)]')
+
+
+def test_every_chart_channel_names_its_type() -> None:
+    """``alt.Tooltip("period:N")``, never ``alt.Tooltip("period")``.
+
+    Altair infers a missing type by reading the schema of the chart's whole frame, once per
+    untyped channel on every draw: about a quarter of a trend chart's time before this rule.
+    """
+    offenders = [
+        f"{path.name}: {match.group(0)}"
+        for path in [*(REPO / "swp_app").glob("*.py"), *(REPO / "pages").glob("*.py")]
+        for match in UNTYPED_CHANNEL.finditer(path.read_text())
+    ]
+    assert offenders == []
+    assert UNTYPED_CHANNEL.search('alt.Tooltip("rules")') and not UNTYPED_CHANNEL.search('alt.Tooltip("rules:N")')

@@ -97,8 +97,10 @@ def add_spc(
 
 def _with_columns(frame: pd.DataFrame, columns: dict[str, list[object]]) -> pd.DataFrame:
     """``frame`` with every column added (or replaced) in one step: a column at a time costs far more."""
-    kept = frame.drop(columns=[c for c in frame.columns if c in columns])
-    return pd.concat([kept, pd.DataFrame(columns, index=frame.index)], axis=1)
+    # One construction: the kept columns as their arrays (no index to align), then the new ones.
+    data: dict[str, object] = {c: frame[c].array for c in frame.columns if c not in columns}
+    data.update(columns)
+    return pd.DataFrame(data, index=frame.index)
 
 
 def no_spc(frame: pd.DataFrame) -> pd.DataFrame:
