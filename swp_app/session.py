@@ -61,7 +61,8 @@ def connection() -> tuple[duckdb.DuckDBPyConnection, str]:
 def dashboard() -> Dashboard:
     """The figures for this session, at this user's access level (app.py builds one per rerun)."""
     cursor, snapshot = connection()
-    return Dashboard(cursor, _grid_cache(str(get_settings().db_path), snapshot), access=access_level())
+    cache = _grid_cache(str(get_settings().db_path), snapshot)
+    return Dashboard(cursor, cache, access=access_level(), version=_snapshot_version(cache, cursor))
 
 
 def fresh_dashboard(access: Access) -> Dashboard:
@@ -72,7 +73,13 @@ def fresh_dashboard(access: Access) -> Dashboard:
     """
     path = str(get_settings().db_path)
     snapshot = snapshots.snapshot_id(path)
-    return Dashboard(_database(path, snapshot).cursor(), _grid_cache(path, snapshot), access=access)
+    cursor, cache = _database(path, snapshot).cursor(), _grid_cache(path, snapshot)
+    return Dashboard(cursor, cache, access=access, version=_snapshot_version(cache, cursor))
+
+
+def _snapshot_version(cache: GridCache, cursor: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
+    """The snapshot's ``data_version``, read once: a snapshot never changes (a changed file is a new snapshot)."""
+    return cache.get(("snapshot data version",), lambda: store.data_version(cursor))  # type: ignore[return-value]
 
 
 def _secrets_section(name: str) -> Mapping[str, object] | None:

@@ -64,8 +64,9 @@ class Dashboard:
         cache: GridCache | None = None,
         access: Access = PARTNER,
         threshold: int | None = None,
+        version: tuple[object, ...] | None = None,
     ) -> None:
-        self.engine = Engine(connection, cache, aggregates_only=access != ANALYST)
+        self.engine = Engine(connection, cache, aggregates_only=access != ANALYST, version=version)
         self.access = access
         self.policy = PartnerPolicy(self.engine, threshold or get_settings().disclosure_threshold)
         # A page asks for the ward table and then its funnel: the funnel (and the city result and ward

@@ -134,3 +134,22 @@ def test_every_wards_figures_are_shared_by_every_selection_each_marking_its_own(
     assert funnel is not None and funnel.points.loc[funnel.points["selected"], "ward_name"].tolist() == ["Heath Town"]
     city_wide = board.by_ward("violence_with_injury", Filters(city(), YEAR))
     assert not city_wide["selected"].any()
+
+
+def test_a_snapshots_data_version_is_read_once(demo_db: Path) -> None:
+    """Every rerun builds a Dashboard; the snapshot's version is asked of the store once, then remembered."""
+    from swp_app.session import _snapshot_version
+    from swp_data.store import data_version
+
+    cache = GridCache()
+    with duckdb.connect(str(demo_db), read_only=True) as connection:
+        first = connection.cursor()
+        expected = data_version(first)
+        assert _snapshot_version(cache, first) == expected and expected[0] > 0
+        first.close()  # a second read of the store would now fail
+        assert _snapshot_version(cache, first) == expected
+        board = Dashboard(connection.cursor(), cache, version=_snapshot_version(cache, first))
+        assert board.engine.version == expected
+    assert (
+        _snapshot_version(GridCache(), duckdb.connect(str(demo_db), read_only=True)) == expected
+    )  # a new snapshot's cache asks again

@@ -42,13 +42,18 @@ class Engine(Trends):
     """KPI calculations over one store connection (one per session; the cache may be shared)."""
 
     def __init__(
-        self, connection: duckdb.DuckDBPyConnection, cache: GridCache | None = None, aggregates_only: bool = False
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        cache: GridCache | None = None,
+        aggregates_only: bool = False,
+        version: tuple[object, ...] | None = None,
     ) -> None:
+        """``version``: the store's ``data_version``, where the caller knows it (an immutable snapshot's)."""
         self.connection = connection
         # Partner sessions run only queries that return aggregates (never a row per record).
         self.aggregates_only = aggregates_only
         self.cache = cache or GridCache()
-        self.version = data_version(connection)
+        self.version = version if version is not None else data_version(connection)
         self.axis: Axis = self.cache.get((self.version, "axis"), lambda: store_axis(connection))  # type: ignore[assignment]
         self._population: dict[str, np.ndarray] = self.cache.get(  # type: ignore[assignment]
             (self.version, "population"), self._load_population
