@@ -204,6 +204,25 @@ class Dashboard:
         frame["judgement"] = pd.Series([mark[1] for mark in marks], index=frame.index, dtype=object)
         return frame, found
 
+    @shared(ignore=("city_result",))
+    def _ward_places(
+        self, key: str, every_ward: Filters, city_result: KpiResult | None
+    ) -> dict[str, dict[str, object]]:
+        """Each ward's rank and judgement against the city (``_wards_against_city``), by ward code.
+
+        What the Ward Profile reads of every KPI's ward table: looked up, not copied per ward and
+        KPI. Read it, never change it (it is shared).
+        """
+        frame, _ = self._wards_against_city(key, every_ward, city_result)
+        if "ward_code" not in frame:
+            return {}
+        columns = [c for c in ("rank", "versus_city", "judgement") if c in frame]
+        values = zip(*(frame[c].tolist() for c in columns), strict=True)
+        return {
+            code: dict(zip(columns, row, strict=True))
+            for code, row in zip(frame["ward_code"].tolist(), values, strict=True)
+        }
+
     @shared()
     def ward_period_offer(self, key: str, filters: Filters) -> Period | None:
         """The latest period whose ward figures partners see, where the filters' period is not one.
@@ -335,8 +354,7 @@ class Dashboard:
                 continue
             here = self.result(kpi.key, ward_filters, with_spc=False)
             whole = self.result(kpi.key, city_filters, with_spc=False)
-            table = self.by_ward(kpi.key, ward_filters, city_result=whole)
-            mine = _ward_row(table, ward_code)
+            mine = self._ward_places(kpi.key, _every_ward(ward_filters), whole).get(ward_code, {})
             rows.append(
                 {
                     "priority": kpi.priority_title,
@@ -423,14 +441,6 @@ def overview_row(kpi: Kpi, result: KpiResult, period_label: str | None = None) -
         "availability": result.availability,
         "page": kpi.priority,
     }
-
-
-def _ward_row(table: pd.DataFrame, ward_code: str) -> dict[str, object]:
-    """One ward's row of a by-ward table as a dict (empty when the table has no row for it)."""
-    codes = table["ward_code"].tolist() if "ward_code" in table else []
-    if ward_code not in codes:
-        return {}
-    return table.iloc[codes.index(ward_code)].to_dict()
 
 
 def _chosen(ward_codes: pd.Series, filters: Filters) -> pd.Series:
